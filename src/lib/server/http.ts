@@ -1,0 +1,61 @@
+// Glue between routes and services: authorization guards and turning refusals into 4xx answers.
+import { error, fail, json, redirect, type RequestEvent } from '@sveltejs/kit';
+import { translate } from '$lib/i18n';
+import type { Actor } from './services/actor';
+import { describeError } from './validation';
+
+/** The signed-in actor, or a redirect to sign-in (pages) — checked in every load and action. */
+export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor {
+	const actor = event.locals.actor;
+	if (!actor) {
+		const next = event.url.pathname + event.url.search;
+		redirect(303, `/login?next=${encodeURIComponent(next)}`);
+	}
+	return actor;
+}
+
+export function requireRole(event: Pick<RequestEvent, 'locals' | 'url'>, ...roles: Actor['role'][]): Actor {
+	const actor = requireActor(event);
+	if (!roles.includes(actor.role)) error(403, translate(event.locals.locale, 'errors.forbidden'));
+	return actor;
+}
+
+/** Runs a form action; a refusal becomes fail(status, { errors, message, values }) and nothing is changed. */
+export async function runAction<T>(
+	event: Pick<RequestEvent, 'locals'>,
+	work: () => Promise<T>,
+	values: Record<string, unknown> = {}
+) {
+	try {
+		return await work();
+	} catch (err) {
+		const described = describeError(event.locals.locale, err);
+		if (!described) throw err;
+		return fail(described.status, { errors: described.errors, message: described.message, values });
+	}
+}
+
+/** Runs an API handler; a refusal becomes a JSON 4xx naming the field. */
+export async function runApi(event: Pick<RequestEvent, 'locals'>, work: () => Promise<Response>) {
+	try {
+		return await work();
+	} catch (err) {
+		const described = describeError('en', err);
+		if (!described) throw err;
+		return json({ error: described.message, fields: described.errors }, { status: described.status });
+	}
+}
+
+/** Where to go after signing in: only a local path, never another site. */
+export function safeNext(value: string | null | undefined, fallback = '/leaderboards'): string {
+	if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+	return value;
+}
+
+export function clientIp(event: Pick<RequestEvent, 'getClientAddress'>): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}

@@ -1,0 +1,83 @@
+// The process-wide runtime: config, database, live store and domain events.
+// It lives on globalThis so that the SvelteKit bundle, the Vite dev server and server/index.ts,
+// which each load their own copy of this module, share one database and one event bus.
+import { configFromProcess, type Config } from './config';
+import { migrateToLatest, openDatabase, type Db, type DbKind } from './db';
+import { DomainEventBus } from './events';
+import { MemoryLiveStore } from './live/memory.store';
+import { RedisLiveStore } from './live/redis.store';
+import type { LiveStore } from './live/store';
+import { log, setLogLevel } from './log';
+import { seedDemoIfEmpty, type DemoCredentials } from './services/demo.service';
+
+export interface RealtimeStatus {
+	status: 'up' | 'down';
+	adapter: 'memory' | 'redis-streams';
+	clients: number;
+}
+
+export interface Runtime {
+	config: Config;
+	db: Db;
+	dbKind: DbKind;
+	live: LiveStore;
+	events: DomainEventBus;
+	demo: DemoCredentials | undefined;
+	realtime: (() => RealtimeStatus) | undefined;
+	close(): Promise<void>;
+}
+
+const KEY = Symbol.for('podium.runtime');
+type Holder = { [KEY]?: Promise<Runtime> };
+
+async function createRuntime(config: Config): Promise<Runtime> {
+	setLogLevel(config.logLevel);
+	const handle = await openDatabase(config);
+	let live: LiveStore | undefined;
+	try {
+		const applied = await migrateToLatest(handle.db);
+		if (applied.length) log.info(`database: applied migrations ${applied.join(', ')}`);
+		live = config.redisUrl ? await RedisLiveStore.connect(config.redisUrl) : new MemoryLiveStore();
+		const demo =
+			handle.kind === 'pglite' && config.demoSeed === 'auto' ? await seedDemoIfEmpty(handle.db) : undefined;
+		const liveStore = live;
+		const runtime: Runtime = {
+			config,
+			db: handle.db,
+			dbKind: handle.kind,
+			live: liveStore,
+			events: new DomainEventBus(),
+			demo,
+			realtime: undefined,
+			async close() {
+				await liveStore.close();
+				await handle.close();
+			}
+		};
+		return runtime;
+	} catch (error) {
+		await live?.close().catch(() => {});
+		await handle.close().catch(() => {});
+		throw error;
+	}
+}
+
+export function getRuntime(): Promise<Runtime> {
+	const holder = globalThis as Holder;
+	if (!holder[KEY]) {
+		const created = Promise.resolve().then(() => createRuntime(configFromProcess()));
+		holder[KEY] = created;
+		// A failed start must not be cached forever: the next call tries again.
+		created.catch(() => {
+			if (holder[KEY] === created) delete holder[KEY];
+		});
+	}
+	return holder[KEY]!;
+}
+
+export async function closeRuntime(): Promise<void> {
+	const holder = globalThis as Holder;
+	const current = holder[KEY];
+	delete holder[KEY];
+	if (current) await (await current).close();
+}

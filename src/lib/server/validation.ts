@@ -1,0 +1,95 @@
+// Turns schema failures into per-field catalog messages that name the field.
+import type { z } from 'zod';
+import { translate, type Locale, type MessageKey } from '$lib/i18n';
+import { AppError, ValidationError, type FieldIssue } from './errors';
+
+const FIELD_LABELS: Record<string, MessageKey> = {
+	email: 'fields.email',
+	password: 'fields.password',
+	name: 'fields.name',
+	organizationName: 'fields.organizationName',
+	slug: 'fields.slug',
+	timeZone: 'fields.timeZone',
+	locale: 'fields.locale',
+	weekStart: 'fields.weekStart',
+	role: 'fields.role',
+	teamId: 'fields.team',
+	parentId: 'fields.parent',
+	leaderIds: 'fields.leaders',
+	userId: 'fields.user',
+	invitationId: 'fields.id'
+};
+
+export function fieldLabel(locale: Locale, field: string): string {
+	const key = FIELD_LABELS[field];
+	return key ? translate(locale, key) : field;
+}
+
+function issueToField(issue: z.core.$ZodIssue): FieldIssue {
+	const field = String(issue.path[0] ?? 'input');
+	if (issue.message.startsWith('validation.')) return { field, key: issue.message as MessageKey };
+	switch (issue.code) {
+		case 'invalid_type':
+			return { field, key: issue.input === undefined || issue.input === '' ? 'validation.required' : 'validation.invalid' };
+		case 'too_small':
+			if (issue.origin === 'string') {
+				return Number(issue.minimum) <= 1
+					? { field, key: 'validation.required' }
+					: { field, key: 'validation.tooShort', params: { min: Number(issue.minimum) } };
+			}
+			return { field, key: 'validation.invalid' };
+		case 'too_big':
+			if (issue.origin === 'string') return { field, key: 'validation.tooLong', params: { max: Number(issue.maximum) } };
+			return { field, key: 'validation.invalid' };
+		case 'invalid_format':
+			return { field, key: issue.format === 'email' ? 'validation.email' : 'validation.invalid' };
+		case 'invalid_value':
+			return { field, key: 'validation.choice' };
+		default:
+			return { field, key: 'validation.invalid' };
+	}
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const seen = new Set<string>();
+	const issues = result.error.issues.map(issueToField).filter((issue) => {
+		if (seen.has(issue.field)) return false;
+		seen.add(issue.field);
+		return true;
+	});
+	throw new ValidationError(issues);
+}
+
+/** FormData to a plain object; fields named in `arrays` keep every value. */
+export function formToObject(form: FormData, arrays: string[] = []): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const key of new Set(form.keys())) {
+		const values = form.getAll(key).filter((v): v is string => typeof v === 'string');
+		out[key] = arrays.includes(key) ? values : values[0];
+	}
+	for (const key of arrays) out[key] ??= [];
+	return out;
+}
+
+export type FieldMessages = Record<string, string>;
+
+/** Translates a refusal into messages keyed by field, naming the field in each. */
+export function describeError(locale: Locale, error: unknown): { status: number; message: string; errors: FieldMessages } | null {
+	if (error instanceof ValidationError) {
+		const errors: FieldMessages = {};
+		for (const issue of error.issues) {
+			errors[issue.field] = translate(locale, issue.key, { field: fieldLabel(locale, issue.field), ...issue.params });
+		}
+		return { status: 400, message: Object.values(errors)[0] ?? '', errors };
+	}
+	if (error instanceof AppError) {
+		const message = translate(locale, error.key, {
+			...(error.field ? { field: fieldLabel(locale, error.field) } : {}),
+			...error.params
+		});
+		return { status: error.status, message, errors: error.field ? { [error.field]: message } : {} };
+	}
+	return null;
+}

@@ -1,0 +1,43 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin, ViteDevServer } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/** Attaches the same realtime gateway as production to the dev server's HTTP server. */
+function podiumRealtime(): Plugin {
+	return {
+		name: 'podium-realtime',
+		apply: 'serve',
+		async configureServer(server: ViteDevServer) {
+			if (!server.httpServer || server.config.mode === 'test') return;
+			// Loaded through Vite so that it shares the runtime (database, events) with SvelteKit's SSR.
+			const { attachRealtime } = await server.ssrLoadModule('/server/realtime/gateway.ts');
+			const { getRuntime } = await server.ssrLoadModule('/src/lib/server/runtime.ts');
+			const runtime = await getRuntime();
+			const gateway = await attachRealtime(server.httpServer, runtime);
+			server.httpServer.once('listening', () => {
+				const address = server.httpServer?.address();
+				const port = typeof address === 'object' && address ? address.port : '';
+				const log = server.config.logger;
+				log.info(`\n  Podium database: ${runtime.dbKind}, live store: ${runtime.live.kind}`);
+				if (runtime.demo) {
+					log.info(`  Demo sign-in at http://localhost:${port}/login: ${runtime.demo.email} / ${runtime.demo.password}\n`);
+				}
+			});
+			server.httpServer.once('close', () => void gateway.close());
+		}
+	};
+}
+
+export default defineConfig({
+	plugins: [sveltekit(), podiumRealtime()],
+	server: { port: 5173, strictPort: false },
+	test: {
+		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		pool: 'forks',
+		maxWorkers: 2,
+		fileParallelism: true
+	}
+});
