@@ -61,6 +61,9 @@ export const en = {
 	'fields.id': 'Id',
 	'fields.user': 'Member',
 
+	'fields.invitation': 'Invitation',
+	'fields.organization': 'Organization',
+
 	'hint.password': 'At least 10 characters.',
 	'hint.slug': 'Lower-case letters, digits and dashes.',
 
@@ -72,6 +75,7 @@ export const en = {
 	'validation.slug': '{field} may contain only lower-case letters, digits and dashes.',
 	'validation.timeZone': '{field} is not a known time zone.',
 	'validation.invalid': '{field} is not valid.',
+	'validation.notFound': '{field} was not found.',
 	'validation.blankPassword': '{field} cannot be only spaces.',
 
 	'roles.admin': 'Admin',
@@ -180,6 +184,21 @@ export const en = {
 	'admin.audit.when': 'When',
 	'admin.audit.who': 'Who',
 	'admin.audit.what': 'What',
+
+	'audit.organization.created': 'Organization created',
+	'audit.organization.seeded': 'Demo data created',
+	'audit.organization.updated': 'Settings changed',
+	'audit.team.created': 'Team created',
+	'audit.team.updated': 'Team changed',
+	'audit.team.archived': 'Team archived',
+	'audit.team.restored': 'Team restored',
+	'audit.invitation.created': 'Invitation created',
+	'audit.invitation.revoked': 'Invitation revoked',
+	'audit.invitation.accepted': 'Invitation accepted',
+	'audit.member.role_changed': 'Role changed',
+	'audit.member.moved': 'Member moved',
+	'audit.member.deactivated': 'Member deactivated',
+	'audit.member.reactivated': 'Member reactivated',
 
 	'invite.title': 'Join {org} on Podium',
 	'invite.lead': 'You were invited as {role} with {email}.',

@@ -62,6 +62,9 @@ export const zhCN: Record<MessageKey, string> = {
 	'fields.id': '编号',
 	'fields.user': '成员',
 
+	'fields.invitation': '邀请',
+	'fields.organization': '组织',
+
 	'hint.password': '至少 10 个字符。',
 	'hint.slug': '小写字母、数字和短横线。',
 
@@ -73,6 +76,7 @@ export const zhCN: Record<MessageKey, string> = {
 	'validation.slug': '{field}只能包含小写字母、数字和短横线。',
 	'validation.timeZone': '{field}不是已知的时区。',
 	'validation.invalid': '{field}无效。',
+	'validation.notFound': '未找到该{field}。',
 	'validation.blankPassword': '{field}不能只包含空格。',
 
 	'roles.admin': '管理员',
@@ -181,6 +185,21 @@ export const zhCN: Record<MessageKey, string> = {
 	'admin.audit.when': '时间',
 	'admin.audit.who': '操作人',
 	'admin.audit.what': '操作',
+
+	'audit.organization.created': '创建了组织',
+	'audit.organization.seeded': '创建了演示数据',
+	'audit.organization.updated': '修改了设置',
+	'audit.team.created': '创建了团队',
+	'audit.team.updated': '修改了团队',
+	'audit.team.archived': '归档了团队',
+	'audit.team.restored': '恢复了团队',
+	'audit.invitation.created': '创建了邀请',
+	'audit.invitation.revoked': '撤销了邀请',
+	'audit.invitation.accepted': '接受了邀请',
+	'audit.member.role_changed': '更改了角色',
+	'audit.member.moved': '调动了成员',
+	'audit.member.deactivated': '停用了成员',
+	'audit.member.reactivated': '重新启用了成员',
 
 	'invite.title': '加入 Podium 上的 {org}',
 	'invite.lead': '你以{role}身份受邀，邮箱为 {email}。',

@@ -1,5 +1,5 @@
 // Glue between routes and services: authorization guards and turning refusals into 4xx answers.
-import { error, fail, json, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, json, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { translate } from '$lib/i18n';
 import type { Actor } from './services/actor';
 import { describeError } from './validation';
@@ -20,18 +20,20 @@ export function requireRole(event: Pick<RequestEvent, 'locals' | 'url'>, ...role
 	return actor;
 }
 
-/** Runs a form action; a refusal becomes fail(status, { errors, message, values }) and nothing is changed. */
-export async function runAction<T>(
+export type ActionFailureData = { errors: Record<string, string>; message: string; values: Record<string, unknown> };
+
+/** Runs a form action's work; a refusal becomes fail(status, { errors, message, values }) and nothing is changed. */
+export async function attempt<T>(
 	event: Pick<RequestEvent, 'locals'>,
 	work: () => Promise<T>,
 	values: Record<string, unknown> = {}
-) {
+): Promise<{ ok: true; value: T } | { ok: false; failure: ActionFailure<ActionFailureData> }> {
 	try {
-		return await work();
+		return { ok: true, value: await work() };
 	} catch (err) {
 		const described = describeError(event.locals.locale, err);
 		if (!described) throw err;
-		return fail(described.status, { errors: described.errors, message: described.message, values });
+		return { ok: false, failure: fail(described.status, { errors: described.errors, message: described.message, values }) };
 	}
 }
 

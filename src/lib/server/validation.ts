@@ -17,7 +17,8 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	parentId: 'fields.parent',
 	leaderIds: 'fields.leaders',
 	userId: 'fields.user',
-	invitationId: 'fields.id'
+	invitationId: 'fields.invitation',
+	organizationId: 'fields.organization'
 };
 
 export function fieldLabel(locale: Locale, field: string): string {

@@ -57,14 +57,14 @@ export async function listInvitations(db: Db, actor: Actor) {
 
 async function requireMember(db: Db, actor: Actor, userId: string) {
 	const member = await findMembership(db, actor.organizationId, userId);
-	if (!member) throw new AppError(404, 'errors.notFound', undefined, 'userId');
+	if (!member) throw new AppError(404, 'validation.notFound', undefined, 'userId');
 	return member;
 }
 
 async function requireTeam(db: Db, actor: Actor, teamId: string | undefined) {
 	if (!teamId) return null;
 	const team = await findTeam(db, actor.organizationId, teamId);
-	if (!team || team.archived_at) throw new AppError(404, 'errors.notFound', undefined, 'teamId');
+	if (!team || team.archived_at) throw new AppError(404, 'validation.notFound', undefined, 'teamId');
 	return team.id;
 }
 
@@ -110,11 +110,11 @@ export async function inviteMember(deps: Deps, actor: Actor, input: unknown, now
 export async function revokeInvitation(deps: Deps, actor: Actor, input: unknown) {
 	const data = parseInput(invitationRefSchema, input);
 	const invitation = await findInvitation(deps.db, actor.organizationId, data.invitationId);
-	if (!invitation) throw new AppError(404, 'errors.notFound', undefined, 'invitationId');
+	if (!invitation) throw new AppError(404, 'validation.notFound', undefined, 'invitationId');
 	if (!canManage(await managedTeamIds(deps.db, actor), invitation.team_id)) throw forbidden();
 	await deps.db.transaction().execute(async (trx) => {
 		if (!(await markInvitation(trx, invitation.id, { revoked_at: new Date() }))) {
-			throw new AppError(404, 'errors.notFound', undefined, 'invitationId');
+			throw new AppError(404, 'validation.notFound', undefined, 'invitationId');
 		}
 		await recordAudit(trx, {
 			organizationId: actor.organizationId,

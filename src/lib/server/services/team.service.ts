@@ -100,7 +100,7 @@ export async function listTeamTree(db: Db, organizationId: string): Promise<Team
 async function checkParent(db: Db, actor: Actor, parentId: string | undefined, teamId?: string) {
 	if (!parentId) return null;
 	const parent = await findTeam(db, actor.organizationId, parentId);
-	if (!parent) throw new AppError(404, 'errors.notFound', undefined, 'parentId');
+	if (!parent) throw new AppError(404, 'validation.notFound', undefined, 'parentId');
 	if (parent.archived_at) throw new AppError(400, 'admin.teams.parentArchived', undefined, 'parentId');
 	if (teamId) {
 		const below = descendantsOf(await listTeams(db, actor.organizationId), [teamId]);
@@ -137,7 +137,7 @@ export async function createTeam(deps: { db: Db; events: DomainEventBus }, actor
 export async function updateTeamDetails(deps: { db: Db; events: DomainEventBus }, actor: Actor, input: unknown) {
 	const data = parseInput(teamUpdateSchema, input);
 	const team = await findTeam(deps.db, actor.organizationId, data.teamId);
-	if (!team) throw new AppError(404, 'errors.notFound', undefined, 'teamId');
+	if (!team) throw new AppError(404, 'validation.notFound', undefined, 'teamId');
 	const scope = await managedTeamIds(deps.db, actor);
 	if (!canManage(scope, team.id)) throw forbidden();
 	if (team.archived_at) throw new AppError(409, 'admin.teams.parentArchived', undefined, 'teamId');
@@ -158,7 +158,7 @@ export async function updateTeamDetails(deps: { db: Db; events: DomainEventBus }
 		const members = await listMembers(deps.db, actor.organizationId);
 		for (const id of leaderIds) {
 			const m = members.find((x) => x.user_id === id);
-			if (!m) throw new AppError(404, 'errors.notFound', undefined, 'leaderIds');
+			if (!m) throw new AppError(404, 'validation.notFound', undefined, 'leaderIds');
 			if (m.status !== 'active' || m.role === 'rep') {
 				throw new AppError(400, 'admin.teams.leaderNotEligible', undefined, 'leaderIds');
 			}
@@ -188,7 +188,7 @@ export async function setTeamArchived(
 ) {
 	const data = parseInput(teamRefSchema, input);
 	const team = await findTeam(deps.db, actor.organizationId, data.teamId);
-	if (!team) throw new AppError(404, 'errors.notFound', undefined, 'teamId');
+	if (!team) throw new AppError(404, 'validation.notFound', undefined, 'teamId');
 	if (!canManage(await managedTeamIds(deps.db, actor), team.id)) throw forbidden();
 	if (archived) {
 		const teams = await listTeams(deps.db, actor.organizationId);

@@ -1,6 +1,6 @@
-import { isActionFailure, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { clientIp, runAction, safeNext } from '$lib/server/http';
+import { clientIp, attempt, safeNext } from '$lib/server/http';
 import { signIn } from '$lib/server/services/auth.service';
 import { formToObject } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,13 +15,13 @@ export const actions: Actions = {
 	default: async (event) => {
 		const input = formToObject(await event.request.formData());
 		const rt = event.locals.runtime;
-		const result = await runAction(
+		const result = await attempt(
 			event,
 			() => signIn(rt, input, { ip: clientIp(event), userAgent: event.request.headers.get('user-agent') }),
 			{ email: typeof input.email === 'string' ? input.email : '' }
 		);
-		if (isActionFailure(result)) return result;
-		setSessionCookie(event.cookies, result.token, { secure: event.locals.secureCookies, maxAgeMs: rt.config.sessionIdleMs });
+		if (!result.ok) return result.failure;
+		setSessionCookie(event.cookies, result.value.token, { secure: event.locals.secureCookies, maxAgeMs: rt.config.sessionIdleMs });
 		redirect(303, safeNext(event.url.searchParams.get('next')));
 	}
 };

@@ -1,6 +1,6 @@
-import { isActionFailure, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { runAction } from '$lib/server/http';
+import { attempt } from '$lib/server/http';
 import { signUp } from '$lib/server/services/auth.service';
 import { formToObject } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,9 +15,9 @@ export const actions: Actions = {
 		const input = formToObject(await event.request.formData());
 		const { password: _password, ...values } = input;
 		const rt = event.locals.runtime;
-		const result = await runAction(event, () => signUp(rt.db, input, event.request.headers.get('user-agent')), values);
-		if (isActionFailure(result)) return result;
-		setSessionCookie(event.cookies, result.token, { secure: event.locals.secureCookies, maxAgeMs: rt.config.sessionIdleMs });
+		const result = await attempt(event, () => signUp(rt.db, input, event.request.headers.get('user-agent')), values);
+		if (!result.ok) return result.failure;
+		setSessionCookie(event.cookies, result.value.token, { secure: event.locals.secureCookies, maxAgeMs: rt.config.sessionIdleMs });
 		redirect(303, '/admin/teams');
 	}
 };

@@ -1,0 +1,21 @@
+import { translate } from '$lib/i18n';
+import { requireRole, attempt } from '$lib/server/http';
+import { getOrganization, updateOrganizationSettings } from '$lib/server/services/organization.service';
+import { timeZones } from '$lib/server/timezones';
+import { formToObject } from '$lib/server/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const actor = requireRole(event, 'admin');
+	return { settings: await getOrganization(event.locals.runtime.db, actor), timeZones: timeZones() };
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		const actor = requireRole(event, 'admin');
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => updateOrganizationSettings(event.locals.runtime, actor, input), input);
+		if (!result.ok) return result.failure;
+		return { saved: translate(event.locals.locale, 'admin.settings.saved') };
+	}
+};

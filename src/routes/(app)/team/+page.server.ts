@@ -1,0 +1,22 @@
+import { requireActor } from '$lib/server/http';
+import { listOrganizationMembers } from '$lib/server/services/member.service';
+import { listTeamTree } from '$lib/server/services/team.service';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const actor = requireActor(event);
+	const db = event.locals.runtime.db;
+	const [teams, members] = await Promise.all([listTeamTree(db, actor.organizationId), listOrganizationMembers(db, actor)]);
+	const active = members.filter((m) => m.status === 'active');
+	return {
+		teams: teams
+			.filter((team) => !team.archived)
+			.map((team) => ({
+				...team,
+				members: active.filter((m) => m.teamId === team.id).map((m) => ({ id: m.id, name: m.name, role: m.role }))
+			})),
+		unassigned: active
+			.filter((m) => !m.teamId || !teams.some((team) => team.id === m.teamId && !team.archived))
+			.map((m) => ({ id: m.id, name: m.name, role: m.role }))
+	};
+};
