@@ -15,8 +15,10 @@ export const load: PageServerLoad = async (event) => {
 				...team,
 				members: active.filter((m) => m.teamId === team.id).map((m) => ({ id: m.id, name: m.name, role: m.role }))
 			})),
+		// Leaders appear on the teams they lead; only people with no team at all are listed apart.
 		unassigned: active
 			.filter((m) => !m.teamId || !teams.some((team) => team.id === m.teamId && !team.archived))
+			.filter((m) => !teams.some((team) => !team.archived && team.leaders.some((l) => l.id === m.id)))
 			.map((m) => ({ id: m.id, name: m.name, role: m.role }))
 	};
 };
