@@ -27,7 +27,6 @@ export interface App {
 export async function startApp(): Promise<App> {
 	const server = await createServer({
 		configFile: `${ROOT}vite.config.ts`,
-		root: ROOT,
 		mode: 'development',
 		logLevel: 'error',
 		clearScreen: false,

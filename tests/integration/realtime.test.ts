@@ -1,0 +1,156 @@
+// The Socket.IO gateway on the real app: handshake authentication by the session cookie, rooms,
+// pushes scoped to an organization, revocation, and (with Postgres and Redis) fan-out across processes.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startApp, type App } from '../helpers/app';
+import { uniqueSuffix, usingPostgres, usingRedis } from '../helpers/env';
+import { signIn, signUpOrganization } from '../helpers/fixtures';
+import {
+	closeAllSockets,
+	collect,
+	connectSocket,
+	nextEvent,
+	refusal,
+	startChildRealtime,
+	whoami,
+	type ChildRealtime
+} from '../helpers/sockets';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let app: App;
+
+beforeAll(async () => {
+	app = await startApp();
+});
+
+afterEach(() => {
+	closeAllSockets();
+});
+
+afterAll(async () => {
+	closeAllSockets();
+	await app?.close();
+});
+
+describe('handshake', () => {
+	test('without a session cookie the connection is refused', async () => {
+		expect(await refusal(app.url)).toBe('unauthorized');
+		expect(await refusal(app.url, 'podium_theme=dark')).toBe('unauthorized');
+	});
+
+	test('with a garbage or forged session cookie the connection is refused', async () => {
+		const admin = await signUpOrganization(app);
+		const [id, secret] = admin.token.split('.');
+		expect(await refusal(app.url, 'podium_session=garbage')).toBe('unauthorized');
+		expect(await refusal(app.url, 'podium_session=%E0%A4%A')).toBe('unauthorized');
+		expect(await refusal(app.url, `podium_session=${id}.${'a'.repeat(24)}`)).toBe('unauthorized');
+		expect(await refusal(app.url, `podium_session=${'a'.repeat(24)}.${secret}`)).toBe('unauthorized');
+	});
+
+	test('with a valid session it connects and joins its organization and user rooms', async () => {
+		const admin = await signUpOrganization(app);
+		const socket = await connectSocket(app.url, `podium_theme=dark; podium_session=${admin.token}`);
+		const me = await whoami(socket);
+		expect(me.userId).toBe(admin.userId);
+		expect(me.organizationId).toBe(admin.organizationId);
+		expect([...me.rooms].sort()).toEqual([`org:${admin.organizationId}`, `user:${admin.userId}`].sort());
+	});
+
+	test('a signed-out session cannot connect any more', async () => {
+		const admin = await signUpOrganization(app);
+		const cookie = `podium_session=${admin.token}`;
+		(await connectSocket(app.url, cookie)).close();
+		expect((await admin.browser.postForm('/logout')).status).toBe(303);
+		expect(await refusal(app.url, cookie)).toBe('unauthorized');
+	});
+});
+
+describe('pushes', () => {
+	test('a change to one organization reaches its members and nobody else', async () => {
+		const a = await signUpOrganization(app);
+		const b = await signUpOrganization(app);
+		const { browser: colleague } = await signIn(app, a.email);
+		const socketA = await connectSocket(app.url, `podium_session=${a.token}`);
+		const socketA2 = await connectSocket(app.url, `podium_session=${colleague.cookie('podium_session')}`);
+		const socketB = await connectSocket(app.url, `podium_session=${b.token}`);
+		const seenByB = collect(socketB, 'org:changed');
+
+		const arrivals = Promise.all([nextEvent(socketA, 'org:changed'), nextEvent(socketA2, 'org:changed')]);
+		const created = await a.browser.action('/admin/teams?/create', { name: `Team ${uniqueSuffix()}` });
+		expect(created.type).toBe('success');
+		const [first, second] = (await arrivals) as { what: string; at: string }[];
+		expect(first).toEqual({ what: 'teams', at: expect.any(String) });
+		expect(Number.isNaN(Date.parse(first.at))).toBe(false);
+		expect(second.what).toBe('teams');
+
+		await sleep(300);
+		expect(seenByB).toEqual([]);
+	});
+
+	test('signing out everywhere disconnects that person\'s sockets', async () => {
+		const admin = await signUpOrganization(app);
+		const { browser: laptop } = await signIn(app, admin.email);
+		const other = await signUpOrganization(app);
+		const mine = await connectSocket(app.url, `podium_session=${admin.token}`);
+		const bystander = await connectSocket(app.url, `podium_session=${other.token}`);
+		const disconnected = nextEvent<string>(mine, 'disconnect');
+
+		expect((await laptop.postForm('/logout?/all')).status).toBe(303);
+		expect(await disconnected).toBe('io server disconnect');
+		expect(bystander.connected).toBe(true);
+		expect(await refusal(app.url, `podium_session=${admin.token}`)).toBe('unauthorized');
+	});
+});
+
+describe.runIf(usingPostgres && usingRedis)('across processes (Postgres + Redis)', () => {
+	let second: ChildRealtime | undefined;
+
+	beforeAll(async () => {
+		second = await startChildRealtime();
+	});
+
+	afterAll(async () => {
+		closeAllSockets();
+		await second?.stop();
+	});
+
+	test('a second process authenticates against the shared database', async () => {
+		const admin = await signUpOrganization(app);
+		const socket = await connectSocket(second!.url, `podium_session=${admin.token}`);
+		const me = await whoami(socket);
+		expect(me).toEqual({
+			userId: admin.userId,
+			organizationId: admin.organizationId,
+			rooms: expect.arrayContaining([`org:${admin.organizationId}`, `user:${admin.userId}`])
+		});
+		expect(await refusal(second!.url, 'podium_session=garbage')).toBe('unauthorized');
+	});
+
+	test('an event emitted in this process reaches a client connected to the other one', async () => {
+		const admin = await signUpOrganization(app);
+		const outsider = await signUpOrganization(app);
+		const remote = await connectSocket(second!.url, `podium_session=${admin.token}`);
+		const remoteOutsider = await connectSocket(second!.url, `podium_session=${outsider.token}`);
+		const seenByOutsider = collect(remoteOutsider, 'org:changed');
+
+		const arrival = nextEvent<{ what: string; at: string }>(remote, 'org:changed', 10_000);
+		app.runtime.events.emit('org.changed', { organizationId: admin.organizationId, what: 'teams' });
+		expect(await arrival).toEqual({ what: 'teams', at: expect.any(String) });
+
+		// And through the real path: an HTTP change here, a push there.
+		const again = nextEvent<{ what: string }>(remote, 'org:changed', 10_000);
+		const saved = await admin.browser.action('/admin/teams?/create', { name: `Team ${uniqueSuffix()}` });
+		expect(saved.type).toBe('success');
+		expect((await again).what).toBe('teams');
+
+		await sleep(300);
+		expect(seenByOutsider).toEqual([]);
+	});
+
+	test('signing out everywhere here disconnects the person\'s sockets there', async () => {
+		const admin = await signUpOrganization(app);
+		const remote = await connectSocket(second!.url, `podium_session=${admin.token}`);
+		const disconnected = nextEvent<string>(remote, 'disconnect', 10_000);
+		expect((await admin.browser.postForm('/logout?/all')).status).toBe(303);
+		expect(await disconnected).toBe('io server disconnect');
+	});
+});
