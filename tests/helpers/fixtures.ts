@@ -95,3 +95,103 @@ export async function countRows(db: Db): Promise<Record<string, number>> {
 export async function sessionsOf(db: Db, userId: string) {
 	return db.selectFrom('sessions').selectAll().where('user_id', '=', userId).execute();
 }
+
+/** Creates a team through /admin/teams?/create as `admin` and returns its id. */
+export async function createTeam(app: App, admin: { browser: Browser; organizationId: string }, name = `Team ${uniqueSuffix()}`, parentId?: string) {
+	const result = await admin.browser.action('/admin/teams?/create', { name, parentId });
+	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result)).toMatchObject({ type: 'success' });
+	const team = await app.runtime.db
+		.selectFrom('teams')
+		.select('id')
+		.where('organization_id', '=', admin.organizationId)
+		.where('name', '=', name)
+		.where('archived_at', 'is', null)
+		.executeTakeFirstOrThrow();
+	return team.id;
+}
+
+export interface Invitation {
+	link: string;
+	token: string;
+	email: string;
+	invitationId: string;
+}
+
+/** Invites through /admin/members?/invite and returns the one-time link shown to the inviter. */
+export async function invite(
+	app: App,
+	inviter: { browser: Browser; organizationId: string },
+	fields: { email?: string; role: 'admin' | 'leader' | 'rep'; teamId?: string }
+): Promise<Invitation> {
+	const email = fields.email ?? uniqueEmail(fields.role);
+	const result = await inviter.browser.action('/admin/members?/invite', { ...fields, email });
+	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result)).toMatchObject({ type: 'success' });
+	if (result.type !== 'success') throw new Error('invite failed');
+	const link: string = result.data.invitation.link;
+	const token = link.split('/invite/')[1];
+	const row = await app.runtime.db
+		.selectFrom('invitations')
+		.select('id')
+		.where('organization_id', '=', inviter.organizationId)
+		.where('email', '=', email.toLowerCase())
+		.where('accepted_at', 'is', null)
+		.where('revoked_at', 'is', null)
+		.executeTakeFirstOrThrow();
+	return { link, token, email: result.data.invitation.email, invitationId: row.id };
+}
+
+export interface Member {
+	browser: Browser;
+	email: string;
+	password: string;
+	userId: string;
+	organizationId: string;
+	token: string;
+}
+
+/** Invites a new person and accepts as them in a fresh browser: they end up signed in on /team. */
+export async function addMember(
+	app: App,
+	admin: { browser: Browser; organizationId: string },
+	role: 'admin' | 'leader' | 'rep',
+	teamId?: string,
+	name = `${role[0].toUpperCase()}${role.slice(1)} ${uniqueSuffix()}`
+): Promise<Member> {
+	const invitation = await invite(app, admin, { role, teamId });
+	const browser = app.browser();
+	const result = await browser.action(`/invite/${invitation.token}`, { name, password: PASSWORD });
+	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result)).toMatchObject({ type: 'redirect', location: '/team' });
+	const user = await app.runtime.db
+		.selectFrom('users')
+		.select('id')
+		.where('email', '=', invitation.email)
+		.executeTakeFirstOrThrow();
+	return {
+		browser,
+		email: invitation.email,
+		password: PASSWORD,
+		userId: user.id,
+		organizationId: admin.organizationId,
+		token: browser.cookie('podium_session')!
+	};
+}
+
+/** Everything an organization owns, in a stable order: compare before and after to prove nothing changed. */
+export async function snapshotOrganization(db: Db, organizationId: string) {
+	const [organization, memberships, teams, leaders, members, invitations, audit, sessions] = await Promise.all([
+		db.selectFrom('organizations').selectAll().where('id', '=', organizationId).execute(),
+		db.selectFrom('memberships').selectAll().where('organization_id', '=', organizationId).orderBy('user_id').execute(),
+		db.selectFrom('teams').selectAll().where('organization_id', '=', organizationId).orderBy('id').execute(),
+		db.selectFrom('team_leaders').selectAll().where('organization_id', '=', organizationId).orderBy('team_id').orderBy('user_id').execute(),
+		db.selectFrom('team_members').selectAll().where('organization_id', '=', organizationId).orderBy('user_id').execute(),
+		db
+			.selectFrom('invitations')
+			.select(['id', 'email', 'role', 'team_id', 'accepted_at', 'revoked_at', 'expires_at'])
+			.where('organization_id', '=', organizationId)
+			.orderBy('id')
+			.execute(),
+		db.selectFrom('audit_log').select(['id', 'action']).where('organization_id', '=', organizationId).orderBy('id').execute(),
+		db.selectFrom('sessions').select(['id', 'user_id']).where('organization_id', '=', organizationId).orderBy('id').execute()
+	]);
+	return { organization, memberships, teams, leaders, members, invitations, audit, sessions };
+}
