@@ -6,6 +6,10 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/session';
+import { describeError } from '../../src/lib/server/validation';
+import { boardId, boardQuerySchema, readBoard } from '../../src/lib/server/scoring/board.service';
+import { checkApiToken } from '../../src/lib/server/scoring/token.service';
+import { createBoardPusher } from './board-pushes';
 import { log } from '../../src/lib/server/log';
 import { getRuntime, type Runtime } from '../../src/lib/server/runtime';
 import {
@@ -15,6 +19,8 @@ import {
 	type ServerToClientEvents,
 	type SocketData
 } from '../../src/lib/shared/socket-events';
+
+type ScoredEventLike = { id: number; userId: string; metricKey: string; value: number; points: number; occurredAt: Date };
 
 export type PodiumIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -63,6 +69,16 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 
 	io.use(async (socket, next) => {
 		try {
+			// Displays and bots authenticate with an API token that has leaderboards:read.
+			const apiToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+			if (typeof apiToken === 'string') {
+				const check = await checkApiToken(rt.db, apiToken, 'leaderboards:read');
+				if (!check.ok) return next(new Error('unauthorized'));
+				socket.data.userId = null;
+				socket.data.organizationId = check.organizationId;
+				socket.data.role = 'token';
+				return next();
+			}
 			const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
 			const auth = token ? await validateSessionToken(rt.db, token, rt.config.sessionIdleMs) : null;
 			if (!auth) return next(new Error('unauthorized'));
@@ -77,7 +93,27 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	});
 
 	io.on('connection', (socket) => {
-		socket.join([rooms.org(socket.data.organizationId), rooms.user(socket.data.userId)]);
+		const own = [rooms.org(socket.data.organizationId)];
+		if (socket.data.userId) own.push(rooms.user(socket.data.userId));
+		socket.join(own);
+		socket.on('board:subscribe', async (selector, ack) => {
+			if (typeof ack !== 'function') return;
+			try {
+				const query = boardQuerySchema.parse({ ...(selector ?? {}), limit: 100, around: undefined });
+				const snapshot = await readBoard(rt, socket.data.organizationId, query);
+				await socket.join(rooms.board(socket.data.organizationId, boardId(query)));
+				ack({ data: { ...snapshot, entries: snapshot.entries } });
+			} catch (error) {
+				const described = describeError('en', error);
+				if (!described) log.warn('realtime: board:subscribe failed', error);
+				ack({ error: described?.message ?? 'invalid board selector' });
+			}
+		});
+		socket.on('board:unsubscribe', async (selector, ack) => {
+			const parsed = boardQuerySchema.safeParse({ ...(selector ?? {}), around: undefined });
+			if (parsed.success) await socket.leave(rooms.board(socket.data.organizationId, boardId(parsed.data)));
+			if (typeof ack === 'function') ack(parsed.success ? { data: true } : { error: 'invalid board selector' });
+		});
 		socket.on('session:whoami', (ack) => {
 			if (typeof ack !== 'function') return;
 			ack({
@@ -90,7 +126,12 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		});
 	});
 
+	const pusher = createBoardPusher(rt, (room, payload) => io.to(room).emit('board:update', payload));
 	const unsubscribe = [
+		rt.events.on('scores.changed', ({ organizationId, events }) => {
+			pusher.onScores(organizationId, events).catch((error) => log.warn('realtime: scores push failed', error));
+			announce(organizationId, events).catch((error) => log.warn('realtime: activity push failed', error));
+		}),
 		rt.events.on('org.changed', ({ organizationId, what }) => {
 			io.to(rooms.org(organizationId)).emit('org:changed', { what, at: new Date().toISOString() });
 		}),
@@ -102,6 +143,30 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		})
 	];
 
+	/** The activity feed: one push per event (corrections included), names resolved once per batch. */
+	async function announce(organizationId: string, events: ScoredEventLike[]) {
+		if (events.length > 50) events = events.slice(-50);
+		const users = [...new Set(events.map((e) => e.userId))];
+		const [people, metrics] = await Promise.all([
+			rt.db.selectFrom('users').select(['id', 'name']).where('id', 'in', users).execute(),
+			rt.db.selectFrom('metrics').select(['key', 'name_en', 'name_zh', 'unit', 'currency']).where('organization_id', '=', organizationId).execute()
+		]);
+		for (const e of events) {
+			const metric = metrics.find((m) => m.key === e.metricKey);
+			if (!metric) continue;
+			io.to(rooms.org(organizationId)).emit('activity:new', {
+				eventId: e.id,
+				userId: e.userId,
+				name: people.find((p) => p.id === e.userId)?.name ?? '',
+				metric: { key: metric.key, nameEn: metric.name_en, nameZh: metric.name_zh, unit: metric.unit, currency: metric.currency },
+				value: e.value,
+				points: e.points,
+				occurredAt: e.occurredAt.toISOString(),
+				correction: e.value < 0 || e.points < 0
+			});
+		}
+	}
+
 	rt.realtime = () => ({
 		status: redis && !redis.isReady ? 'down' : 'up',
 		adapter: redis ? 'redis-streams' : 'memory',
@@ -112,6 +177,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		io,
 		async close() {
 			unsubscribe.forEach((off) => off());
+			pusher.close();
 			rt.realtime = undefined;
 			io.disconnectSockets(true);
 			await new Promise<void>((resolve) => io.close(() => resolve()));

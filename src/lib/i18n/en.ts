@@ -1,5 +1,9 @@
 // The English catalog is the reference: every other locale must have exactly these keys.
-export const en = {
+// Product areas keep their messages in sections/, merged here.
+import { leaderboardEn } from './sections/leaderboard.en';
+import { scoringAdminEn } from './sections/scoring-admin.en';
+
+const core = {
 	'app.name': 'Podium',
 	'app.tagline': 'Live leaderboards, contests and recognition for sales teams',
 	'app.skip': 'Skip to content',
@@ -63,6 +67,23 @@ export const en = {
 
 	'fields.invitation': 'Invitation',
 	'fields.organization': 'Organization',
+
+	'scoring.void.isCorrection': 'Event is a correction and cannot be voided.',
+	'scoring.void.already': 'Event was already voided.',
+	'fields.eventId': 'Event',
+	'fields.reason': 'Reason',
+	'fields.board': 'Board',
+	'fields.scope': 'Scope',
+	'fields.window': 'Window',
+	'fields.limit': 'Limit',
+	'fields.around': 'Around',
+	'fields.metric': 'Metric',
+	'fields.value': 'Value',
+	'fields.occurredAt': 'When',
+	'fields.note': 'Note',
+	'fields.tokenId': 'Token',
+	'fields.tokenName': 'Token name',
+	'fields.scopes': 'Scopes',
 
 	'hint.password': 'At least 10 characters.',
 	'hint.slug': 'Lower-case letters, digits and dashes.',
@@ -226,5 +247,7 @@ export const en = {
 
 	'health.ok': 'All systems normal'
 } as const;
+
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn };
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,8 @@
 import type { MessageKey } from './en';
+import { leaderboardZhCN } from './sections/leaderboard.zh-CN';
+import { scoringAdminZhCN } from './sections/scoring-admin.zh-CN';
 
-export const zhCN: Record<MessageKey, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof typeof scoringAdminZhCN>, string> = {
 	'app.name': 'Podium',
 	'app.tagline': '为销售团队打造的实时排行榜、竞赛与表彰',
 	'app.skip': '跳到正文',
@@ -64,6 +66,23 @@ export const zhCN: Record<MessageKey, string> = {
 
 	'fields.invitation': '邀请',
 	'fields.organization': '组织',
+
+	'scoring.void.isCorrection': '该事件本身是更正，不能作废。',
+	'scoring.void.already': '该事件已被作废。',
+	'fields.eventId': '事件',
+	'fields.reason': '原因',
+	'fields.board': '榜单',
+	'fields.scope': '范围',
+	'fields.window': '时间窗口',
+	'fields.limit': '数量',
+	'fields.around': '定位',
+	'fields.metric': '指标',
+	'fields.value': '数值',
+	'fields.occurredAt': '时间',
+	'fields.note': '备注',
+	'fields.tokenId': '令牌',
+	'fields.tokenName': '令牌名称',
+	'fields.scopes': '权限范围',
 
 	'hint.password': '至少 10 个字符。',
 	'hint.slug': '小写字母、数字和短横线。',
@@ -227,3 +246,5 @@ export const zhCN: Record<MessageKey, string> = {
 
 	'health.ok': '所有系统正常'
 };
+
+export const zhCN: Record<MessageKey, string> = { ...core, ...leaderboardZhCN, ...scoringAdminZhCN };

@@ -1,9 +1,12 @@
 // Domain events. Services emit them; only the realtime gateway knows which rooms they reach.
 import { EventEmitter } from 'node:events';
+import type { ScoredEvent } from '../shared/scoring';
 
 export interface DomainEvents {
 	'org.changed': { organizationId: string; what: 'teams' | 'members' | 'settings' };
 	'user.sessions_revoked': { userId: string; organizationId: string };
+	/** Events were committed (and applied live, or left to the reconciler). */
+	'scores.changed': { organizationId: string; events: ScoredEvent[] };
 }
 
 export type DomainEventName = keyof DomainEvents;

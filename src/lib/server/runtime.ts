@@ -8,6 +8,7 @@ import { MemoryLiveStore } from './live/memory.store';
 import { RedisLiveStore } from './live/redis.store';
 import type { LiveStore } from './live/store';
 import { log, setLogLevel } from './log';
+import { forgetOrgClock, rebuildOrg, reconcile } from './scoring/live.service';
 import { seedDemoIfEmpty, type DemoCredentials } from './services/demo.service';
 
 export interface RealtimeStatus {
@@ -28,6 +29,7 @@ export interface Runtime {
 }
 
 const KEY = Symbol.for('podium.runtime');
+const RECONCILE_MS = 10_000;
 type Holder = { [KEY]?: Promise<Runtime> };
 
 async function createRuntime(config: Config): Promise<Runtime> {
@@ -41,15 +43,36 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const demo =
 			handle.kind === 'pglite' && config.demoSeed === 'auto' ? await seedDemoIfEmpty(handle.db) : undefined;
 		const liveStore = live;
+		const events = new DomainEventBus();
+		// Events committed but never applied (a crash between commit and apply) and boards lost to a
+		// flush are repaired now and then every RECONCILE_MS.
+		const deps = { db: handle.db, live: liveStore };
+		await reconcile(deps, 24 * 60 * 60_000);
+		let reconciling = false;
+		const timer = setInterval(() => {
+			if (reconciling) return;
+			reconciling = true;
+			reconcile(deps)
+				.catch((error) => log.warn('live store: reconcile failed', error))
+				.finally(() => (reconciling = false));
+		}, RECONCILE_MS);
+		timer.unref();
+		// A new time zone or week start moves every window: rebuild that organization's boards.
+		events.on('org.changed', ({ organizationId, what }) => {
+			if (what !== 'settings') return;
+			forgetOrgClock(organizationId);
+			rebuildOrg(deps, organizationId).catch((error) => log.warn('live store: rebuild after settings change failed', error));
+		});
 		const runtime: Runtime = {
 			config,
 			db: handle.db,
 			dbKind: handle.kind,
 			live: liveStore,
-			events: new DomainEventBus(),
+			events,
 			demo,
 			realtime: undefined,
 			async close() {
+				clearInterval(timer);
 				await liveStore.close();
 				await handle.close();
 			}

@@ -18,6 +18,19 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	leaderIds: 'fields.leaders',
 	userId: 'fields.user',
 	invitationId: 'fields.invitation',
+	eventId: 'fields.eventId',
+	reason: 'fields.reason',
+	board: 'fields.board',
+	scope: 'fields.scope',
+	window: 'fields.window',
+	limit: 'fields.limit',
+	around: 'fields.around',
+	metric: 'fields.metric',
+	value: 'fields.value',
+	occurredAt: 'fields.occurredAt',
+	note: 'fields.note',
+	tokenId: 'fields.tokenId',
+	scopes: 'fields.scopes',
 	organizationId: 'fields.organization'
 };
 

@@ -28,6 +28,7 @@ export interface MembershipsTable {
 	user_id: string;
 	role: Role;
 	status: Generated<'active' | 'deactivated'>;
+	external_id: string | null;
 	created_at: CreatedAt;
 }
 
@@ -89,7 +90,60 @@ export interface AuditLogTable {
 	created_at: CreatedAt;
 }
 
+export type MetricUnit = 'count' | 'currency' | 'minutes';
+export type EventSource = 'manual' | 'api' | 'import' | 'correction' | 'training' | 'kudos' | 'demo';
+
+export interface MetricsTable {
+	id: Generated<string>;
+	organization_id: string;
+	key: string;
+	name_en: string;
+	name_zh: string;
+	unit: MetricUnit;
+	currency: string | null;
+	step: Generated<number>;
+	points_per_step: Generated<number>;
+	daily_cap: number | null;
+	self_report: Generated<boolean>;
+	status: Generated<'active' | 'archived'>;
+	created_at: CreatedAt;
+}
+
+export interface ScoreEventsTable {
+	id: Generated<number>;
+	organization_id: string;
+	metric_id: string;
+	user_id: string;
+	team_id: string | null;
+	value: number;
+	points: number;
+	occurred_at: Timestamp;
+	recorded_at: CreatedAt;
+	source: EventSource;
+	actor_id: string | null;
+	note: string | null;
+	idempotency_key: string;
+	content_hash: string;
+	voids_event_id: number | null;
+	void_reason: string | null;
+}
+
+export interface ApiTokensTable {
+	id: Generated<string>;
+	organization_id: string;
+	name: string;
+	token_hash: Uint8Array;
+	scopes: string[];
+	created_by: string | null;
+	created_at: CreatedAt;
+	last_used_at: Date | null;
+	revoked_at: Date | null;
+}
+
 export interface Database {
+	metrics: MetricsTable;
+	score_events: ScoreEventsTable;
+	api_tokens: ApiTokensTable;
 	organizations: OrganizationsTable;
 	users: UsersTable;
 	memberships: MembershipsTable;
@@ -108,3 +162,5 @@ export type User = Selectable<UsersTable>;
 export type Team = Selectable<TeamsTable>;
 export type Session = Selectable<SessionsTable>;
 export type Invitation = Selectable<InvitationsTable>;
+export type Metric = Selectable<MetricsTable>;
+export type ScoreEvent = Selectable<ScoreEventsTable>;

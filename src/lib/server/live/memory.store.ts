@@ -1,10 +1,31 @@
-import type { LiveStore } from './store';
+// The in-process live store of the embedded default: one process, so plain maps are atomic.
+import { compareEntries, type BoardEntry } from '../../shared/scoring';
+import type { ApplyOutcome, LiveEventApply, LiveStore, RebuildSnapshot } from './store';
+
+interface OrgState {
+	boards: Map<string, Map<string, BoardEntry>>;
+	sorted: Map<string, BoardEntry[]>;
+	applied: Set<number>;
+	built: boolean;
+	lockedUntil: number;
+	seq: Map<string, number>;
+}
 
 export class MemoryLiveStore implements LiveStore {
 	readonly kind = 'memory' as const;
 	private counters = new Map<string, { count: number; expiresAt: number }>();
+	private orgs = new Map<string, OrgState>();
 
 	constructor(private readonly now: () => number = Date.now) {}
+
+	private org(org: string): OrgState {
+		let state = this.orgs.get(org);
+		if (!state) {
+			state = { boards: new Map(), sorted: new Map(), applied: new Set(), built: false, lockedUntil: 0, seq: new Map() };
+			this.orgs.set(org, state);
+		}
+		return state;
+	}
 
 	private live(key: string) {
 		const entry = this.counters.get(key);
@@ -43,7 +64,121 @@ export class MemoryLiveStore implements LiveStore {
 		this.counters.delete(key);
 	}
 
+	async applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]> {
+		return events.map((event) => {
+			const state = this.org(event.org);
+			if (state.lockedUntil > this.now()) return 'deferred';
+			if (state.applied.has(event.id)) return 'duplicate';
+			for (const inc of event.increments) {
+				let board = state.boards.get(inc.key);
+				if (!board) state.boards.set(inc.key, (board = new Map()));
+				const entry = board.get(inc.member);
+				if (entry) {
+					entry.score += inc.delta;
+					entry.tie = Math.max(entry.tie, event.id);
+				} else {
+					board.set(inc.member, { member: inc.member, score: inc.delta, tie: event.id });
+				}
+				state.sorted.delete(inc.key);
+			}
+			state.applied.add(event.id);
+			return 'applied';
+		});
+	}
+
+	async applied(org: string, ids: number[]) {
+		const state = this.org(org);
+		return ids.map((id) => state.applied.has(id));
+	}
+
+	private sortedBoard(org: string, key: string): BoardEntry[] {
+		const state = this.org(org);
+		let sorted = state.sorted.get(key);
+		if (!sorted) {
+			sorted = [...(state.boards.get(key)?.values() ?? [])].map((e) => ({ ...e })).sort(compareEntries);
+			state.sorted.set(key, sorted);
+		}
+		return sorted;
+	}
+
+	async top(org: string, key: string, limit: number) {
+		return this.sortedBoard(org, key).slice(0, Math.max(0, limit));
+	}
+
+	async entries(org: string, key: string, members: string[]) {
+		const board = this.org(org).boards.get(key);
+		return members.map((m) => {
+			const e = board?.get(m);
+			return e ? { ...e } : null;
+		});
+	}
+
+	async countAbove(org: string, key: string, score: number) {
+		let n = 0;
+		for (const e of this.org(org).boards.get(key)?.values() ?? []) if (e.score > score) n++;
+		return n;
+	}
+
+	async around(org: string, key: string, member: string, radius: number) {
+		const sorted = this.sortedBoard(org, key);
+		const index = sorted.findIndex((e) => e.member === member);
+		if (index < 0) return [];
+		return sorted.slice(Math.max(0, index - radius), index + radius + 1);
+	}
+
+	async size(org: string, key: string) {
+		return this.org(org).boards.get(key)?.size ?? 0;
+	}
+
+	async boardKeys(org: string) {
+		return [...this.org(org).boards.keys()];
+	}
+
+	async isBuilt(org: string) {
+		return this.org(org).built;
+	}
+
+	async lockForRebuild(org: string, ttlMs: number) {
+		const state = this.org(org);
+		if (state.lockedUntil > this.now()) return false;
+		state.lockedUntil = this.now() + ttlMs;
+		return true;
+	}
+
+	async replaceOrg(org: string, snapshot: RebuildSnapshot) {
+		const state = this.org(org);
+		state.boards = new Map(
+			[...snapshot.boards].map(([key, entries]) => [key, new Map(entries.map((e) => [e.member, { ...e }]))])
+		);
+		state.sorted.clear();
+		state.applied = new Set(snapshot.appliedIds);
+		state.built = true;
+		state.lockedUntil = 0;
+	}
+
+	async unlock(org: string) {
+		this.org(org).lockedUntil = 0;
+	}
+
+	async nextSeq(org: string, boardId: string) {
+		const state = this.org(org);
+		const next = (state.seq.get(boardId) ?? 0) + 1;
+		state.seq.set(boardId, next);
+		return next;
+	}
+
+	async currentSeq(org: string, boardId: string) {
+		return this.org(org).seq.get(boardId) ?? 0;
+	}
+
+	/** Drops everything, as a Redis FLUSHALL would. */
+	async flush() {
+		this.orgs.clear();
+		this.counters.clear();
+	}
+
 	async close() {
 		this.counters.clear();
+		this.orgs.clear();
 	}
 }

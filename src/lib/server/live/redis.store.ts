@@ -1,16 +1,40 @@
+// Redis live store. Keys of one organization share the hash tag {org} so that one event's keys live
+// in one slot. Layout: b:<board key> sorted set of totals, t:<board key> hash of tie marks (the id of
+// each member's last change), applied bitmap of event ids, built marker, lock, seq hash.
+// One Lua script applies an event's increments together with its idempotency bit.
 import { createClient, type RedisClientType } from 'redis';
+import { compareEntries, type BoardEntry } from '../../shared/scoring';
 import { log } from '../log';
-import type { LiveStore } from './store';
+import type { ApplyOutcome, LiveEventApply, LiveStore, RebuildSnapshot } from './store';
 
-// INCR and the expiry of its first hit happen together, so a counter can never live forever.
 const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count
 `;
 
+// KEYS: applied, lock, n board keys, n tie keys. ARGV: id, n, member1, delta1, ...
+const APPLY_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local id = tonumber(ARGV[1])
+if redis.call('GETBIT', KEYS[1], id) == 1 then return 0 end
+local n = tonumber(ARGV[2])
+for i = 1, n do
+  local member = ARGV[1 + 2 * i]
+  redis.call('ZINCRBY', KEYS[2 + i], ARGV[2 + 2 * i], member)
+  local tk = KEYS[2 + n + i]
+  local cur = redis.call('HGET', tk, member)
+  if (not cur) or tonumber(cur) < id then redis.call('HSET', tk, member, id) end
+end
+redis.call('SETBIT', KEYS[1], id, 1)
+return 1
+`;
+
+const MAX_TIE_GROUP = 10_000;
+
 export class RedisLiveStore implements LiveStore {
 	readonly kind = 'redis' as const;
+	private shas = new Map<string, string>();
 
 	private constructor(
 		readonly client: RedisClientType,
@@ -28,6 +52,28 @@ export class RedisLiveStore implements LiveStore {
 		return new RedisLiveStore(client, prefix);
 	}
 
+	private k(org: string, suffix: string) {
+		return `${this.prefix}{${org}}:${suffix}`;
+	}
+
+	private async script(source: string, keys: string[], args: string[]): Promise<unknown> {
+		let sha = this.shas.get(source);
+		if (!sha) {
+			sha = await this.client.scriptLoad(source);
+			this.shas.set(source, sha);
+		}
+		try {
+			return await this.client.evalSha(sha, { keys, arguments: args });
+		} catch (error) {
+			// After a flush or restart the script cache is empty: load it again once.
+			if (error instanceof Error && error.message.includes('NOSCRIPT')) {
+				this.shas.delete(source);
+				return this.script(source, keys, args);
+			}
+			throw error;
+		}
+	}
+
 	async ping() {
 		if (!this.client.isReady) return false;
 		try {
@@ -38,11 +84,7 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async hit(key: string, windowMs: number) {
-		const result = await this.client.eval(HIT_SCRIPT, {
-			keys: [this.prefix + key],
-			arguments: [String(windowMs)]
-		});
-		return Number(result);
+		return Number(await this.script(HIT_SCRIPT, [this.prefix + key], [String(windowMs)]));
 	}
 
 	async count(key: string) {
@@ -59,7 +101,162 @@ export class RedisLiveStore implements LiveStore {
 		await this.client.del(this.prefix + key);
 	}
 
+	async applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]> {
+		// Issued together, node-redis pipelines them; each script is atomic on its own.
+		const results = await Promise.all(
+			events.map((event) => {
+				const n = event.increments.length;
+				const keys = [this.k(event.org, 'applied'), this.k(event.org, 'lock')];
+				for (const inc of event.increments) keys.push(this.k(event.org, `b:${inc.key}`));
+				for (const inc of event.increments) keys.push(this.k(event.org, `t:${inc.key}`));
+				const args = [String(event.id), String(n)];
+				for (const inc of event.increments) args.push(inc.member, String(inc.delta));
+				return this.script(APPLY_SCRIPT, keys, args);
+			})
+		);
+		return results.map((r) => (Number(r) === 1 ? 'applied' : Number(r) === 0 ? 'duplicate' : 'deferred'));
+	}
+
+	async applied(org: string, ids: number[]) {
+		if (ids.length === 0) return [];
+		const key = this.k(org, 'applied');
+		const bits = await Promise.all(ids.map((id) => this.client.getBit(key, id)));
+		return bits.map((b) => Number(b) === 1);
+	}
+
+	private async withTies(org: string, key: string, rows: { value: string; score: number }[]): Promise<BoardEntry[]> {
+		if (rows.length === 0) return [];
+		const ties = await this.client.hmGet(this.k(org, `t:${key}`), rows.map((r) => r.value));
+		return rows.map((r, i) => ({ member: r.value, score: r.score, tie: Number(ties[i] ?? 0) }));
+	}
+
+	private async tieGroup(org: string, key: string, score: number) {
+		const rows = await this.client.zRangeByScoreWithScores(this.k(org, `b:${key}`), score, score, {
+			LIMIT: { offset: 0, count: MAX_TIE_GROUP }
+		});
+		return this.withTies(org, key, rows);
+	}
+
+	/** Sorted entries at Redis positions [from, to], with the tie groups cut at either edge completed. */
+	private async slice(org: string, key: string, from: number, to: number): Promise<BoardEntry[]> {
+		const zkey = this.k(org, `b:${key}`);
+		const start = Math.max(0, from - 1);
+		const rows = await this.client.zRangeWithScores(zkey, start, to + 1, { REV: true });
+		if (rows.length === 0) return [];
+		const byMember = new Map<string, BoardEntry>();
+		for (const e of await this.withTies(org, key, rows)) byMember.set(e.member, e);
+		const edges = new Set<number>();
+		if (start < from && rows.length > 1 && rows[0].score === rows[1].score) edges.add(rows[1].score);
+		const inner = rows.slice(start < from ? 1 : 0);
+		if (inner.length > to - from + 1 && inner[to - from].score === inner[to - from + 1].score) edges.add(inner[to - from].score);
+		for (const score of edges) for (const e of await this.tieGroup(org, key, score)) byMember.set(e.member, e);
+		return [...byMember.values()].sort(compareEntries);
+	}
+
+	async top(org: string, key: string, limit: number) {
+		if (limit <= 0) return [];
+		const sorted = await this.slice(org, key, 0, limit - 1);
+		return sorted.slice(0, limit);
+	}
+
+	async entries(org: string, key: string, members: string[]) {
+		if (members.length === 0) return [];
+		const [scores, ties] = await Promise.all([
+			this.client.zmScore(this.k(org, `b:${key}`), members),
+			this.client.hmGet(this.k(org, `t:${key}`), members)
+		]);
+		return members.map((member, i) =>
+			scores[i] === null || scores[i] === undefined ? null : { member, score: Number(scores[i]), tie: Number(ties[i] ?? 0) }
+		);
+	}
+
+	async countAbove(org: string, key: string, score: number) {
+		return this.client.zCount(this.k(org, `b:${key}`), `(${score}`, '+inf');
+	}
+
+	async around(org: string, key: string, member: string, radius: number) {
+		const position = await this.client.zRevRank(this.k(org, `b:${key}`), member);
+		if (position === null) return [];
+		const [self] = await this.entries(org, key, [member]);
+		const from = Math.max(0, position - radius - 1);
+		const sorted = await this.slice(org, key, from, position + radius + 1);
+		// Make sure the member's whole tie group is there, then center on the member.
+		if (self) {
+			const have = new Set(sorted.map((e) => e.member));
+			for (const e of await this.tieGroup(org, key, self.score)) if (!have.has(e.member)) sorted.push(e);
+			sorted.sort(compareEntries);
+		}
+		const index = sorted.findIndex((e) => e.member === member);
+		return sorted.slice(Math.max(0, index - radius), index + radius + 1);
+	}
+
+	async size(org: string, key: string) {
+		return this.client.zCard(this.k(org, `b:${key}`));
+	}
+
+	async boardKeys(org: string) {
+		const keys: string[] = [];
+		const prefix = this.k(org, 'b:');
+		for await (const batch of this.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+			for (const key of batch as unknown as string[]) keys.push(key.slice(prefix.length));
+		}
+		return keys;
+	}
+
+	async isBuilt(org: string) {
+		return (await this.client.exists(this.k(org, 'built'))) === 1;
+	}
+
+	async lockForRebuild(org: string, ttlMs: number) {
+		return (await this.client.set(this.k(org, 'lock'), String(Date.now()), { NX: true, PX: ttlMs })) === 'OK';
+	}
+
+	async replaceOrg(org: string, snapshot: RebuildSnapshot) {
+		const old = await this.boardKeys(org);
+		for (let i = 0; i < old.length; i += 500) {
+			const chunk = old.slice(i, i + 500);
+			await this.client.del(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
+		}
+		const writes: Promise<unknown>[] = [];
+		const flush = async () => {
+			await Promise.all(writes.splice(0));
+		};
+		for (const [key, entries] of snapshot.boards) {
+			for (let i = 0; i < entries.length; i += 1000) {
+				const chunk = entries.slice(i, i + 1000);
+				writes.push(this.client.zAdd(this.k(org, `b:${key}`), chunk.map((e) => ({ score: e.score, value: e.member }))));
+				writes.push(
+					this.client.hSet(
+						this.k(org, `t:${key}`),
+						chunk.map((e) => [e.member, String(e.tie)] as [string, string])
+					)
+				);
+			}
+			if (writes.length > 2000) await flush();
+		}
+		await flush();
+		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
+		const max = snapshot.appliedIds.reduce((m, id) => Math.max(m, id), 0);
+		const bitmap = Buffer.alloc((max >> 3) + 1);
+		for (const id of snapshot.appliedIds) bitmap[id >> 3] |= 0x80 >> (id & 7);
+		await this.client.set(this.k(org, 'applied'), bitmap);
+		await this.client.set(this.k(org, 'built'), String(Date.now()));
+		await this.unlock(org);
+	}
+
+	async unlock(org: string) {
+		await this.client.del(this.k(org, 'lock'));
+	}
+
+	async nextSeq(org: string, boardId: string) {
+		return this.client.hIncrBy(this.k(org, 'seq'), boardId, 1);
+	}
+
+	async currentSeq(org: string, boardId: string) {
+		return Number((await this.client.hGet(this.k(org, 'seq'), boardId)) ?? 0);
+	}
+
 	async close() {
-		if (this.client.isOpen) await this.client.quit().catch(() => this.client.disconnect());
+		if (this.client.isOpen) await this.client.quit().catch(() => this.client.destroy());
 	}
 }

@@ -1,11 +1,31 @@
-// The live store holds derived, rebuildable state (rate-limit counters now; live scores later).
+// The live store holds derived, rebuildable state: board sorted sets with their tie-break marks,
+// the idempotency marks of applied events, board sequence numbers and rate-limit counters.
 // Two implementations share this interface and one contract test suite: memory and Redis.
+// Invariant: an event's increments and its idempotency mark are applied together or not at all,
+// so applying the same event twice changes nothing.
+import type { BoardEntry, Increment } from '../../shared/scoring';
+
 export type LiveStoreKind = 'memory' | 'redis';
+export type ApplyOutcome = 'applied' | 'duplicate' | 'deferred';
+
+export interface LiveEventApply {
+	id: number;
+	org: string;
+	increments: Increment[];
+}
+
+export interface RebuildSnapshot {
+	/** Every board key with its members' totals and tie marks. */
+	boards: Map<string, BoardEntry[]>;
+	/** Ids of every event folded into the snapshot. */
+	appliedIds: number[];
+}
 
 export interface LiveStore {
 	readonly kind: LiveStoreKind;
 	/** True when the store answers. Never throws. */
 	ping(): Promise<boolean>;
+
 	/** Adds one to a counter that expires windowMs after its first hit; returns the new count. */
 	hit(key: string, windowMs: number): Promise<number>;
 	/** The current count of a counter, 0 when absent or expired. */
@@ -13,5 +33,35 @@ export interface LiveStore {
 	/** Milliseconds until the counter expires, 0 when absent. */
 	ttl(key: string): Promise<number>;
 	reset(key: string): Promise<void>;
+
+	/** Applies each event atomically with its mark. 'deferred' while the org is being rebuilt. */
+	applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]>;
+	/** Whether each event id has been applied for the org. */
+	applied(org: string, ids: number[]): Promise<boolean[]>;
+	/** The first `limit` entries of a board, ordered by score, then who reached it first. */
+	top(org: string, key: string, limit: number): Promise<BoardEntry[]>;
+	/** Entries of the given members (null when absent from the board). */
+	entries(org: string, key: string, members: string[]): Promise<(BoardEntry | null)[]>;
+	/** How many members have a strictly higher score (their rank is this plus one). */
+	countAbove(org: string, key: string, score: number): Promise<number>;
+	/** Entries ranked around one member: `radius` on each side, ties resolved. */
+	around(org: string, key: string, member: string, radius: number): Promise<BoardEntry[]>;
+	/** Number of members on a board. */
+	size(org: string, key: string): Promise<number>;
+	/** Every board key the org has. */
+	boardKeys(org: string): Promise<string[]>;
+
+	/** True once the org's boards were built from the event log (absent after a flush). */
+	isBuilt(org: string): Promise<boolean>;
+	/** Takes the org's rebuild lock; false when another process holds it. Applies are deferred meanwhile. */
+	lockForRebuild(org: string, ttlMs: number): Promise<boolean>;
+	/** Replaces all of the org's boards and marks with the snapshot, marks the org built and unlocks it. */
+	replaceOrg(org: string, snapshot: RebuildSnapshot): Promise<void>;
+	unlock(org: string): Promise<void>;
+
+	/** The next sequence number of a board's pushes. */
+	nextSeq(org: string, boardId: string): Promise<number>;
+	currentSeq(org: string, boardId: string): Promise<number>;
+
 	close(): Promise<void>;
 }

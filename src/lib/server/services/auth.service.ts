@@ -15,6 +15,7 @@ import type { LiveStore } from '../live/store';
 import { recordAudit } from '../repositories/audit.repository';
 import { findInvitationByTokenHash, markInvitation } from '../repositories/invitation.repository';
 import { findMembership, insertMembership, listUserOrganizations } from '../repositories/membership.repository';
+import { insertDefaultMetrics } from '../repositories/metric.repository';
 import { insertOrganization, slugExists } from '../repositories/organization.repository';
 import { setTeamMembership } from '../repositories/team.repository';
 import { findUserByEmail, insertUser } from '../repositories/user.repository';
@@ -71,6 +72,7 @@ export async function signUp(db: Db, input: unknown, userAgent?: string | null) 
 			locale: data.locale
 		});
 		await insertMembership(trx, { organization_id: organization.id, user_id: user.id, role: 'admin' });
+		await insertDefaultMetrics(trx, organization.id);
 		await recordAudit(trx, {
 			organizationId: organization.id,
 			actorId: user.id,

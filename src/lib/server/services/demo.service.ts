@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Db } from '../db';
 import { recordAudit } from '../repositories/audit.repository';
 import { insertMembership } from '../repositories/membership.repository';
+import { insertDefaultMetrics } from '../repositories/metric.repository';
 import { countOrganizations, findOrganizationBySlug, insertOrganization } from '../repositories/organization.repository';
 import { insertTeam, replaceTeamLeaders, setTeamMembership } from '../repositories/team.repository';
 import { insertUser } from '../repositories/user.repository';
@@ -60,6 +61,7 @@ export async function seedDemo(db: Db): Promise<DemoCredentials> {
 		});
 		const admin = await insertUser(trx, { email: DEMO_ADMIN_EMAIL, name: 'Alex Admin', password_hash: passwordHash });
 		await insertMembership(trx, { organization_id: org.id, user_id: admin.id, role: 'admin' });
+		await insertDefaultMetrics(trx, org.id);
 		const sales = await insertTeam(trx, { organization_id: org.id, name: 'Sales', parent_id: null });
 		for (const spec of TEAMS) {
 			const team = await insertTeam(trx, { organization_id: org.id, name: spec.name, parent_id: sales.id });

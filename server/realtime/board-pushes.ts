@@ -1,0 +1,79 @@
+// Coalesced board pushes. Scores change in bursts; each board gets at most one push per FLUSH_MS,
+// carrying every row that changed since the last one and the board's next sequence number.
+import { POINTS_BOARD, SCOPES, type ScoredEvent } from '../../src/lib/shared/scoring';
+import { periodOf, WINDOWS } from '../../src/lib/shared/time-windows';
+import type { Runtime } from '../../src/lib/server/runtime';
+import { boardId, changedRows } from '../../src/lib/server/scoring/board.service';
+import { orgClock } from '../../src/lib/server/scoring/live.service';
+import { log } from '../../src/lib/server/log';
+import { rooms, type BoardUpdatePayload } from '../../src/lib/shared/socket-events';
+
+export const FLUSH_MS = 100;
+
+type Pending = { organizationId: string; board: string; scope: 'users' | 'teams'; window: (typeof WINDOWS)[number]; members: Set<string> };
+
+export function createBoardPusher(rt: Runtime, emit: (room: string, payload: BoardUpdatePayload) => void) {
+	const pending = new Map<string, Pending>();
+	let timer: NodeJS.Timeout | undefined;
+	let flushing = false;
+
+	async function flush() {
+		timer = undefined;
+		if (flushing) {
+			schedule();
+			return;
+		}
+		flushing = true;
+		const batch = [...pending.values()];
+		pending.clear();
+		try {
+			for (const p of batch) {
+				const id = boardId(p);
+				const room = rooms.board(p.organizationId, id);
+				// Always emitted through the adapter: watchers may be connected to another process.
+				const seq = await rt.live.nextSeq(p.organizationId, id);
+				const { period, rows } = await changedRows(rt, p.organizationId, p, [...p.members]);
+				emit(room, { board: p.board, scope: p.scope, window: p.window, period: period.key, seq, rows });
+			}
+		} catch (error) {
+			log.warn('realtime: board push failed', error);
+		} finally {
+			flushing = false;
+		}
+	}
+
+	function schedule() {
+		timer ??= setTimeout(() => void flush(), FLUSH_MS);
+	}
+
+	async function onScores(organizationId: string, events: ScoredEvent[]) {
+		const clock = await orgClock(rt.db, organizationId);
+		const now = new Date();
+		for (const window of WINDOWS) {
+			const current = periodOf(window, now, clock).key;
+			for (const event of events) {
+				// A back-dated event outside the current period changes no live board.
+				if (periodOf(window, event.occurredAt, clock).key !== current) continue;
+				for (const board of [POINTS_BOARD, event.metricKey]) {
+					for (const scope of SCOPES) {
+						const member = scope === 'users' ? event.userId : event.teamId;
+						if (!member) continue;
+						const key = `${organizationId}|${board}|${scope}|${window}`;
+						let p = pending.get(key);
+						if (!p) pending.set(key, (p = { organizationId, board, scope, window, members: new Set() }));
+						p.members.add(member);
+					}
+				}
+			}
+		}
+		schedule();
+	}
+
+	return {
+		onScores,
+		close() {
+			if (timer) clearTimeout(timer);
+			pending.clear();
+		}
+	};
+}

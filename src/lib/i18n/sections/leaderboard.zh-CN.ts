@@ -1,0 +1,3 @@
+import type { leaderboardEn } from './leaderboard.en';
+
+export const leaderboardZhCN: Record<keyof typeof leaderboardEn, string> = {};

@@ -1,0 +1,145 @@
+// The append-only event log. Nothing here updates or deletes a score event.
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { EventSource } from '../db/schema';
+
+export interface NewScoreEvent {
+	organization_id: string;
+	metric_id: string;
+	user_id: string;
+	team_id: string | null;
+	value: number;
+	points: number;
+	occurred_at: Date;
+	source: EventSource;
+	actor_id: string | null;
+	note: string | null;
+	idempotency_key: string;
+	content_hash: string;
+	voids_event_id?: number | null;
+	void_reason?: string | null;
+}
+
+/** Inserts events; those whose idempotency key exists already are skipped and not returned. */
+export function insertEvents(db: Db, rows: NewScoreEvent[]) {
+	if (rows.length === 0) return Promise.resolve([]);
+	return db
+		.insertInto('score_events')
+		.values(rows)
+		.onConflict((oc) => oc.columns(['organization_id', 'idempotency_key']).doNothing())
+		.returning(['id', 'idempotency_key', 'recorded_at'])
+		.execute();
+}
+
+export function findEventsByKeys(db: Db, organizationId: string, keys: string[]) {
+	if (keys.length === 0) return Promise.resolve([]);
+	return db
+		.selectFrom('score_events')
+		.select(['id', 'idempotency_key', 'content_hash', 'points'])
+		.where('organization_id', '=', organizationId)
+		.where('idempotency_key', 'in', keys)
+		.execute();
+}
+
+/** Points earned per (user, metric) in [start, end), for daily caps. */
+export async function pointsInRange(db: Db, organizationId: string, userId: string, metricId: string, start: Date, end: Date) {
+	const row = await db
+		.selectFrom('score_events')
+		.select(sql<number>`coalesce(sum(points), 0)::int`.as('points'))
+		.where('organization_id', '=', organizationId)
+		.where('user_id', '=', userId)
+		.where('metric_id', '=', metricId)
+		.where('occurred_at', '>=', start)
+		.where('occurred_at', '<', end)
+		.executeTakeFirstOrThrow();
+	return Number(row.points);
+}
+
+/** Serializes cap checks of one rep and metric across concurrent transactions. */
+export async function lockRepMetric(db: Db, organizationId: string, userId: string, metricId: string) {
+	await sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${userId}:${metricId}`}))`.execute(db);
+}
+
+export const eventWithMetric = (db: Db) =>
+	db
+		.selectFrom('score_events as e')
+		.innerJoin('metrics as m', 'm.id', 'e.metric_id')
+		.select([
+			'e.id',
+			'e.organization_id',
+			'e.user_id',
+			'e.team_id',
+			'e.value',
+			'e.points',
+			'e.occurred_at',
+			'e.recorded_at',
+			'e.source',
+			'e.actor_id',
+			'e.note',
+			'e.voids_event_id',
+			'e.void_reason',
+			'm.key as metric_key'
+		]);
+
+export function findEvent(db: Db, organizationId: string, id: number) {
+	return eventWithMetric(db).where('e.organization_id', '=', organizationId).where('e.id', '=', id).executeTakeFirst();
+}
+
+export async function isVoided(db: Db, eventId: number) {
+	return !!(await db.selectFrom('score_events').select('id').where('voids_event_id', '=', eventId).executeTakeFirst());
+}
+
+export async function maxEventId(db: Db, organizationId: string) {
+	const row = await db
+		.selectFrom('score_events')
+		.select(sql<number>`coalesce(max(id), 0)`.as('max'))
+		.where('organization_id', '=', organizationId)
+		.executeTakeFirstOrThrow();
+	return Number(row.max);
+}
+
+/** Totals per (metric, user, team, local day) up to an event id: the input of a rebuild. */
+export function dailyTotals(db: Db, organizationId: string, timeZone: string, upToId: number) {
+	return sql<{ metric_key: string; user_id: string; team_id: string | null; day: string; value: number; points: number; tie: number }>`
+		select m.key as metric_key, d.user_id, d.team_id, d.day, d.value, d.points, d.tie
+		from (
+			select metric_id, user_id, team_id,
+				to_char(occurred_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+				sum(value)::float8 as value, sum(points)::float8 as points, max(id) as tie
+			from score_events
+			where organization_id = ${organizationId} and id <= ${upToId}
+			group by 1, 2, 3, 4
+		) d
+		join metrics m on m.id = d.metric_id
+	`.execute(db);
+}
+
+/** Ids of the org's events up to an id (for the applied marks of a rebuild). */
+export async function eventIds(db: Db, organizationId: string, upToId: number) {
+	const rows = await db
+		.selectFrom('score_events')
+		.select('id')
+		.where('organization_id', '=', organizationId)
+		.where('id', '<=', upToId)
+		.execute();
+	return rows.map((r) => Number(r.id));
+}
+
+/** Events recorded recently or after an id, for the reconciler. */
+export function recentEvents(db: Db, since: Date, organizationId?: string) {
+	let q = eventWithMetric(db).where('e.recorded_at', '>=', since);
+	if (organizationId) q = q.where('e.organization_id', '=', organizationId);
+	return q.orderBy('e.id').limit(50_000).execute();
+}
+
+export function eventsAfter(db: Db, organizationId: string, afterId: number) {
+	return eventWithMetric(db).where('e.organization_id', '=', organizationId).where('e.id', '>', afterId).orderBy('e.id').execute();
+}
+
+export function organizationsWithEvents(db: Db) {
+	return db
+		.selectFrom('organizations as o')
+		.select(['o.id', 'o.slug', 'o.time_zone', 'o.week_start'])
+		.where((eb) => eb.exists(eb.selectFrom('score_events as e').select('e.id').whereRef('e.organization_id', '=', 'o.id')))
+		.execute();
+}

@@ -1,0 +1,168 @@
+// Reading boards: the live store ranks, Postgres supplies names. Ties share a rank and are ordered by
+// who reached the score first (the member whose last change came earlier).
+import { z } from 'zod';
+import { boardKey, compareEntries, POINTS_BOARD, rankSorted, SCOPES, type BoardEntry, type Scope } from '../../shared/scoring';
+import { periodOf, WINDOWS, type WindowKind } from '../../shared/time-windows';
+import type { Db } from '../db';
+import { AppError } from '../errors';
+import type { LiveStore } from '../live/store';
+import { descendantsOf } from '../services/team.service';
+import { ensureBuilt, orgClock } from './live.service';
+
+export const boardQuerySchema = z.object({
+	board: z.string().trim().min(1).max(64).default(POINTS_BOARD),
+	scope: z.enum(SCOPES).default('users'),
+	window: z.enum(WINDOWS).default('week'),
+	limit: z.coerce.number().int().min(1).max(1000).default(50),
+	team: z.uuid().optional(),
+	around: z.string().trim().min(1).max(254).optional()
+});
+export type BoardQuery = z.output<typeof boardQuerySchema>;
+
+export interface BoardRow {
+	rank: number;
+	id: string;
+	name: string;
+	team: { id: string; name: string } | null;
+	score: number;
+}
+
+export interface BoardSnapshot {
+	board: string;
+	scope: Scope;
+	window: { kind: WindowKind; key: string; start: string; end: string };
+	team: string | null;
+	seq: number;
+	total: number;
+	entries: BoardRow[];
+	around?: BoardRow[];
+}
+
+export const boardId = (q: { board: string; scope: Scope; window: WindowKind }) => `${q.board}|${q.scope}|${q.window}`;
+
+interface Deps {
+	db: Db;
+	live: LiveStore;
+}
+
+async function names(db: Db, organizationId: string, scope: Scope, ids: string[]) {
+	const out = new Map<string, { name: string; team: { id: string; name: string } | null }>();
+	if (ids.length === 0) return out;
+	if (scope === 'teams') {
+		const rows = await db.selectFrom('teams').select(['id', 'name']).where('organization_id', '=', organizationId).where('id', 'in', ids).execute();
+		for (const r of rows) out.set(r.id, { name: r.name, team: null });
+		return out;
+	}
+	const rows = await db
+		.selectFrom('users as u')
+		.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'u.id').on('tm.organization_id', '=', organizationId))
+		.leftJoin('teams as t', 't.id', 'tm.team_id')
+		.select(['u.id', 'u.name', 't.id as team_id', 't.name as team_name'])
+		.where('u.id', 'in', ids)
+		.execute();
+	for (const r of rows) out.set(r.id, { name: r.name, team: r.team_id ? { id: r.team_id, name: r.team_name ?? '' } : null });
+	return out;
+}
+
+async function teamMemberIds(db: Db, organizationId: string, teamId: string) {
+	const teams = await db.selectFrom('teams').select(['id', 'parent_id', 'archived_at']).where('organization_id', '=', organizationId).execute();
+	if (!teams.some((t) => t.id === teamId)) throw new AppError(404, 'validation.notFound', undefined, 'team');
+	const all = [...descendantsOf(teams, [teamId])];
+	const rows = await db.selectFrom('team_members').select('user_id').where('organization_id', '=', organizationId).where('team_id', 'in', all).execute();
+	return rows.map((r) => r.user_id);
+}
+
+export async function assertBoardExists(db: Db, organizationId: string, board: string) {
+	if (board === POINTS_BOARD) return;
+	const metric = await db.selectFrom('metrics').select('id').where('organization_id', '=', organizationId).where('key', '=', board).executeTakeFirst();
+	if (!metric) throw new AppError(404, 'validation.notFound', undefined, 'board');
+}
+
+/** Ranks of sorted entries that start somewhere inside the board: each distinct score asks the store. */
+async function rankFromStore(deps: Deps, organizationId: string, key: string, sorted: BoardEntry[]) {
+	const ranks = new Map<number, number>();
+	for (const score of new Set(sorted.map((e) => e.score))) ranks.set(score, (await deps.live.countAbove(organizationId, key, score)) + 1);
+	return sorted.map((e) => ({ ...e, rank: ranks.get(e.score)! }));
+}
+
+export async function readBoard(deps: Deps, organizationId: string, query: BoardQuery, now = new Date()): Promise<BoardSnapshot> {
+	await assertBoardExists(deps.db, organizationId, query.board);
+	if (query.team && query.scope === 'teams') throw new AppError(400, 'validation.invalid', undefined, 'team');
+	await ensureBuilt(deps, organizationId);
+	const clock = await orgClock(deps.db, organizationId);
+	const period = periodOf(query.window, now, clock);
+	const key = boardKey(query.board, query.scope, query.window, period.key);
+
+	let ranked: (BoardEntry & { rank: number })[];
+	let total: number;
+	let around: (BoardEntry & { rank: number })[] | undefined;
+	let aroundMember: string | undefined;
+	if (query.around) {
+		const user = await deps.db
+			.selectFrom('users as u')
+			.innerJoin('memberships as m', 'm.user_id', 'u.id')
+			.select('u.id')
+			.where('m.organization_id', '=', organizationId)
+			.where((eb) => eb.or([eb(eb.fn('lower', ['u.email']), '=', query.around!.toLowerCase()), eb('m.external_id', '=', query.around!)]))
+			.executeTakeFirst();
+		if (!user) throw new AppError(404, 'validation.notFound', undefined, 'around');
+		aroundMember = user.id;
+	}
+	if (query.team) {
+		// A team's view of a users board: its members (and sub-teams'), ranked among themselves.
+		const members = await teamMemberIds(deps.db, organizationId, query.team);
+		const found = (await deps.live.entries(organizationId, key, members)).filter((e): e is BoardEntry => e !== null);
+		const sorted = rankSorted(found.sort(compareEntries));
+		total = sorted.length;
+		ranked = sorted.slice(0, query.limit);
+		if (aroundMember) {
+			const i = sorted.findIndex((e) => e.member === aroundMember);
+			around = i < 0 ? [] : sorted.slice(Math.max(0, i - 2), i + 3);
+		}
+	} else {
+		const [top, size] = await Promise.all([deps.live.top(organizationId, key, query.limit), deps.live.size(organizationId, key)]);
+		ranked = rankSorted(top);
+		total = size;
+		if (aroundMember) around = await rankFromStore(deps, organizationId, key, await deps.live.around(organizationId, key, aroundMember, 2));
+	}
+	const ids = [...new Set([...ranked, ...(around ?? [])].map((e) => e.member))];
+	const labels = await names(deps.db, organizationId, query.scope, ids);
+	const toRow = (e: BoardEntry & { rank: number }): BoardRow => ({
+		rank: e.rank,
+		id: e.member,
+		name: labels.get(e.member)?.name ?? '—',
+		team: labels.get(e.member)?.team ?? null,
+		score: e.score
+	});
+	return {
+		board: query.board,
+		scope: query.scope,
+		window: { kind: query.window, key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
+		team: query.team ?? null,
+		seq: await deps.live.currentSeq(organizationId, boardId(query)),
+		total,
+		entries: ranked.map(toRow),
+		...(around ? { around: around.map(toRow) } : {})
+	};
+}
+
+/** Current rows of the given members on a board, with their global ranks: what a push carries. */
+export async function changedRows(deps: Deps, organizationId: string, q: { board: string; scope: Scope; window: WindowKind }, members: string[], now = new Date()) {
+	const clock = await orgClock(deps.db, organizationId);
+	const period = periodOf(q.window, now, clock);
+	const key = boardKey(q.board, q.scope, q.window, period.key);
+	const found = (await deps.live.entries(organizationId, key, members)).filter((e): e is BoardEntry => e !== null);
+	const ranked = await rankFromStore(deps, organizationId, key, found.sort(compareEntries));
+	const labels = await names(deps.db, organizationId, q.scope, ranked.map((e) => e.member));
+	return {
+		period,
+		rows: ranked.map((e) => ({
+			rank: e.rank,
+			id: e.member,
+			name: labels.get(e.member)?.name ?? '—',
+			team: labels.get(e.member)?.team ?? null,
+			score: e.score,
+			tie: e.tie
+		}))
+	};
+}

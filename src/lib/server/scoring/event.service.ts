@@ -1,0 +1,300 @@
+// Ingest: every path (quick log, leader logging, the API, CSV import) comes through ingestEvents.
+// An idempotency key is unique per organization: a known key with the same content is a duplicate and
+// changes nothing; with different content it is a conflict. Events are committed to Postgres first and
+// applied to the live store after; the reconciler covers a crash in between.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { capPoints, pointsFor, type ScoredEvent } from '../../shared/scoring';
+import { periodOf } from '../../shared/time-windows';
+import type { Db } from '../db';
+import type { EventSource, Metric } from '../db/schema';
+import { AppError } from '../errors';
+import type { DomainEventBus } from '../events';
+import type { LiveStore } from '../live/store';
+import { log } from '../log';
+import { recordAudit } from '../repositories/audit.repository';
+import { findEvent, findEventsByKeys, insertEvents, isVoided, lockRepMetric, pointsInRange, type NewScoreEvent } from '../repositories/event.repository';
+import { applyToLive, orgClock } from './live.service';
+
+export const MAX_BATCH = 1000;
+export const MAX_VALUE = 1_000_000_000_000;
+
+export const ingestItemSchema = z.object({
+	id: z.string().trim().min(1).max(128),
+	metric: z.string().trim().min(1).max(64),
+	user: z.string().trim().min(1).max(254),
+	value: z.number().int().min(0).max(MAX_VALUE).default(1),
+	occurredAt: z.iso.datetime({ offset: true }).optional(),
+	note: z.string().max(500).optional()
+});
+export type IngestItem = z.input<typeof ingestItemSchema>;
+
+export type IngestStatus = 'accepted' | 'duplicate' | 'rejected' | 'conflict';
+export interface IngestResult {
+	id: string;
+	status: IngestStatus;
+	points?: number;
+	eventId?: number;
+	error?: string;
+}
+
+export interface IngestDeps {
+	db: Db;
+	live: LiveStore;
+	events: DomainEventBus;
+}
+
+export interface IngestContext {
+	organizationId: string;
+	source: EventSource;
+	actorId: string | null;
+	/** When set, only these user ids may be scored (a rep logs for themself, a leader for their teams). */
+	allowedUserIds?: Set<string>;
+	/** When set, only self-reportable metrics may be used. */
+	selfReportOnly?: boolean;
+	now?: Date;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+	const field = String(issue.path[0] ?? 'event');
+	switch (issue.code) {
+		case 'invalid_type':
+			return issue.input === undefined ? `${field} is required` : `${field} must be a ${issue.expected}`;
+		case 'too_small':
+			return issue.origin === 'string' ? `${field} must not be empty` : `${field} must be at least ${issue.minimum}`;
+		case 'too_big':
+			return issue.origin === 'string' ? `${field} must be at most ${issue.maximum} characters` : `${field} must be at most ${issue.maximum}`;
+		case 'invalid_format':
+			return field === 'occurredAt' ? 'occurredAt must be an ISO-8601 date-time with a time zone' : `${field} is not valid`;
+		default:
+			return `${field} is not valid`;
+	}
+}
+
+const contentHash = (parts: unknown[]) => encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(parts))));
+
+/** Resolves "user" (an e-mail or an external id) to active members of the org, with their team. */
+async function resolveUsers(db: Db, organizationId: string, refs: string[]) {
+	if (refs.length === 0) return new Map<string, { userId: string; teamId: string | null; name: string }>();
+	const lowered = [...new Set(refs.map((r) => r.toLowerCase()))];
+	const rows = await db
+		.selectFrom('memberships as m')
+		.innerJoin('users as u', 'u.id', 'm.user_id')
+		.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
+		.select(['u.id', 'u.email', 'u.name', 'm.external_id', 'tm.team_id'])
+		.where('m.organization_id', '=', organizationId)
+		.where('m.status', '=', 'active')
+		.where((eb) => eb.or([eb(sql<string>`lower(u.email)`, 'in', lowered), eb('m.external_id', 'in', [...new Set(refs)])]))
+		.execute();
+	const out = new Map<string, { userId: string; teamId: string | null; name: string }>();
+	for (const row of rows) {
+		const value = { userId: row.id, teamId: row.team_id, name: row.name };
+		out.set(row.email.toLowerCase(), value);
+		if (row.external_id) out.set(row.external_id, value);
+	}
+	return out;
+}
+
+export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: unknown[]): Promise<IngestResult[]> {
+	const now = ctx.now ?? new Date();
+	const results: IngestResult[] = new Array(items.length);
+	const parsed: { index: number; item: z.output<typeof ingestItemSchema> }[] = [];
+	items.forEach((raw, index) => {
+		const r = ingestItemSchema.safeParse(raw);
+		if (r.success) parsed.push({ index, item: r.data });
+		else {
+			const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : '';
+			results[index] = { id, status: 'rejected', error: describeIssue(r.error.issues[0]) };
+		}
+	});
+
+	const metrics = new Map<string, Metric>();
+	for (const m of await deps.db.selectFrom('metrics').selectAll().where('organization_id', '=', ctx.organizationId).execute()) {
+		metrics.set(m.key, m);
+	}
+	const users = await resolveUsers(deps.db, ctx.organizationId, parsed.map((p) => p.item.user));
+	const clock = await orgClock(deps.db, ctx.organizationId);
+
+	type Candidate = { index: number; row: NewScoreEvent; metric: Metric; key: string };
+	const candidates: Candidate[] = [];
+	const seenInBatch = new Map<string, string>();
+	for (const { index, item } of parsed) {
+		const metric = metrics.get(item.metric);
+		const user = users.get(item.user.toLowerCase()) ?? users.get(item.user);
+		const occurredAt = item.occurredAt ? new Date(item.occurredAt) : now;
+		const reject = (error: string) => (results[index] = { id: item.id, status: 'rejected', error });
+		if (!metric || metric.status !== 'active') {
+			reject(`metric "${item.metric}" is not an active metric of this organization`);
+			continue;
+		}
+		if (!user) {
+			reject(`user "${item.user}" is not an active member of this organization`);
+			continue;
+		}
+		if (ctx.selfReportOnly && !metric.self_report) {
+			reject(`metric "${item.metric}" cannot be self-reported`);
+			continue;
+		}
+		if (ctx.allowedUserIds && !ctx.allowedUserIds.has(user.userId)) {
+			reject(`user "${item.user}" is not someone you may log for`);
+			continue;
+		}
+		if (occurredAt.getTime() > now.getTime() + 5 * 60_000) {
+			reject('occurredAt must not be in the future');
+			continue;
+		}
+		// The hash covers what the caller said, not defaults, so a retry without occurredAt is a duplicate.
+		const hash = contentHash([metric.key, user.userId, item.value, item.occurredAt ? occurredAt.toISOString() : null, item.note ?? null]);
+		const earlier = seenInBatch.get(item.id);
+		if (earlier !== undefined) {
+			results[index] = { id: item.id, status: earlier === hash ? 'duplicate' : 'conflict', ...(earlier === hash ? {} : { error: 'id was used for different content' }) };
+			continue;
+		}
+		seenInBatch.set(item.id, hash);
+		candidates.push({
+			index,
+			metric,
+			key: item.id,
+			row: {
+				organization_id: ctx.organizationId,
+				metric_id: metric.id,
+				user_id: user.userId,
+				team_id: user.teamId,
+				value: item.value,
+				points: pointsFor({ step: Number(metric.step), pointsPerStep: metric.points_per_step }, item.value),
+				occurred_at: occurredAt,
+				source: ctx.source,
+				actor_id: ctx.actorId,
+				note: item.note?.trim() || null,
+				idempotency_key: item.id,
+				content_hash: hash
+			}
+		});
+	}
+
+	const accepted: ScoredEvent[] = [];
+	if (candidates.length) {
+		await deps.db.transaction().execute(async (trx) => {
+			// Daily caps: lock each capped (rep, metric) and count what that local day already earned.
+			const capped = candidates.filter((c) => c.metric.daily_cap !== null);
+			const earned = new Map<string, number>();
+			const locked = new Set<string>();
+			for (const c of capped.sort((a, b) => (a.row.user_id + a.row.metric_id < b.row.user_id + b.row.metric_id ? -1 : 1))) {
+				const day = periodOf('day', c.row.occurred_at, clock);
+				const lockKey = `${c.row.user_id}:${c.row.metric_id}`;
+				if (!locked.has(lockKey)) {
+					await lockRepMetric(trx, ctx.organizationId, c.row.user_id, c.row.metric_id);
+					locked.add(lockKey);
+				}
+				const dayKey = `${lockKey}:${day.key}`;
+				if (!earned.has(dayKey)) {
+					earned.set(dayKey, await pointsInRange(trx, ctx.organizationId, c.row.user_id, c.row.metric_id, day.start, day.end));
+				}
+				const have = earned.get(dayKey)!;
+				c.row.points = capPoints(c.row.points, have, c.metric.daily_cap);
+				earned.set(dayKey, have + c.row.points);
+			}
+			const inserted = await insertEvents(trx, candidates.map((c) => c.row));
+			const insertedByKey = new Map(inserted.map((r) => [r.idempotency_key, Number(r.id)]));
+			const existing = await findEventsByKeys(
+				trx,
+				ctx.organizationId,
+				candidates.filter((c) => !insertedByKey.has(c.key)).map((c) => c.key)
+			);
+			const existingByKey = new Map(existing.map((r) => [r.idempotency_key, r]));
+			for (const c of candidates) {
+				const id = insertedByKey.get(c.key);
+				if (id !== undefined) {
+					results[c.index] = { id: c.key, status: 'accepted', points: c.row.points, eventId: id };
+					accepted.push({
+						id,
+						metricKey: c.metric.key,
+						userId: c.row.user_id,
+						teamId: c.row.team_id,
+						value: c.row.value,
+						points: c.row.points,
+						occurredAt: c.row.occurred_at
+					});
+				} else {
+					const prior = existingByKey.get(c.key);
+					results[c.index] =
+						prior && prior.content_hash === c.row.content_hash
+							? { id: c.key, status: 'duplicate', points: Number(prior.points), eventId: Number(prior.id) }
+							: { id: c.key, status: 'conflict', error: 'id was already used for different content' };
+				}
+			}
+		});
+	}
+
+	if (accepted.length) await publish(deps, ctx.organizationId, accepted);
+	return results;
+}
+
+/** After commit: apply live (the reconciler retries if this fails) and tell the gateway. */
+async function publish(deps: IngestDeps, organizationId: string, events: ScoredEvent[]) {
+	try {
+		await applyToLive(deps, organizationId, events);
+	} catch (error) {
+		log.warn(`live store apply failed; the reconciler will apply ${events.length} events`, error);
+	}
+	deps.events.emit('scores.changed', { organizationId, events });
+}
+
+/** Voids an event with a new correction event; the original row is never touched. */
+export async function voidEvent(
+	deps: IngestDeps,
+	ctx: { organizationId: string; actorId: string; canVoid: (userId: string) => boolean },
+	input: { eventId: number; reason: string }
+) {
+	const original = await findEvent(deps.db, ctx.organizationId, input.eventId);
+	if (!original) throw new AppError(404, 'validation.notFound', undefined, 'eventId');
+	if (original.voids_event_id !== null) throw new AppError(409, 'scoring.void.isCorrection', undefined, 'eventId');
+	if (!ctx.canVoid(original.user_id)) throw new AppError(403, 'errors.forbidden');
+	const reason = input.reason.trim();
+	if (!reason) throw new AppError(400, 'validation.required', undefined, 'reason');
+	if (reason.length > 500) throw new AppError(400, 'validation.tooLong', { max: 500 }, 'reason');
+	if (await isVoided(deps.db, original.id)) throw new AppError(409, 'scoring.void.already', undefined, 'eventId');
+	const correction = await deps.db.transaction().execute(async (trx) => {
+		const metric = await trx.selectFrom('metrics').select(['id']).where('key', '=', original.metric_key).where('organization_id', '=', ctx.organizationId).executeTakeFirstOrThrow();
+		const [row] = await insertEvents(trx, [
+			{
+				organization_id: ctx.organizationId,
+				metric_id: metric.id,
+				user_id: original.user_id,
+				team_id: original.team_id,
+				value: -Number(original.value),
+				points: -Number(original.points),
+				occurred_at: original.occurred_at,
+				source: 'correction',
+				actor_id: ctx.actorId,
+				note: null,
+				idempotency_key: `void:${original.id}`,
+				content_hash: contentHash(['void', original.id]),
+				voids_event_id: original.id,
+				void_reason: reason
+			}
+		]);
+		if (!row) throw new AppError(409, 'scoring.void.already', undefined, 'eventId');
+		await recordAudit(trx, {
+			organizationId: ctx.organizationId,
+			actorId: ctx.actorId,
+			action: 'event.voided',
+			targetType: 'event',
+			targetId: String(original.id),
+			data: { reason, metric: original.metric_key, value: Number(original.value), points: Number(original.points) }
+		});
+		return {
+			id: Number(row.id),
+			metricKey: original.metric_key,
+			userId: original.user_id,
+			teamId: original.team_id,
+			value: -Number(original.value),
+			points: -Number(original.points),
+			occurredAt: original.occurred_at
+		} satisfies ScoredEvent;
+	});
+	await publish(deps, ctx.organizationId, [correction]);
+	return correction;
+}

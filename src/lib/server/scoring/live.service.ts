@@ -1,0 +1,223 @@
+// Keeps the live store equal to the event log. Postgres is the truth; the live store is derived:
+// - apply: after commit, each event's increments are applied with its idempotency mark (twice = once);
+// - reconcile: events committed but not applied (a crash between the two) are applied on start-up and periodically;
+// - rebuild: when an org's boards are missing (a flush), they are recomputed from the log under a lock;
+// - verify: every current board is compared with a recomputation from the log.
+import {
+	boardKey,
+	compareEntries,
+	incrementsFor,
+	periodKeysOfLocalDate,
+	POINTS_BOARD,
+	type BoardEntry,
+	type ScoredEvent
+} from '../../shared/scoring';
+import { periodOf, WINDOWS, type OrgClock } from '../../shared/time-windows';
+import type { Db } from '../db';
+import { dailyTotals, eventIds, eventsAfter, maxEventId, organizationsWithEvents, recentEvents } from '../repositories/event.repository';
+import type { LiveEventApply, LiveStore } from '../live/store';
+import { log } from '../log';
+
+export interface LiveDeps {
+	db: Db;
+	live: LiveStore;
+}
+
+const REBUILD_LOCK_MS = 120_000;
+const clocks = new Map<string, { clock: OrgClock; at: number }>();
+
+/** The org's time zone and week start, cached briefly: every event's windows depend on them. */
+export async function orgClock(db: Db, organizationId: string): Promise<OrgClock> {
+	const cached = clocks.get(organizationId);
+	if (cached && Date.now() - cached.at < 30_000) return cached.clock;
+	const row = await db
+		.selectFrom('organizations')
+		.select(['time_zone', 'week_start'])
+		.where('id', '=', organizationId)
+		.executeTakeFirstOrThrow();
+	const clock = { timeZone: row.time_zone, weekStart: row.week_start };
+	clocks.set(organizationId, { clock, at: Date.now() });
+	return clock;
+}
+
+export function forgetOrgClock(organizationId: string) {
+	clocks.delete(organizationId);
+}
+
+type EventRow = {
+	id: number;
+	organization_id: string;
+	user_id: string;
+	team_id: string | null;
+	value: number;
+	points: number;
+	occurred_at: Date;
+	metric_key: string;
+};
+
+export function toScored(row: EventRow): ScoredEvent {
+	return {
+		id: Number(row.id),
+		metricKey: row.metric_key,
+		userId: row.user_id,
+		teamId: row.team_id,
+		value: Number(row.value),
+		points: Number(row.points),
+		occurredAt: row.occurred_at
+	};
+}
+
+/** Applies committed events to the live store. Returns the ids that were newly applied. */
+export async function applyToLive(deps: LiveDeps, organizationId: string, events: ScoredEvent[]): Promise<number[]> {
+	if (events.length === 0) return [];
+	const clock = await orgClock(deps.db, organizationId);
+	const batch: LiveEventApply[] = events.map((e) => ({ id: e.id, org: organizationId, increments: incrementsFor(e, clock) }));
+	const outcomes = await deps.live.applyEvents(batch);
+	return events.filter((_, i) => outcomes[i] === 'applied').map((e) => e.id);
+}
+
+/** Recomputes every board of an org from the event log (no live store involved). */
+export async function computeBoards(db: Db, organizationId: string, upToId: number) {
+	const clock = await orgClock(db, organizationId);
+	const { rows } = await dailyTotals(db, organizationId, clock.timeZone, upToId);
+	const boards = new Map<string, Map<string, BoardEntry>>();
+	const add = (key: string, member: string, delta: number, tie: number) => {
+		let board = boards.get(key);
+		if (!board) boards.set(key, (board = new Map()));
+		const entry = board.get(member);
+		if (entry) {
+			entry.score += delta;
+			if (tie > entry.tie) entry.tie = tie;
+		} else board.set(member, { member, score: delta, tie });
+	};
+	const periodCache = new Map<string, ReturnType<typeof periodKeysOfLocalDate>>();
+	for (const row of rows) {
+		let periods = periodCache.get(row.day);
+		if (!periods) {
+			const [y, m, d] = row.day.split('-').map(Number);
+			periods = periodKeysOfLocalDate(y, m, d, clock.weekStart);
+			periodCache.set(row.day, periods);
+		}
+		const tie = Number(row.tie);
+		for (const window of WINDOWS) {
+			const period = periods[window];
+			for (const [board, delta] of [
+				[POINTS_BOARD, Number(row.points)],
+				[row.metric_key, Number(row.value)]
+			] as const) {
+				add(boardKey(board, 'users', window, period), row.user_id, delta, tie);
+				if (row.team_id) add(boardKey(board, 'teams', window, period), row.team_id, delta, tie);
+			}
+		}
+	}
+	return new Map([...boards].map(([key, members]) => [key, [...members.values()]]));
+}
+
+const rebuilding = new Map<string, Promise<void>>();
+
+/** Rebuilds an org's boards from Postgres, then applies whatever was committed meanwhile. */
+export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void> {
+	let running = rebuilding.get(organizationId);
+	if (!running) {
+		running = (async () => {
+			const started = Date.now();
+			if (!(await deps.live.lockForRebuild(organizationId, REBUILD_LOCK_MS))) {
+				// Another process is rebuilding: wait for it.
+				for (let i = 0; i < 600 && !(await deps.live.isBuilt(organizationId)); i++) {
+					await new Promise((r) => setTimeout(r, 100));
+				}
+				return;
+			}
+			try {
+				const upTo = await maxEventId(deps.db, organizationId);
+				const [boards, ids] = await Promise.all([
+					computeBoards(deps.db, organizationId, upTo),
+					eventIds(deps.db, organizationId, upTo)
+				]);
+				await deps.live.replaceOrg(organizationId, { boards, appliedIds: ids });
+				const later = await eventsAfter(deps.db, organizationId, upTo);
+				await applyToLive(deps, organizationId, later.map(toScored));
+				log.info(`live store: rebuilt ${organizationId} from ${ids.length} events in ${Date.now() - started} ms`);
+			} catch (error) {
+				await deps.live.unlock(organizationId).catch(() => {});
+				throw error;
+			}
+		})().finally(() => rebuilding.delete(organizationId));
+		rebuilding.set(organizationId, running);
+	}
+	return running;
+}
+
+/** Rebuilds the org's boards if the live store lost them. */
+export async function ensureBuilt(deps: LiveDeps, organizationId: string) {
+	if (!(await deps.live.isBuilt(organizationId))) await rebuildOrg(deps, organizationId);
+}
+
+/**
+ * Applies events committed in the last `sinceMs` that the live store has not applied, and rebuilds
+ * orgs whose boards are missing. Returns how many events it applied.
+ */
+export async function reconcile(deps: LiveDeps, sinceMs = 15 * 60_000): Promise<number> {
+	let applied = 0;
+	for (const org of await organizationsWithEvents(deps.db)) {
+		if (!(await deps.live.isBuilt(org.id))) {
+			await rebuildOrg(deps, org.id);
+			continue;
+		}
+		const rows = await recentEvents(deps.db, new Date(Date.now() - sinceMs), org.id);
+		if (rows.length === 0) continue;
+		const marks = await deps.live.applied(org.id, rows.map((r) => Number(r.id)));
+		const missing = rows.filter((_, i) => !marks[i]);
+		if (missing.length) {
+			const done = await applyToLive(deps, org.id, missing.map(toScored));
+			applied += done.length;
+			if (done.length) log.warn(`live store: reconciled ${done.length} events of ${org.slug} that were committed but not applied`);
+		}
+	}
+	return applied;
+}
+
+export interface Drift {
+	key: string;
+	member: string;
+	expected: number | null;
+	live: number | null;
+}
+
+/** Compares every current board (each window's current period) with the event log. */
+export async function verifyOrg(deps: LiveDeps, organizationId: string, now = new Date()): Promise<{ boards: number; drift: Drift[] }> {
+	await ensureBuilt(deps, organizationId);
+	const clock = await orgClock(deps.db, organizationId);
+	const current = new Set(WINDOWS.map((w) => `|${w}|${periodOf(w, now, clock).key}`));
+	const isCurrent = (key: string) => [...current].some((suffix) => key.endsWith(suffix));
+	const upTo = await maxEventId(deps.db, organizationId);
+	const expected = await computeBoards(deps.db, organizationId, upTo);
+	const keys = new Set([...expected.keys(), ...(await deps.live.boardKeys(organizationId))].filter(isCurrent));
+	const drift: Drift[] = [];
+	for (const key of keys) {
+		const want = new Map((expected.get(key) ?? []).map((e) => [e.member, e]));
+		const size = await deps.live.size(organizationId, key);
+		const have = await deps.live.top(organizationId, key, Math.max(size, 1));
+		const haveMap = new Map(have.map((e) => [e.member, e]));
+		for (const member of new Set([...want.keys(), ...haveMap.keys()])) {
+			const w = want.get(member);
+			const h = haveMap.get(member);
+			if (!w || !h || w.score !== h.score || w.tie !== h.tie) {
+				drift.push({ key, member, expected: w?.score ?? null, live: h?.score ?? null });
+			}
+		}
+	}
+	return { boards: keys.size, drift };
+}
+
+/** Sorted, ranked entries of a recomputed board: the reference the live store must equal. */
+export function sortBoard(entries: BoardEntry[]) {
+	return [...entries].sort(compareEntries);
+}
+
+export async function listOrgIds(db: Db, slug?: string) {
+	let q = db.selectFrom('organizations').select(['id', 'slug']);
+	if (slug) q = q.where('slug', '=', slug);
+	return q.execute();
+}
+

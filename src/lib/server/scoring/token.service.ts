@@ -1,0 +1,71 @@
+// API tokens: "pod_" + 32 random characters, shown once; only their SHA-256 is stored. Revocable.
+import { z } from 'zod';
+import { generateSecureRandomString, hashSecret } from '../auth/tokens';
+import type { Db } from '../db';
+import { AppError, forbidden } from '../errors';
+import { recordAudit } from '../repositories/audit.repository';
+import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from '../repositories/token.repository';
+import type { Actor } from '../services/actor';
+import { parseInput } from '../validation';
+
+export const TOKEN_SCOPES = ['events:write', 'leaderboards:read'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+const TOKEN_RE = /^pod_[a-km-np-z2-9]{32}$/;
+
+export const tokenCreateSchema = z.object({
+	name: z.string().trim().min(1).max(80),
+	scopes: z.array(z.enum(TOKEN_SCOPES)).min(1)
+});
+
+export async function createApiToken(db: Db, organizationId: string, createdBy: string | null, input: unknown) {
+	const data = parseInput(tokenCreateSchema, input);
+	const token = `pod_${generateSecureRandomString(32)}`;
+	const row = await db.transaction().execute(async (trx) => {
+		const row = await insertApiToken(trx, {
+			organization_id: organizationId,
+			name: data.name,
+			token_hash: hashSecret(token),
+			scopes: [...new Set(data.scopes)],
+			created_by: createdBy
+		});
+		await recordAudit(trx, { organizationId, actorId: createdBy, action: 'token.created', targetType: 'token', targetId: row.id, data: { name: data.name, scopes: data.scopes } });
+		return row;
+	});
+	return { ...row, token };
+}
+
+export async function tokensOf(db: Db, actor: Actor) {
+	if (actor.role !== 'admin') throw forbidden();
+	return listApiTokens(db, actor.organizationId);
+}
+
+export async function revokeToken(db: Db, actor: Actor, input: unknown) {
+	if (actor.role !== 'admin') throw forbidden();
+	const { tokenId } = parseInput(z.object({ tokenId: z.uuid() }), input);
+	const done = await revokeApiToken(db, actor.organizationId, tokenId);
+	if (!done) throw new AppError(404, 'validation.notFound', undefined, 'tokenId');
+	await recordAudit(db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'token.revoked', targetType: 'token', targetId: tokenId });
+}
+
+export type TokenCheck =
+	| { ok: true; organizationId: string; tokenId: string; scopes: string[] }
+	| { ok: false; status: 401 | 403; error: string };
+
+/** Checks a bearer token string (already extracted) for a scope. */
+export async function checkApiToken(db: Db, token: string | undefined, scope: TokenScope): Promise<TokenCheck> {
+	if (!token) return { ok: false, status: 401, error: 'Authorization: Bearer <api token> is required' };
+	if (!TOKEN_RE.test(token)) return { ok: false, status: 401, error: 'the API token is not valid' };
+	const row = await findApiTokenByHash(db, hashSecret(token));
+	if (!row || row.revoked_at) return { ok: false, status: 401, error: 'the API token is not valid or was revoked' };
+	if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: `the API token lacks the scope ${scope}` };
+	const now = new Date();
+	// Record use at most once a minute per token, off the request's path.
+	if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) void touchApiToken(db, row.id, now).catch(() => {});
+	return { ok: true, organizationId: row.organization_id, tokenId: row.id, scopes: row.scopes };
+}
+
+export function bearer(header: string | null): string | undefined {
+	if (!header) return undefined;
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+	return match?.[1];
+}
