@@ -20,6 +20,9 @@ export interface App {
 	close(): Promise<void>;
 }
 
+/** For the beforeAll that starts the app: PGlite and Vite's first compile are slow on a busy 2-core machine. */
+export const APP_START_TIMEOUT = 180_000;
+
 /**
  * Starts the app on 127.0.0.1 and an ephemeral port. mode 'development' matters: the realtime plugin
  * skips mode 'test'. One app per test file: each one holds its own runtime (PGlite or a pg pool).

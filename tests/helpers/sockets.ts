@@ -104,8 +104,8 @@ export function startChildRealtime(env: Record<string, string | undefined> = {})
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			void stop();
-			reject(new Error(`realtime child did not start in 30 s: ${stderr}`));
-		}, 30_000);
+			reject(new Error(`realtime child did not start in 90 s: ${stderr}`));
+		}, 90_000);
 		let stdout = '';
 		child.stdout!.on('data', (chunk) => {
 			stdout += chunk;

@@ -2,7 +2,7 @@
 // rules (admins manage everything, leaders their teams, reps nothing) as the browser meets them.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type ActionResult, type App } from '../helpers/app';
+import { APP_START_TIMEOUT, startApp, type ActionResult, type App } from '../helpers/app';
 import { uniqueEmail, uniqueSuffix } from '../helpers/env';
 import {
 	addMember,
@@ -22,7 +22,7 @@ let app: App;
 
 beforeAll(async () => {
 	app = await startApp();
-});
+}, APP_START_TIMEOUT);
 
 afterAll(async () => {
 	await app?.close();

@@ -2,7 +2,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type App } from '../helpers/app';
+import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
 import { uniqueEmail, uniqueSuffix, usingPostgres, usingRedis } from '../helpers/env';
 import { countRows, PASSWORD, rowsContaining, sessionsOf, signIn, signUpOrganization } from '../helpers/fixtures';
 
@@ -10,7 +10,7 @@ let app: App;
 
 beforeAll(async () => {
 	app = await startApp();
-});
+}, APP_START_TIMEOUT);
 
 afterAll(async () => {
 	await app?.close();

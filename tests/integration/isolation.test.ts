@@ -1,7 +1,7 @@
 // Organizations are isolated: an admin of org A who sends org B's ids to any admin action gets 404,
 // exactly as for an id that does not exist, and nothing in B changes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type ActionResult, type App } from '../helpers/app';
+import { APP_START_TIMEOUT, startApp, type ActionResult, type App } from '../helpers/app';
 import { uniqueEmail, uniqueSuffix } from '../helpers/env';
 import {
 	addMember,
@@ -43,7 +43,7 @@ beforeAll(async () => {
 	bDeactivated = await addMember(app, b, 'rep', bTeam);
 	expect(await b.browser.action('/admin/members?/deactivate', { userId: bDeactivated.userId })).toMatchObject({ type: 'success' });
 	bInvitation = await invite(app, b, { role: 'rep', teamId: bTeam });
-});
+}, APP_START_TIMEOUT + 60_000);
 
 afterAll(async () => {
 	await app?.close();

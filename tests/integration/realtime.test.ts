@@ -1,7 +1,7 @@
 // The Socket.IO gateway on the real app: handshake authentication by the session cookie, rooms,
 // pushes scoped to an organization, revocation, and (with Postgres and Redis) fan-out across processes.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type App } from '../helpers/app';
+import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
 import { uniqueSuffix, usingPostgres, usingRedis } from '../helpers/env';
 import { signIn, signUpOrganization } from '../helpers/fixtures';
 import {
@@ -20,7 +20,7 @@ let app: App;
 
 beforeAll(async () => {
 	app = await startApp();
-});
+}, APP_START_TIMEOUT);
 
 afterEach(() => {
 	closeAllSockets();
@@ -106,7 +106,7 @@ describe.runIf(usingPostgres && usingRedis)('across processes (Postgres + Redis)
 
 	beforeAll(async () => {
 		second = await startChildRealtime();
-	});
+	}, 120_000);
 
 	afterAll(async () => {
 		closeAllSockets();
