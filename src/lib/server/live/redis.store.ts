@@ -175,18 +175,14 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async around(org: string, key: string, member: string, radius: number) {
-		const position = await this.client.zRevRank(this.k(org, `b:${key}`), member);
-		if (position === null) return [];
 		const [self] = await this.entries(org, key, [member]);
-		const from = Math.max(0, position - radius - 1);
-		const sorted = await this.slice(org, key, from, position + radius + 1);
-		// Make sure the member's whole tie group is there, then center on the member.
-		if (self) {
-			const have = new Set(sorted.map((e) => e.member));
-			for (const e of await this.tieGroup(org, key, self.score)) if (!have.has(e.member)) sorted.push(e);
-			sorted.sort(compareEntries);
-		}
+		if (!self) return [];
+		// Redis orders equal scores by name, not by tie mark, so the member's Redis position says little
+		// about its place inside its tie group: take the whole group plus `radius` positions either side.
+		const [above, group] = await Promise.all([this.countAbove(org, key, self.score), this.client.zCount(this.k(org, `b:${key}`), self.score, self.score)]);
+		const sorted = await this.slice(org, key, Math.max(0, above - radius), above + group - 1 + radius);
 		const index = sorted.findIndex((e) => e.member === member);
+		if (index < 0) return [];
 		return sorted.slice(Math.max(0, index - radius), index + radius + 1);
 	}
 
