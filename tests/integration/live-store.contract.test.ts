@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { uniqueSuffix } from '../helpers/env';
 import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
-import type { LiveStore } from '../../src/lib/server/live/store';
+import type { LiveEventApply, LiveStore } from '../../src/lib/server/live/store';
+import { compareEntries, type BoardEntry, type Increment } from '../../src/lib/shared/scoring';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REDIS_URL = process.env.REDIS_URL;
@@ -102,6 +103,225 @@ function liveStoreContract(name: string, open: () => Promise<LiveStore>) {
 			expect([...results].sort((x, y) => x - y)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 			expect(await store.count(k)).toBe(25);
 			await store.reset(k);
+		});
+
+		boardContract(() => store);
+	});
+}
+
+/** One event scoring `delta` for each member on one board (and nothing else). */
+const ev = (org: string, id: number, board: string, pairs: [string, number][]): LiveEventApply => ({
+	id,
+	org,
+	increments: pairs.map(([member, delta]): Increment => ({ key: board, member, delta }))
+});
+
+const BOARD = 'points|users|week|W2026-11-23';
+
+/** The reference order: score descending, then the smaller tie mark (reached first), then member. */
+const reference = (entries: BoardEntry[]) => [...entries].sort(compareEntries);
+
+/** Applies each [member, score, tie] as one event with id = tie, so the store's tie marks are known. */
+async function seedBoard(store: LiveStore, org: string, rows: [string, number, number][], board = BOARD) {
+	const outcomes = await store.applyEvents(rows.map(([member, score, tie]) => ev(org, tie, board, [[member, score]])));
+	expect(outcomes).toEqual(rows.map(() => 'applied'));
+	return reference(rows.map(([member, score, tie]) => ({ member, score, tie })));
+}
+
+function boardContract(get: () => LiveStore) {
+	// Organization ids are unique per test: the Redis pass shares one server between files and runs.
+	const newOrg = () => `org-${uniqueSuffix()}`;
+
+	describe('boards', () => {
+		test('applying the same event twice counts it once; the second answer is "duplicate"', async () => {
+			const store = get();
+			const org = newOrg();
+			const event = ev(org, 41, BOARD, [['ann', 5]]);
+			expect(await store.applyEvents([event])).toEqual(['applied']);
+			expect(await store.applyEvents([event])).toEqual(['duplicate']);
+			// Twice in one batch, and once more with different increments under the same id: still once.
+			expect(await store.applyEvents([event, event, ev(org, 41, BOARD, [['ann', 100]])])).toEqual(['duplicate', 'duplicate', 'duplicate']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 5, tie: 41 }]);
+			expect(await store.applied(org, [41, 42])).toEqual([true, false]);
+
+			const fresh = ev(org, 42, BOARD, [['ann', 2]]);
+			expect(await store.applyEvents([fresh, fresh])).toEqual(['applied', 'duplicate']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 7, tie: 42 }]);
+		});
+
+		test('an event applies all its increments together, across boards', async () => {
+			const store = get();
+			const org = newOrg();
+			const teams = 'points|teams|week|W2026-11-23';
+			const event: LiveEventApply = {
+				id: 7,
+				org,
+				increments: [
+					{ key: BOARD, member: 'ann', delta: 50 },
+					{ key: teams, member: 'team-1', delta: 50 },
+					{ key: 'deal|users|week|W2026-11-23', member: 'ann', delta: 1 }
+				]
+			};
+			expect(await store.applyEvents([event])).toEqual(['applied']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 50, tie: 7 }]);
+			expect(await store.entries(org, teams, ['team-1'])).toEqual([{ member: 'team-1', score: 50, tie: 7 }]);
+			expect(await store.entries(org, 'deal|users|week|W2026-11-23', ['ann'])).toEqual([{ member: 'ann', score: 1, tie: 7 }]);
+			expect((await store.boardKeys(org)).sort()).toEqual(['deal|users|week|W2026-11-23', BOARD, teams].sort());
+		});
+
+		test('a tie mark is the largest id that changed the member, whatever the order of application', async () => {
+			const store = get();
+			const org = newOrg();
+			// The reconciler may apply an older event after a newer one.
+			expect(await store.applyEvents([ev(org, 20, BOARD, [['ann', 3]]), ev(org, 15, BOARD, [['ann', 2]])])).toEqual(['applied', 'applied']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 5, tie: 20 }]);
+			// A correction lowers the score and is the member's latest change.
+			expect(await store.applyEvents([ev(org, 21, BOARD, [['ann', -3]])])).toEqual(['applied']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 2, tie: 21 }]);
+		});
+
+		test('while the org is locked for a rebuild, applies are "deferred" and change nothing', async () => {
+			const store = get();
+			const org = newOrg();
+			const other = newOrg();
+			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
+			expect(await store.lockForRebuild(org, 60_000)).toBe(false);
+			expect(await store.applyEvents([ev(org, 1, BOARD, [['ann', 5]]), ev(other, 1, BOARD, [['ann', 5]])])).toEqual(['deferred', 'applied']);
+			expect(await store.size(org, BOARD)).toBe(0);
+			expect(await store.applied(org, [1])).toEqual([false]);
+			expect(await store.boardKeys(org)).toEqual([]);
+			await store.unlock(org);
+			expect(await store.applyEvents([ev(org, 1, BOARD, [['ann', 5]])])).toEqual(['applied']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 5, tie: 1 }]);
+			// The lock expires on its own, too.
+			expect(await store.lockForRebuild(org, 100)).toBe(true);
+			await sleep(250);
+			expect(await store.applyEvents([ev(org, 2, BOARD, [['ann', 1]])])).toEqual(['applied']);
+		});
+
+		test('top, entries, countAbove and size: score first, then who reached it first', async () => {
+			const store = get();
+			const org = newOrg();
+			// Names run against the tie order both ways, so neither lexical order can pass for it.
+			const sorted = await seedBoard(store, org, [
+				['mia', 5, 13],
+				['zoe', 5, 10],
+				['amy', 7, 12],
+				['bob', 5, 11],
+				['cat', 2, 14],
+				['dan', 0, 15]
+			]);
+			expect(sorted.map((e) => e.member)).toEqual(['amy', 'zoe', 'bob', 'mia', 'cat', 'dan']);
+			expect(await store.top(org, BOARD, 100)).toEqual(sorted);
+			expect(await store.top(org, BOARD, 2)).toEqual(sorted.slice(0, 2));
+			expect(await store.top(org, BOARD, 0)).toEqual([]);
+			expect(await store.size(org, BOARD)).toBe(6);
+			expect(await store.size(org, 'deal|users|week|W2026-11-23')).toBe(0);
+			expect(await store.top(org, 'deal|users|week|W2026-11-23', 10)).toEqual([]);
+			expect(await store.entries(org, BOARD, ['bob', 'nobody', 'amy'])).toEqual([{ member: 'bob', score: 5, tie: 11 }, null, { member: 'amy', score: 7, tie: 12 }]);
+			expect(await store.entries(org, BOARD, [])).toEqual([]);
+			expect(await store.countAbove(org, BOARD, 7)).toBe(0);
+			expect(await store.countAbove(org, BOARD, 5)).toBe(1);
+			expect(await store.countAbove(org, BOARD, 4)).toBe(4);
+			expect(await store.countAbove(org, BOARD, 2)).toBe(4);
+			expect(await store.countAbove(org, BOARD, -1)).toBe(6);
+		});
+
+		test('a tie group cut by the limit is resolved by tie mark, at every limit', async () => {
+			const store = get();
+			const org = newOrg();
+			// One leader, ten members tied on 3 (tie marks in an order unrelated to their names), two below.
+			const names = ['t-j', 't-c', 't-h', 't-a', 't-e', 't-i', 't-b', 't-g', 't-d', 't-f'];
+			const rows: [string, number, number][] = names.map((name, i) => [name, 3, 100 + ((i * 7) % 10)]);
+			rows.push(['leader', 9, 150], ['low-z', 1, 90], ['low-a', 1, 91]);
+			const sorted = await seedBoard(store, org, rows);
+			expect(sorted[1]).toEqual({ member: 't-j', score: 3, tie: 100 });
+			for (let limit = 1; limit <= sorted.length + 1; limit++) {
+				expect(await store.top(org, BOARD, limit), `top ${limit}`).toEqual(sorted.slice(0, limit));
+			}
+			expect((await store.top(org, BOARD, 3)).map((e) => e.member)).toEqual(['leader', 't-j', 't-a']);
+		});
+
+		test('around a member: radius entries either side in board order, ties resolved, at every position', async () => {
+			const store = get();
+			const org = newOrg();
+			// Tie groups between distinct scores, in tie order by names' order (group g, Redis's reverse
+			// order for equal scores) and against it (group h).
+			const sorted = await seedBoard(store, org, [
+				['zz-top', 20, 1],
+				['g-a', 10, 2],
+				['g-b', 10, 3],
+				['g-c', 10, 4],
+				['g-d', 10, 5],
+				['g-e', 10, 6],
+				['mid', 8, 7],
+				['h-c', 4, 8],
+				['h-b', 4, 9],
+				['h-a', 4, 10],
+				['last', 1, 11]
+			]);
+			for (const radius of [0, 1, 2, 3]) {
+				for (let i = 0; i < sorted.length; i++) {
+					const expected = sorted.slice(Math.max(0, i - radius), i + radius + 1);
+					expect(await store.around(org, BOARD, sorted[i].member, radius), `around ${sorted[i].member} radius ${radius}`).toEqual(expected);
+				}
+			}
+			expect(await store.around(org, BOARD, 'nobody', 2)).toEqual([]);
+		});
+
+		test('replaceOrg swaps in a snapshot: old boards go, marks are the snapshot ids, and the org is built', async () => {
+			const store = get();
+			const org = newOrg();
+			const other = newOrg();
+			await seedBoard(store, org, [['old', 4, 2]], 'deal|users|day|2026-11-27');
+			await seedBoard(store, other, [['kept', 4, 2]]);
+			expect(await store.isBuilt(org)).toBe(false);
+			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
+
+			const week: BoardEntry[] = [
+				{ member: 'bob', score: 10, tie: 1000 },
+				{ member: 'ann', score: 10, tie: 17 },
+				{ member: 'cy', score: 3, tie: 3 }
+			];
+			await store.replaceOrg(org, { boards: new Map([[BOARD, week]]), appliedIds: [3, 17, 1000] });
+			expect(await store.isBuilt(org)).toBe(true);
+			expect(await store.isBuilt(other)).toBe(false);
+			expect(await store.boardKeys(org)).toEqual([BOARD]);
+			expect(await store.size(org, 'deal|users|day|2026-11-27')).toBe(0);
+			expect(await store.top(org, BOARD, 10)).toEqual(reference(week));
+			expect(await store.applied(org, [3, 17, 1000, 2, 4, 999, 1001])).toEqual([true, true, true, false, false, false, false]);
+			// The other org is untouched.
+			expect(await store.top(other, BOARD, 10)).toEqual([{ member: 'kept', score: 4, tie: 2 }]);
+
+			// replaceOrg released the lock; marked events are duplicates, new ones apply on top.
+			expect(await store.applyEvents([ev(org, 17, BOARD, [['ann', 10]]), ev(org, 1001, BOARD, [['cy', 7]])])).toEqual(['duplicate', 'applied']);
+			expect(await store.top(org, BOARD, 10)).toEqual([
+				{ member: 'ann', score: 10, tie: 17 },
+				{ member: 'cy', score: 10, tie: 1001 },
+				{ member: 'bob', score: 10, tie: 1000 }
+			].sort(compareEntries));
+
+			// An empty snapshot empties the org but leaves it built.
+			await store.replaceOrg(org, { boards: new Map(), appliedIds: [] });
+			expect(await store.isBuilt(org)).toBe(true);
+			expect(await store.boardKeys(org)).toEqual([]);
+			expect(await store.applied(org, [3, 17])).toEqual([false, false]);
+		});
+
+		test('sequence numbers count up by one per board and org, from 0', async () => {
+			const store = get();
+			const org = newOrg();
+			const other = newOrg();
+			expect(await store.currentSeq(org, 'points|users|week')).toBe(0);
+			expect(await store.nextSeq(org, 'points|users|week')).toBe(1);
+			expect(await store.nextSeq(org, 'points|users|week')).toBe(2);
+			expect(await store.currentSeq(org, 'points|users|week')).toBe(2);
+			expect(await store.currentSeq(org, 'points|users|day')).toBe(0);
+			expect(await store.nextSeq(org, 'points|users|day')).toBe(1);
+			expect(await store.currentSeq(other, 'points|users|week')).toBe(0);
+			const concurrent = await Promise.all(Array.from({ length: 20 }, () => store.nextSeq(other, 'points|users|week')));
+			expect([...concurrent].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+			expect(await store.currentSeq(other, 'points|users|week')).toBe(20);
 		});
 	});
 }
