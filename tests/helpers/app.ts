@@ -53,7 +53,7 @@ export async function startApp(): Promise<App> {
 		async close() {
 			if (closed) return;
 			closed = true;
-			server.httpServer?.closeAllConnections?.();
+			(server.httpServer as http.Server | null)?.closeAllConnections?.();
 			await server.close();
 			await closeRuntime();
 		}
