@@ -1,0 +1,112 @@
+// A live board in the browser: starts from the server-rendered snapshot, applies pushed rows in
+// sequence, and refetches the snapshot when it sees a gap in seq or after a reconnect.
+import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload } from '$lib/shared/socket-events';
+import { realtime } from './connection.svelte';
+
+export interface LiveRow extends BoardRowPayload {
+	/** Positive when the row climbed since the page opened, negative when it fell. */
+	moved: number;
+	/** Score change since the last render, for a brief highlight. */
+	bumped: number;
+}
+
+function rankRows(rows: LiveRow[]): LiveRow[] {
+	const sorted = [...rows].sort((a, b) => b.score - a.score || (a.tie ?? 0) - (b.tie ?? 0) || a.name.localeCompare(b.name));
+	let rank = 1;
+	return sorted.map((row, i) => {
+		if (i > 0 && row.score !== sorted[i - 1].score) rank = i + 1;
+		return { ...row, rank };
+	});
+}
+
+export class LiveBoard {
+	rows = $state<LiveRow[]>([]);
+	seq = $state(0);
+	total = $state(0);
+	period = $state('');
+	/** Score changes of the members, summed since the page loaded (for the "today" column). */
+	deltas = $state<Record<string, number>>({});
+	private selector: BoardSelector;
+	private initialRanks = new Map<string, number>();
+	private detach: (() => void) | undefined;
+	private refetching = false;
+
+	constructor(snapshot: BoardSnapshotPayload, selector: BoardSelector) {
+		this.selector = selector;
+		this.load(snapshot, true);
+	}
+
+	private load(snapshot: BoardSnapshotPayload, first = false) {
+		if (first) this.initialRanks = new Map(snapshot.entries.map((e) => [e.id, e.rank]));
+		const old = new Map(this.rows.map((r) => [r.id, r]));
+		this.rows = snapshot.entries.map((e) => ({
+			...e,
+			moved: (this.initialRanks.get(e.id) ?? e.rank) - e.rank,
+			bumped: first ? 0 : e.score - (old.get(e.id)?.score ?? e.score)
+		}));
+		this.seq = snapshot.seq;
+		this.total = snapshot.total;
+		this.period = snapshot.window.key;
+	}
+
+	private matches(u: BoardUpdatePayload) {
+		return u.board === this.selector.board && u.scope === this.selector.scope && u.window === this.selector.window;
+	}
+
+	private apply(update: BoardUpdatePayload) {
+		if (!this.matches(update)) return;
+		if (update.period !== this.period || update.seq !== this.seq + 1 || this.selector.team) {
+			// A gap, a new period, or a team view (ranks are relative to the team): take a fresh snapshot.
+			if (update.seq > this.seq) void this.refetch();
+			return;
+		}
+		this.seq = update.seq;
+		const byId = new Map(this.rows.map((r) => [r.id, r]));
+		const deltas = { ...this.deltas };
+		for (const row of update.rows) {
+			const prev = byId.get(row.id);
+			const change = row.score - (prev?.score ?? 0);
+			deltas[row.id] = (deltas[row.id] ?? 0) + (prev ? change : 0);
+			byId.set(row.id, { ...row, moved: 0, bumped: change });
+		}
+		if (update.rows.some((r) => !this.rows.some((x) => x.id === r.id))) this.total += update.rows.filter((r) => !this.rows.some((x) => x.id === r.id)).length;
+		this.deltas = deltas;
+		this.rows = rankRows([...byId.values()]).map((row) => ({
+			...row,
+			moved: (this.initialRanks.get(row.id) ?? row.rank) - row.rank
+		}));
+	}
+
+	private async refetch() {
+		if (this.refetching) return;
+		this.refetching = true;
+		try {
+			const socket = realtime.acquire();
+			const response = await socket.timeout(10_000).emitWithAck('board:subscribe', this.selector);
+			if ('data' in response) this.load(response.data);
+			realtime.release();
+		} catch {
+			// The next update or reconnect will try again.
+		} finally {
+			this.refetching = false;
+		}
+	}
+
+	/** Subscribes over the shared socket; call the returned function to stop. */
+	connect(): () => void {
+		const socket = realtime.acquire();
+		const onUpdate = (u: BoardUpdatePayload) => this.apply(u);
+		// Every (re)connect subscribes again and takes a fresh snapshot, so a reconnect never leaves a stale board.
+		const onConnect = () => void this.refetch();
+		socket.on('board:update', onUpdate);
+		socket.on('connect', onConnect);
+		if (socket.connected) onConnect();
+		this.detach = () => {
+			socket.off('board:update', onUpdate);
+			socket.off('connect', onConnect);
+			socket.emit('board:unsubscribe', this.selector);
+			realtime.release();
+		};
+		return this.detach;
+	}
+}
