@@ -177,18 +177,21 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 	const accepted: ScoredEvent[] = [];
 	if (candidates.length) {
 		await deps.db.transaction().execute(async (trx) => {
-			// Daily caps: lock each capped (rep, metric) and count what that local day already earned.
+			// Daily caps: lock each capped (rep, metric), in a fixed order against deadlocks, and count what
+			// that local day already earned. Keys known already (a retried batch) will not be inserted, so
+			// they use up no room; new events take the room in the order they were sent.
 			const capped = candidates.filter((c) => c.metric.daily_cap !== null);
 			const earned = new Map<string, number>();
-			const locked = new Set<string>();
-			for (const c of capped.sort((a, b) => (a.row.user_id + a.row.metric_id < b.row.user_id + b.row.metric_id ? -1 : 1))) {
+			const lockKeys = [...new Set(capped.map((c) => `${c.row.user_id}:${c.row.metric_id}`))].sort();
+			for (const lockKey of lockKeys) {
+				const [userId, metricId] = lockKey.split(':');
+				await lockRepMetric(trx, ctx.organizationId, userId, metricId);
+			}
+			const known = new Set((await findEventsByKeys(trx, ctx.organizationId, capped.map((c) => c.key))).map((r) => r.idempotency_key));
+			for (const c of capped) {
+				if (known.has(c.key)) continue;
 				const day = periodOf('day', c.row.occurred_at, clock);
-				const lockKey = `${c.row.user_id}:${c.row.metric_id}`;
-				if (!locked.has(lockKey)) {
-					await lockRepMetric(trx, ctx.organizationId, c.row.user_id, c.row.metric_id);
-					locked.add(lockKey);
-				}
-				const dayKey = `${lockKey}:${day.key}`;
+				const dayKey = `${c.row.user_id}:${c.row.metric_id}:${day.key}`;
 				if (!earned.has(dayKey)) {
 					earned.set(dayKey, await pointsInRange(trx, ctx.organizationId, c.row.user_id, c.row.metric_id, day.start, day.end));
 				}
