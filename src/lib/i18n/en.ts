@@ -132,6 +132,8 @@ const core = {
 	'team.lead': 'Everyone in {org}, by team.',
 	'team.unassigned': 'Not in a team',
 	'team.members': '{count} members',
+	'team.members.one': '1 member',
+	'team.unassignedLead': 'Active members who are not in a team yet.',
 	'team.ledBy': 'Led by {names}',
 	'team.noLeader': 'No leader yet',
 	'team.empty': 'No teams yet.',
@@ -168,6 +170,7 @@ const core = {
 	'admin.teams.empty': 'No teams yet. Create your first team above.',
 	'admin.teams.edit': 'Edit',
 	'admin.teams.membersCount': '{count} members',
+	'admin.teams.membersCount.one': '1 member',
 
 	'admin.members.title': 'Members',
 	'admin.members.invite': 'Invite by link',
@@ -197,6 +200,8 @@ const core = {
 	'admin.members.noTeam': 'No team',
 	'admin.members.search': 'Search members',
 	'admin.members.count': '{count} members',
+	'admin.members.count.one': '1 member',
+	'admin.members.link': 'Invitation link',
 	'admin.members.status': 'Status',
 	'admin.members.actions': 'Actions',
 

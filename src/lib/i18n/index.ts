@@ -17,7 +17,9 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
-	const template = catalogs[locale]?.[key] ?? en[key] ?? key;
+	// A message may have a singular form under "<key>.one", used when params.count is 1.
+	const one = params?.count === 1 ? (catalogs[locale] as Record<string, string>)[`${key}.one`] : undefined;
+	const template = one ?? catalogs[locale]?.[key] ?? en[key] ?? key;
 	if (!params) return template;
 	return template.replace(/\{(\w+)\}/g, (match, name: string) =>
 		name in params ? String(params[name]) : match

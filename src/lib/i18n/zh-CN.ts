@@ -131,6 +131,8 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'team.lead': '{org} 的所有成员，按团队分组。',
 	'team.unassigned': '未加入团队',
 	'team.members': '{count} 名成员',
+	'team.members.one': '1 名成员',
+	'team.unassignedLead': '尚未加入任何团队的在职成员。',
 	'team.ledBy': '主管：{names}',
 	'team.noLeader': '尚无主管',
 	'team.empty': '还没有团队。',
@@ -167,6 +169,7 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'admin.teams.empty': '还没有团队。在上方创建第一个团队。',
 	'admin.teams.edit': '编辑',
 	'admin.teams.membersCount': '{count} 名成员',
+	'admin.teams.membersCount.one': '1 名成员',
 
 	'admin.members.title': '成员',
 	'admin.members.invite': '通过链接邀请',
@@ -196,6 +199,8 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'admin.members.noTeam': '无团队',
 	'admin.members.search': '搜索成员',
 	'admin.members.count': '{count} 名成员',
+	'admin.members.count.one': '1 名成员',
+	'admin.members.link': '邀请链接',
 	'admin.members.status': '状态',
 	'admin.members.actions': '操作',
 
