@@ -225,6 +225,9 @@ const core = {
 	'audit.member.moved': 'Member moved',
 	'audit.member.deactivated': 'Member deactivated',
 	'audit.member.reactivated': 'Member reactivated',
+	'audit.event.voided': 'Event voided',
+	'audit.token.created': 'API token created',
+	'audit.token.revoked': 'API token revoked',
 
 	'invite.title': 'Join {org} on Podium',
 	'invite.lead': 'You were invited as {role} with {email}.',

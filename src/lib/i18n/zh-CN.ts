@@ -224,6 +224,9 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'audit.member.moved': '调动了成员',
 	'audit.member.deactivated': '停用了成员',
 	'audit.member.reactivated': '重新启用了成员',
+	'audit.event.voided': '作废了记录',
+	'audit.token.created': '创建了 API 令牌',
+	'audit.token.revoked': '撤销了 API 令牌',
 
 	'invite.title': '加入 Podium 上的 {org}',
 	'invite.lead': '你以{role}身份受邀，邮箱为 {email}。',
