@@ -1,0 +1,146 @@
+// Builders for scoring tests that talk to the services directly (no HTTP): a database of this mode
+// (in-memory PGlite, or DATABASE_URL), a live store (memory, or Redis with a private key prefix), and
+// organizations, teams, reps and API tokens inserted through the repositories. Everything is unique
+// per call: in the real-services pass several test files share one Postgres database and one Redis.
+import './env';
+import { sql } from 'kysely';
+import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
+import { DomainEventBus } from '../../src/lib/server/events';
+import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
+import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
+import type { LiveStore } from '../../src/lib/server/live/store';
+import { setLogLevel } from '../../src/lib/server/log';
+import { insertMembership } from '../../src/lib/server/repositories/membership.repository';
+import { insertDefaultMetrics } from '../../src/lib/server/repositories/metric.repository';
+import { insertOrganization } from '../../src/lib/server/repositories/organization.repository';
+import { setTeamMembership } from '../../src/lib/server/repositories/team.repository';
+import { insertUser } from '../../src/lib/server/repositories/user.repository';
+import { createApiToken, type TokenScope } from '../../src/lib/server/scoring/token.service';
+import { uniqueEmail, uniqueSuffix } from './env';
+
+export interface ScoringDeps {
+	db: Db;
+	live: LiveStore;
+	events: DomainEventBus;
+	close(): Promise<void>;
+}
+
+/** A database of this mode, migrated; the caller closes it. */
+export async function openTestDb(): Promise<{ db: Db; close(): Promise<void> }> {
+	const handle = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: 'memory://' });
+	await migrateToLatest(handle.db);
+	return handle;
+}
+
+/** A live store of this mode: Redis (own key prefix unless given) when REDIS_URL is set, else memory. */
+export async function openTestLiveStore(prefix = `podium:test:${uniqueSuffix()}:`): Promise<LiveStore> {
+	return process.env.REDIS_URL ? RedisLiveStore.connect(process.env.REDIS_URL, prefix) : new MemoryLiveStore();
+}
+
+/** Database, live store and event bus, like the runtime's, without the web app. */
+export async function openScoringDeps(): Promise<ScoringDeps> {
+	setLogLevel((process.env.LOG_LEVEL as 'error') ?? 'error');
+	const handle = await openTestDb();
+	const live = await openTestLiveStore();
+	return {
+		db: handle.db,
+		live,
+		events: new DomainEventBus(),
+		async close() {
+			await live.close().catch(() => {});
+			await handle.close();
+		}
+	};
+}
+
+export interface TestOrg {
+	organizationId: string;
+	slug: string;
+	adminId: string;
+	adminEmail: string;
+}
+
+/** An organization with its admin and the starting metrics, inserted directly. */
+export async function createOrg(db: Db, options: { timeZone?: string; weekStart?: number; name?: string } = {}): Promise<TestOrg> {
+	const suffix = uniqueSuffix();
+	const adminEmail = uniqueEmail('admin');
+	return db.transaction().execute(async (trx) => {
+		const org = await insertOrganization(trx, {
+			name: options.name ?? `Scoring ${suffix}`,
+			slug: `scoring-${suffix}`,
+			time_zone: options.timeZone ?? 'Asia/Shanghai',
+			locale: 'en',
+			week_start: options.weekStart ?? 1
+		});
+		const admin = await insertUser(trx, { email: adminEmail, name: 'Ada Admin', password_hash: '$argon2id$not-used-by-these-tests' });
+		await insertMembership(trx, { organization_id: org.id, user_id: admin.id, role: 'admin' });
+		await insertDefaultMetrics(trx, org.id);
+		return { organizationId: org.id, slug: org.slug, adminId: admin.id, adminEmail };
+	});
+}
+
+export async function addTeam(db: Db, organizationId: string, name = `Team ${uniqueSuffix()}`, parentId: string | null = null) {
+	const row = await db.insertInto('teams').values({ organization_id: organizationId, name, parent_id: parentId }).returning('id').executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export interface TestRep {
+	userId: string;
+	email: string;
+	name: string;
+	teamId: string | null;
+}
+
+/** An active rep of the org (optionally in a team, optionally with an external id). */
+export async function addRep(
+	db: Db,
+	organizationId: string,
+	options: { teamId?: string | null; name?: string; externalId?: string; role?: 'rep' | 'leader' | 'admin' } = {}
+): Promise<TestRep> {
+	const email = uniqueEmail('rep');
+	const name = options.name ?? `Rep ${uniqueSuffix()}`;
+	const user = await insertUser(db, { email, name, password_hash: '$argon2id$not-used-by-these-tests' });
+	await insertMembership(db, { organization_id: organizationId, user_id: user.id, role: options.role ?? 'rep' });
+	if (options.externalId) {
+		await db.updateTable('memberships').set({ external_id: options.externalId }).where('organization_id', '=', organizationId).where('user_id', '=', user.id).execute();
+	}
+	if (options.teamId) await setTeamMembership(db, organizationId, user.id, options.teamId);
+	return { userId: user.id, email, name, teamId: options.teamId ?? null };
+}
+
+/** An API token of the org (the raw "pod_…" string and its row id). */
+export async function addApiToken(db: Db, organizationId: string, scopes: TokenScope[] = ['events:write', 'leaderboards:read'], createdBy: string | null = null) {
+	const row = await createApiToken(db, organizationId, createdBy, { name: `token ${uniqueSuffix()}`, scopes });
+	return { id: row.id, token: row.token };
+}
+
+/** Rows of score_events of one org (the event log), for "nothing was written" checks. */
+export async function countEvents(db: Db, organizationId: string): Promise<number> {
+	const { rows } = await sql<{ n: number }>`select count(*)::int as n from score_events where organization_id = ${organizationId}`.execute(db);
+	return Number(rows[0].n);
+}
+
+/** Every board of an org in the live store, as key → sorted [member, score, tie] (for equality checks). */
+export async function liveBoards(live: LiveStore, organizationId: string) {
+	const keys = (await live.boardKeys(organizationId)).sort();
+	// Issued together: node-redis pipelines them.
+	const boards = await Promise.all(
+		keys.map(async (key) => {
+			const top = await live.top(organizationId, key, Math.max(1, await live.size(organizationId, key)));
+			return top.map((e): [string, number, number] => [e.member, e.score, e.tie]);
+		})
+	);
+	return new Map(keys.map((key, i) => [key, boards[i]]));
+}
+
+/** Deletes every live-store key of one org in Redis (`<prefix>{org}:*`), as a flush of that org would. */
+export async function deleteOrgKeys(store: RedisLiveStore, organizationId: string, prefix = 'podium:') {
+	const keys: string[] = [];
+	for await (const batch of store.client.scanIterator({ MATCH: `${prefix}{${organizationId}}:*`, COUNT: 1000 })) {
+		keys.push(...(batch as unknown as string[]));
+	}
+	if (keys.length) await store.client.del(keys);
+	return keys.length;
+}
+
+export { uniqueEmail, uniqueSuffix };
