@@ -157,22 +157,26 @@ export async function ensureBuilt(deps: LiveDeps, organizationId: string) {
  * Applies events committed in the last `sinceMs` that the live store has not applied, and rebuilds
  * orgs whose boards are missing. Returns how many events it applied.
  */
-export async function reconcile(deps: LiveDeps, sinceMs = 15 * 60_000): Promise<number> {
+export async function reconcile(deps: LiveDeps, sinceMs = 2 * 60_000): Promise<number> {
 	let applied = 0;
-	for (const org of await organizationsWithEvents(deps.db)) {
-		if (!(await deps.live.isBuilt(org.id))) {
-			await rebuildOrg(deps, org.id);
-			continue;
-		}
-		const rows = await recentEvents(deps.db, new Date(Date.now() - sinceMs), org.id);
-		if (rows.length === 0) continue;
-		const marks = await deps.live.applied(org.id, rows.map((r) => Number(r.id)));
-		const missing = rows.filter((_, i) => !marks[i]);
-		if (missing.length) {
-			const done = await applyToLive(deps, org.id, missing.map(toScored));
-			applied += done.length;
-			if (done.length) log.warn(`live store: reconciled ${done.length} events of ${org.slug} that were committed but not applied`);
-		}
+	const orgs = await organizationsWithEvents(deps.db);
+	const built = await Promise.all(orgs.map((org) => deps.live.isBuilt(org.id)));
+	for (const [i, org] of orgs.entries()) if (!built[i]) await rebuildOrg(deps, org.id);
+	// One query for every organization's recent events, then one batch of applied checks per org.
+	const rows = await recentEvents(deps.db, new Date(Date.now() - sinceMs));
+	const byOrg = new Map<string, typeof rows>();
+	for (const row of rows) {
+		const list = byOrg.get(row.organization_id);
+		if (list) list.push(row);
+		else byOrg.set(row.organization_id, [row]);
+	}
+	for (const [orgId, events] of byOrg) {
+		const marks = await deps.live.applied(orgId, events.map((r) => Number(r.id)));
+		const missing = events.filter((_, i) => !marks[i]);
+		if (missing.length === 0) continue;
+		const done = await applyToLive(deps, orgId, missing.map(toScored));
+		applied += done.length;
+		if (done.length) log.warn(`live store: reconciled ${done.length} events of ${orgId} that were committed but not applied`);
 	}
 	return applied;
 }
