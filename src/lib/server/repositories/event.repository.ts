@@ -129,7 +129,8 @@ export async function eventIds(db: Db, organizationId: string, upToId: number) {
 export function recentEvents(db: Db, since: Date, organizationId?: string) {
 	let q = eventWithMetric(db).where('e.recorded_at', '>=', since);
 	if (organizationId) q = q.where('e.organization_id', '=', organizationId);
-	return q.orderBy('e.id').limit(50_000).execute();
+	// Newest first: after a crash the unapplied events are the latest ones.
+	return q.orderBy('e.id', 'desc').limit(50_000).execute();
 }
 
 export function eventsAfter(db: Db, organizationId: string, afterId: number) {
