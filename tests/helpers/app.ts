@@ -234,3 +234,9 @@ export function encodeForm(fields: FormFields): string {
 	}
 	return params.toString();
 }
+
+/** A one-line account of an action result for assertion messages (never the Response object). */
+export function describeResult(result: ActionResult): string {
+	const { response, ...rest } = result;
+	return `${response.status} ${JSON.stringify(rest)}`;
+}

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { sql } from 'kysely';
 import type { Db } from '../../src/lib/server/db';
-import type { App, Browser } from './app';
+import { describeResult, type App, type Browser } from './app';
 import { uniqueEmail, uniqueSuffix } from './env';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -31,7 +31,7 @@ export async function signUpOrganization(app: App, overrides: Record<string, str
 		...overrides
 	};
 	const result = await browser.action('/signup', fields);
-	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result.type)).toMatchObject({
+	expect(result, describeResult(result)).toMatchObject({
 		type: 'redirect',
 		location: '/admin/teams'
 	});
@@ -99,7 +99,7 @@ export async function sessionsOf(db: Db, userId: string) {
 /** Creates a team through /admin/teams?/create as `admin` and returns its id. */
 export async function createTeam(app: App, admin: { browser: Browser; organizationId: string }, name = `Team ${uniqueSuffix()}`, parentId?: string) {
 	const result = await admin.browser.action('/admin/teams?/create', { name, parentId });
-	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result)).toMatchObject({ type: 'success' });
+	expect(result, describeResult(result)).toMatchObject({ type: 'success' });
 	const team = await app.runtime.db
 		.selectFrom('teams')
 		.select('id')
@@ -125,7 +125,7 @@ export async function invite(
 ): Promise<Invitation> {
 	const email = fields.email ?? uniqueEmail(fields.role);
 	const result = await inviter.browser.action('/admin/members?/invite', { ...fields, email });
-	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result)).toMatchObject({ type: 'success' });
+	expect(result, describeResult(result)).toMatchObject({ type: 'success' });
 	if (result.type !== 'success') throw new Error('invite failed');
 	const link: string = result.data.invitation.link;
 	const token = link.split('/invite/')[1];
@@ -160,7 +160,7 @@ export async function addMember(
 	const invitation = await invite(app, admin, { role, teamId });
 	const browser = app.browser();
 	const result = await browser.action(`/invite/${invitation.token}`, { name, password: PASSWORD });
-	expect(result, JSON.stringify(result.type === 'failure' ? result.data : result)).toMatchObject({ type: 'redirect', location: '/team' });
+	expect(result, describeResult(result)).toMatchObject({ type: 'redirect', location: '/team' });
 	const user = await app.runtime.db
 		.selectFrom('users')
 		.select('id')

@@ -2,7 +2,7 @@
 // rules (admins manage everything, leaders their teams, reps nothing) as the browser meets them.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { APP_START_TIMEOUT, startApp, type ActionResult, type App } from '../helpers/app';
+import { APP_START_TIMEOUT, describeResult, startApp, type ActionResult, type App } from '../helpers/app';
 import { uniqueEmail, uniqueSuffix } from '../helpers/env';
 import {
 	addMember,
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 function failure(result: ActionResult, status: number) {
-	expect(result.type, JSON.stringify(result.type === 'redirect' ? result.location : result)).toBe('failure');
+	expect(result.type, describeResult(result)).toBe('failure');
 	expect(result.status).toBe(status);
 	return (result as Extract<ActionResult, { type: 'failure' }>).data as {
 		errors: Record<string, string>;

@@ -1,7 +1,7 @@
 // Organizations are isolated: an admin of org A who sends org B's ids to any admin action gets 404,
 // exactly as for an id that does not exist, and nothing in B changes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { APP_START_TIMEOUT, startApp, type ActionResult, type App } from '../helpers/app';
+import { APP_START_TIMEOUT, describeResult, startApp, type ActionResult, type App } from '../helpers/app';
 import { uniqueEmail, uniqueSuffix } from '../helpers/env';
 import {
 	addMember,
@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 function notFound(result: ActionResult, field: string) {
-	expect(result.type, JSON.stringify(result.type === 'failure' ? result.data : result)).toBe('failure');
+	expect(result.type, describeResult(result)).toBe('failure');
 	expect(result.status).toBe(404);
 	if (result.type === 'failure') {
 		expect(result.data.errors[field]).toMatch(/ was not found\.$/);
@@ -158,7 +158,7 @@ describe('malformed ids', () => {
 	test.each(attempts)('%s with %j → 400 naming %s', async (path, fields, field) => {
 		const beforeA = await snapshotOrganization(app.runtime.db, a.organizationId);
 		const result = await a.browser.action(path, fields);
-		expect(result.type, JSON.stringify(result.type === 'failure' ? result.data : result)).toBe('failure');
+		expect(result.type, describeResult(result)).toBe('failure');
 		expect(result.status).toBe(400);
 		if (result.type === 'failure') expect(Object.keys(result.data.errors)).toContain(field);
 		expect(await snapshotOrganization(app.runtime.db, a.organizationId)).toEqual(beforeA);
