@@ -20,6 +20,8 @@ import { applyToLive, orgClock } from './live.service';
 
 export const MAX_BATCH = 1000;
 export const MAX_VALUE = 1_000_000_000_000;
+/** The points column is a 32-bit integer: one event may earn at most this much. */
+export const MAX_POINTS = 2_147_483_647;
 
 export const ingestItemSchema = z.object({
 	id: z.string().trim().min(1).max(128),
@@ -119,7 +121,9 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 
 	type Candidate = { index: number; row: NewScoreEvent; metric: Metric; key: string };
 	const candidates: Candidate[] = [];
-	const seenInBatch = new Map<string, string>();
+	const seenInBatch = new Map<string, { hash: string; index: number }>();
+	// Ids repeated in the batch take their status from the first occurrence once it is known.
+	const repeats: { index: number; first: number; same: boolean }[] = [];
 	for (const { index, item } of parsed) {
 		const metric = metrics.get(item.metric);
 		const user = users.get(item.user.toLowerCase()) ?? users.get(item.user);
@@ -145,14 +149,24 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 			reject('occurredAt must not be in the future');
 			continue;
 		}
+		// The 'all' window starts at the epoch: an earlier event could be stored but never applied live.
+		if (occurredAt.getTime() < 0) {
+			reject('occurredAt must not be before 1970-01-01T00:00:00Z');
+			continue;
+		}
+		const points = pointsFor({ step: Number(metric.step), pointsPerStep: metric.points_per_step }, item.value);
+		if (points > MAX_POINTS) {
+			reject(`value is too large: it would earn more than ${MAX_POINTS} points`);
+			continue;
+		}
 		// The hash covers what the caller said, not defaults, so a retry without occurredAt is a duplicate.
 		const hash = contentHash([metric.key, user.userId, item.value, item.occurredAt ? occurredAt.toISOString() : null, item.note ?? null]);
 		const earlier = seenInBatch.get(item.id);
 		if (earlier !== undefined) {
-			results[index] = { id: item.id, status: earlier === hash ? 'duplicate' : 'conflict', ...(earlier === hash ? {} : { error: 'id was used for different content' }) };
+			repeats.push({ index, first: earlier.index, same: earlier.hash === hash });
 			continue;
 		}
-		seenInBatch.set(item.id, hash);
+		seenInBatch.set(item.id, { hash, index });
 		candidates.push({
 			index,
 			metric,
@@ -163,7 +177,7 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 				user_id: user.userId,
 				team_id: user.teamId,
 				value: item.value,
-				points: pointsFor({ step: Number(metric.step), pointsPerStep: metric.points_per_step }, item.value),
+				points,
 				occurred_at: occurredAt,
 				source: ctx.source,
 				actor_id: ctx.actorId,
@@ -229,6 +243,14 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 				}
 			}
 		});
+	}
+
+	for (const r of repeats) {
+		const first = results[r.first];
+		results[r.index] =
+			r.same && (first.status === 'accepted' || first.status === 'duplicate')
+				? { id: first.id, status: 'duplicate', points: first.points, eventId: first.eventId }
+				: { id: first.id, status: 'conflict', error: 'id was used for different content' };
 	}
 
 	if (accepted.length) await publish(deps, ctx.organizationId, accepted);
