@@ -20,7 +20,9 @@ async function readLimited(request: Request, limit: number): Promise<string | nu
 		if (done) break;
 		size += value.byteLength;
 		if (size > limit) {
-			await reader.cancel().catch(() => {});
+			// Not reader.cancel(): SvelteKit would destroy the socket before the 413 is sent. The rest of
+			// the body is left unread and the 413 closes the connection.
+			reader.releaseLock();
 			return null;
 		}
 		chunks.push(value);
@@ -35,7 +37,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.toLowerCase().startsWith('application/json')) return problem(415, 'Content-Type must be application/json');
 	const text = await readLimited(request, MAX_BODY_BYTES);
-	if (text === null) return problem(413, 'body must be at most 1 MB');
+	if (text === null) return json({ error: 'body must be at most 1 MB' }, { status: 413, headers: { connection: 'close' } });
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
