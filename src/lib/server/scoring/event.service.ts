@@ -81,14 +81,19 @@ const contentHash = (parts: unknown[]) => encodeHexLowerCase(sha256(new TextEnco
 async function resolveUsers(db: Db, organizationId: string, refs: string[]) {
 	if (refs.length === 0) return new Map<string, { userId: string; teamId: string | null; name: string }>();
 	const lowered = [...new Set(refs.map((r) => r.toLowerCase()))];
-	const rows = await db
-		.selectFrom('memberships as m')
-		.innerJoin('users as u', 'u.id', 'm.user_id')
-		.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
-		.select(['u.id', 'u.email', 'u.name', 'm.external_id', 'tm.team_id'])
-		.where('m.organization_id', '=', organizationId)
-		.where('m.status', '=', 'active')
-		.where((eb) => eb.or([eb(sql<string>`lower(u.email)`, 'in', lowered), eb('m.external_id', 'in', [...new Set(refs)])]))
+	const members = () =>
+		db
+			.selectFrom('memberships as m')
+			.innerJoin('users as u', 'u.id', 'm.user_id')
+			.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
+			.select(['u.id', 'u.email', 'u.name', 'm.external_id', 'tm.team_id'])
+			.where('m.organization_id', '=', organizationId)
+			.where('m.status', '=', 'active');
+	// A union, not one OR across both tables: each branch uses its own index (users by lower(email),
+	// memberships by external id), where the OR made Postgres scan every user and member on each ingest.
+	const rows = await members()
+		.where(sql<string>`lower(u.email)`, 'in', lowered)
+		.union(members().where('m.external_id', 'in', [...new Set(refs)]))
 		.execute();
 	const out = new Map<string, { userId: string; teamId: string | null; name: string }>();
 	for (const row of rows) {
