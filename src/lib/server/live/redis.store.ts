@@ -31,6 +31,7 @@ return 1
 `;
 
 const MAX_TIE_GROUP = 10_000;
+const REPLACE_IN_FLIGHT = 20_000;
 
 export class RedisLiveStore implements LiveStore {
 	readonly kind = 'redis' as const;
@@ -213,8 +214,12 @@ export class RedisLiveStore implements LiveStore {
 			const chunk = old.slice(i, i + 500);
 			await this.client.del(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
 		}
+		// Bound what is in flight by members, not commands: node-redis times a command out 5 s after it is
+		// queued, and a large org (millions of members across its boards) queued at once would exceed that.
 		const writes: Promise<unknown>[] = [];
+		let pending = 0;
 		const flush = async () => {
+			pending = 0;
 			await Promise.all(writes.splice(0));
 		};
 		for (const [key, entries] of snapshot.boards) {
@@ -227,8 +232,9 @@ export class RedisLiveStore implements LiveStore {
 						chunk.map((e) => [e.member, String(e.tie)] as [string, string])
 					)
 				);
+				pending += chunk.length;
+				if (pending >= REPLACE_IN_FLIGHT) await flush();
 			}
-			if (writes.length > 2000) await flush();
 		}
 		await flush();
 		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
