@@ -60,6 +60,30 @@ export async function lockRepMetric(db: Db, organizationId: string, userId: stri
 	await sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${userId}:${metricId}`}))`.execute(db);
 }
 
+/** lockRepMetric for many pairs in one round trip; the locks are taken in the order given (array order). */
+export async function lockRepMetrics(db: Db, organizationId: string, pairs: { userId: string; metricId: string }[]) {
+	if (pairs.length === 0) return;
+	const keys = pairs.map((p) => `${organizationId}:${p.userId}:${p.metricId}`);
+	await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) with ordinality as t(k, i) order by i`.execute(db);
+}
+
+/** pointsInRange for many (user, metric, [start, end)) in one round trip; answers in the order given. */
+export async function pointsInRanges(db: Db, organizationId: string, ranges: { userId: string; metricId: string; start: Date; end: Date }[]) {
+	if (ranges.length === 0) return [];
+	const { rows } = await sql<{ i: number; points: number }>`
+		select r.i, coalesce(sum(e.points), 0)::int as points
+		from unnest(
+			${ranges.map((r) => r.userId)}::uuid[], ${ranges.map((r) => r.metricId)}::uuid[],
+			${ranges.map((r) => r.start.toISOString())}::timestamptz[], ${ranges.map((r) => r.end.toISOString())}::timestamptz[]
+		) with ordinality as r(user_id, metric_id, start_at, end_at, i)
+		left join score_events e on e.organization_id = ${organizationId} and e.user_id = r.user_id and e.metric_id = r.metric_id
+			and e.occurred_at >= r.start_at and e.occurred_at < r.end_at
+		group by r.i`.execute(db);
+	const out = new Array<number>(ranges.length).fill(0);
+	for (const row of rows) out[Number(row.i) - 1] = Number(row.points);
+	return out;
+}
+
 export const eventWithMetric = (db: Db) =>
 	db
 		.selectFrom('score_events as e')

@@ -15,7 +15,7 @@ import type { DomainEventBus } from '../events';
 import type { LiveStore } from '../live/store';
 import { log } from '../log';
 import { recordAudit } from '../repositories/audit.repository';
-import { findEvent, findEventsByKeys, insertEvents, isVoided, lockRepMetric, pointsInRange, type NewScoreEvent } from '../repositories/event.repository';
+import { findEvent, findEventsByKeys, insertEvents, isVoided, lockRepMetrics, pointsInRanges, type NewScoreEvent } from '../repositories/event.repository';
 import { applyToLive, orgClock } from './live.service';
 
 export const MAX_BATCH = 1000;
@@ -199,21 +199,28 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 			// Daily caps: lock each capped (rep, metric), in a fixed order against deadlocks, and count what
 			// that local day already earned. Keys known already (a retried batch) will not be inserted, so
 			// they use up no room; new events take the room in the order they were sent.
+			// One round trip each for the locks and for the days' sums, whatever the batch size.
 			const capped = candidates.filter((c) => c.metric.daily_cap !== null);
-			const earned = new Map<string, number>();
 			const lockKeys = [...new Set(capped.map((c) => `${c.row.user_id}:${c.row.metric_id}`))].sort();
-			for (const lockKey of lockKeys) {
-				const [userId, metricId] = lockKey.split(':');
-				await lockRepMetric(trx, ctx.organizationId, userId, metricId);
-			}
+			await lockRepMetrics(
+				trx,
+				ctx.organizationId,
+				lockKeys.map((lockKey) => {
+					const [userId, metricId] = lockKey.split(':');
+					return { userId, metricId };
+				})
+			);
 			const known = new Set((await findEventsByKeys(trx, ctx.organizationId, capped.map((c) => c.key))).map((r) => r.idempotency_key));
-			for (const c of capped) {
-				if (known.has(c.key)) continue;
+			const fresh = capped.filter((c) => !known.has(c.key));
+			const dayKeys = fresh.map((c) => {
 				const day = periodOf('day', c.row.occurred_at, clock);
-				const dayKey = `${c.row.user_id}:${c.row.metric_id}:${day.key}`;
-				if (!earned.has(dayKey)) {
-					earned.set(dayKey, await pointsInRange(trx, ctx.organizationId, c.row.user_id, c.row.metric_id, day.start, day.end));
-				}
+				return { key: `${c.row.user_id}:${c.row.metric_id}:${day.key}`, range: { userId: c.row.user_id, metricId: c.row.metric_id, start: day.start, end: day.end } };
+			});
+			const ranges = new Map(dayKeys.map((d) => [d.key, d.range]));
+			const sums = await pointsInRanges(trx, ctx.organizationId, [...ranges.values()]);
+			const earned = new Map([...ranges.keys()].map((key, i) => [key, sums[i]]));
+			for (const [i, c] of fresh.entries()) {
+				const dayKey = dayKeys[i].key;
 				const have = earned.get(dayKey)!;
 				c.row.points = capPoints(c.row.points, have, c.metric.daily_cap);
 				earned.set(dayKey, have + c.row.points);
