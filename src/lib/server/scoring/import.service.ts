@@ -1,0 +1,531 @@
+// CSV import of score events. Preview and import build the same plan: every row is parsed and checked
+// without writing; import then sends the valid rows through ingestEvents with source 'import'.
+// Idempotency: a row's `id` is its key; a row without one gets a key derived from its content
+// (sha256 of metric, member, value, instant and note), so importing the same file again changes nothing.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { sql } from 'kysely';
+import { translate, type Locale, type MessageKey, type MessageParams } from '../../i18n';
+import { zonedTimeToInstant } from '../../shared/time-windows';
+import type { Db } from '../db';
+import type { Metric, MetricUnit } from '../db/schema';
+import { AppError, forbidden } from '../errors';
+import { recordAudit } from '../repositories/audit.repository';
+import { findEventsByKeys } from '../repositories/event.repository';
+import type { Actor } from '../services/actor';
+import { managedTeamIds } from '../services/team.service';
+import { ingestEvents, MAX_VALUE, type IngestDeps, type IngestResult } from './event.service';
+import { orgClock } from './live.service';
+import { currencyDigits } from './metric.service';
+
+export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+export const IMPORT_MAX_ROWS = 5000;
+export const PREVIEW_ROWS = 50;
+/** Issues sent to the page; the counts always cover every row. */
+export const MAX_LISTED_ISSUES = 500;
+const INGEST_CHUNK = 1000;
+const ID_MAX = 128;
+const NOTE_MAX = 500;
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+// ---- CSV ----------------------------------------------------------------------------------------
+
+/** A quoted field that never closes; `row` is the record it starts in (the header is row 1). */
+export class CsvError extends Error {
+	constructor(readonly row: number) {
+		super(`unterminated quoted field in row ${row}`);
+		this.name = 'CsvError';
+	}
+}
+
+/** The delimiter of the first line outside quotes: comma, semicolon or tab, whichever occurs most. */
+export function detectDelimiter(text: string): string {
+	let quoted = false;
+	const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (c === '"') quoted = !quoted;
+		else if (!quoted && (c === '\n' || c === '\r')) break;
+		else if (!quoted && c in counts) counts[c]++;
+	}
+	return counts[';'] > counts[','] && counts[';'] >= counts['\t'] ? ';' : counts['\t'] > counts[','] ? '\t' : ',';
+}
+
+/**
+ * RFC 4180 records: quoted fields may hold delimiters, doubled quotes and line breaks; lines end in
+ * LF, CRLF or CR; a leading byte-order mark is dropped. A quote inside an unquoted field is kept as
+ * text, as spreadsheets do. Every line is a record, blank ones too, so record i is spreadsheet row i + 1.
+ */
+export function parseCsv(input: string, delimiter = detectDelimiter(input)): string[][] {
+	const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+	const records: string[][] = [];
+	let record: string[] = [];
+	let field = '';
+	let quoted = false;
+	let wasQuoted = false;
+	let i = 0;
+	while (i < text.length) {
+		const c = text[i];
+		if (quoted) {
+			const close = text.indexOf('"', i);
+			if (close < 0) throw new CsvError(records.length + 1);
+			field += text.slice(i, close);
+			if (text[close + 1] === '"') {
+				field += '"';
+				i = close + 2;
+			} else {
+				quoted = false;
+				i = close + 1;
+			}
+			continue;
+		}
+		if (c === '"' && field === '' && !wasQuoted) {
+			quoted = wasQuoted = true;
+			i++;
+		} else if (c === delimiter) {
+			record.push(field);
+			field = '';
+			wasQuoted = false;
+			i++;
+		} else if (c === '\n' || c === '\r') {
+			record.push(field);
+			records.push(record);
+			record = [];
+			field = '';
+			wasQuoted = false;
+			i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+		} else {
+			field += c;
+			i++;
+		}
+	}
+	if (quoted) throw new CsvError(records.length + 1);
+	if (field !== '' || wasQuoted || record.length > 0) {
+		record.push(field);
+		records.push(record);
+	}
+	return records;
+}
+
+/** Text of an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (Excel in Chinese). */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+	if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+	if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		try {
+			return new TextDecoder('gb18030').decode(bytes);
+		} catch {
+			return new TextDecoder('utf-8').decode(bytes);
+		}
+	}
+}
+
+// ---- plan ---------------------------------------------------------------------------------------
+
+export const COLUMNS = ['id', 'metric', 'user', 'value', 'occurredAt', 'note'] as const;
+export type Column = (typeof COLUMNS)[number];
+const REQUIRED: Column[] = ['metric', 'user', 'value'];
+const ALIASES: Record<string, Column> = {
+	id: 'id',
+	idempotencykey: 'id',
+	metric: 'metric',
+	user: 'user',
+	email: 'user',
+	value: 'value',
+	occurredat: 'occurredAt',
+	note: 'note'
+};
+
+export interface RowIssue {
+	row: number;
+	column: Column | null;
+	key: MessageKey;
+	params?: MessageParams;
+	/** A warning leaves the row valid. */
+	warning?: boolean;
+}
+
+export interface PlanRow {
+	row: number;
+	/** The id as given, or null when it is derived from the row. */
+	id: string | null;
+	key: string | null;
+	metric: string;
+	metricName: { en: string; zh: string } | null;
+	unit: MetricUnit | null;
+	currency: string | null;
+	digits: number;
+	user: string;
+	userName: string | null;
+	value: string;
+	occurredAt: string | null;
+	note: string;
+	ok: boolean;
+	/** The key is in the event log already: this row will be a duplicate (or a conflict). */
+	known: boolean;
+	item?: { id: string; metric: string; user: string; value: number; occurredAt?: string; note?: string };
+}
+
+export interface ImportPlan {
+	columns: Column[];
+	ignored: string[];
+	delimiter: string;
+	rows: PlanRow[];
+	issues: RowIssue[];
+	total: number;
+	valid: number;
+	invalid: number;
+	known: number;
+	allowedUserIds?: Set<string>;
+}
+
+function requireImporter(actor: Actor) {
+	if (actor.role !== 'admin' && actor.role !== 'leader') throw forbidden();
+}
+
+interface Member {
+	userId: string;
+	name: string;
+	role: string;
+	teamId: string | null;
+}
+
+/** Active members of the org by lower-cased e-mail and by external id. */
+async function membersByRef(db: Db, organizationId: string, refs: string[]) {
+	const out = new Map<string, Member>();
+	const lowered = [...new Set(refs.map((r) => r.toLowerCase()))];
+	const raw = [...new Set(refs)];
+	for (let i = 0; i < Math.max(lowered.length, raw.length); i += 2000) {
+		const emails = lowered.slice(i, i + 2000);
+		const external = raw.slice(i, i + 2000);
+		if (emails.length === 0 && external.length === 0) continue;
+		const rows = await db
+			.selectFrom('memberships as m')
+			.innerJoin('users as u', 'u.id', 'm.user_id')
+			.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
+			.select(['u.id', 'u.email', 'u.name', 'm.role', 'm.external_id', 'tm.team_id'])
+			.where('m.organization_id', '=', organizationId)
+			.where('m.status', '=', 'active')
+			.where((eb) =>
+				eb.or([
+					...(emails.length ? [eb(sql<string>`lower(u.email)`, 'in', emails)] : []),
+					...(external.length ? [eb('m.external_id', 'in', external)] : [])
+				])
+			)
+			.execute();
+		for (const r of rows) {
+			const member = { userId: r.id, name: r.name, role: r.role, teamId: r.team_id };
+			out.set(r.email.toLowerCase(), member);
+			if (r.external_id) out.set(`ext:${r.external_id}`, member);
+		}
+	}
+	return (ref: string) => out.get(ref.toLowerCase()) ?? out.get(`ext:${ref}`);
+}
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const LOCAL_TIME = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** An instant from ISO-8601 with an offset, or a local date (and time) in the org's time zone. */
+export function parseOccurredAt(raw: string, timeZone: string): Date | null {
+	if (ISO_WITH_OFFSET.test(raw)) {
+		const at = new Date(raw);
+		return Number.isNaN(at.getTime()) ? null : at;
+	}
+	const m = LOCAL_TIME.exec(raw);
+	if (!m) return null;
+	try {
+		return zonedTimeToInstant(
+			{ year: +m[1], month: +m[2], day: +m[3], hour: m[4] ? +m[4] : 0, minute: m[5] ? +m[5] : 0, second: m[6] ? +m[6] : 0 },
+			timeZone
+		);
+	} catch {
+		return null;
+	}
+}
+
+const hashHex = (parts: unknown[]) => encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(parts))));
+
+/** Parses and checks every row, reading but never writing. Refuses files that cannot be planned at all. */
+export async function planImport(db: Db, actor: Actor, text: string, now = new Date()): Promise<ImportPlan> {
+	requireImporter(actor);
+	if (Buffer.byteLength(text, 'utf8') > IMPORT_MAX_BYTES) throw new AppError(413, 'scoringAdmin.import.tooLarge', { max: '2 MB' }, 'csv');
+	if (!text.replace(/^\uFEFF/, '').trim()) throw new AppError(400, 'validation.required', undefined, 'csv');
+	const delimiter = detectDelimiter(text.replace(/^\uFEFF/, ''));
+	let records: string[][];
+	try {
+		records = parseCsv(text, delimiter);
+	} catch (error) {
+		if (error instanceof CsvError) throw new AppError(400, 'scoringAdmin.import.unterminated', { row: error.row }, 'csv');
+		throw error;
+	}
+
+	// Header: known columns by name (case and punctuation ignored), unknown ones reported and ignored.
+	const header = records[0].map((h) => h.trim());
+	const at = new Map<Column, number>();
+	const ignored: string[] = [];
+	header.forEach((name, index) => {
+		const column = ALIASES[name.toLowerCase().replace(/[^a-z]/g, '')];
+		if (!column) {
+			if (name) ignored.push(name);
+			return;
+		}
+		if (at.has(column)) throw new AppError(400, 'scoringAdmin.import.duplicateColumn', { column }, 'csv');
+		at.set(column, index);
+	});
+	const missing = REQUIRED.filter((c) => !at.has(c));
+	if (missing.length) throw new AppError(400, 'scoringAdmin.import.missingColumns', { columns: missing.join(', ') }, 'csv');
+
+	const body = records.slice(1).map((fields, i) => ({ row: i + 2, fields })).filter((r) => r.fields.some((f) => f.trim() !== ''));
+	if (body.length === 0) throw new AppError(400, 'scoringAdmin.import.noRows', undefined, 'csv');
+	if (body.length > IMPORT_MAX_ROWS) {
+		throw new AppError(413, 'scoringAdmin.import.tooManyRows', { max: IMPORT_MAX_ROWS.toLocaleString('en'), count: body.length.toLocaleString('en') }, 'csv');
+	}
+
+	const cell = (fields: string[], column: Column) => {
+		const index = at.get(column);
+		return index === undefined ? '' : (fields[index] ?? '').trim();
+	};
+	const metrics = new Map<string, Metric>();
+	for (const m of await db.selectFrom('metrics').selectAll().where('organization_id', '=', actor.organizationId).execute()) metrics.set(m.key, m);
+	const member = await membersByRef(db, actor.organizationId, body.map((r) => cell(r.fields, 'user')).filter(Boolean));
+	const { timeZone } = await orgClock(db, actor.organizationId);
+
+	// Leaders import only for reps in the teams they manage.
+	let allowedUserIds: Set<string> | undefined;
+	const scope = await managedTeamIds(db, actor);
+	const isAllowed = (m: Member) => scope === 'all' || (m.role === 'rep' && !!m.teamId && scope.has(m.teamId));
+
+	const issues: RowIssue[] = [];
+	const rows: PlanRow[] = [];
+	const seen = new Map<string, { row: number; content: string }>();
+	for (const { row, fields } of body) {
+		const before = issues.length;
+		const fail = (column: Column | null, key: MessageKey, params: MessageParams = {}) =>
+			issues.push({ row, column, key, params: column ? { column, ...params } : params });
+		if (fields.length > header.length) fail(null, 'scoringAdmin.import.err.extraFields', { count: fields.length, columns: header.length });
+
+		const id = cell(fields, 'id');
+		if (id.length > ID_MAX) fail('id', 'scoringAdmin.import.err.tooLong', { max: ID_MAX });
+
+		const metricRef = cell(fields, 'metric');
+		const metric = metricRef ? metrics.get(metricRef) ?? metrics.get(metricRef.toLowerCase()) : undefined;
+		if (!metricRef) fail('metric', 'scoringAdmin.import.err.required');
+		else if (!metric || metric.status !== 'active') fail('metric', 'scoringAdmin.import.err.metric', { value: metricRef });
+
+		const userRef = cell(fields, 'user');
+		const who = userRef ? member(userRef) : undefined;
+		if (!userRef) fail('user', 'scoringAdmin.import.err.required');
+		else if (!who) fail('user', 'scoringAdmin.import.err.user', { value: userRef });
+		else if (!isAllowed(who)) fail('user', 'scoringAdmin.import.err.userNotAllowed', { value: userRef });
+
+		const valueRaw = cell(fields, 'value');
+		const value = /^\d+$/.test(valueRaw) ? Number(valueRaw) : NaN;
+		const digits = metric?.unit === 'currency' && metric.currency ? currencyDigits(metric.currency) : 0;
+		if (!valueRaw) fail('value', 'scoringAdmin.import.err.required');
+		else if (!Number.isSafeInteger(value) || value > MAX_VALUE) {
+			if (metric?.unit === 'currency' && /^\d+[.,]\d+$/.test(valueRaw)) {
+				fail('value', 'scoringAdmin.import.err.valueMinor', {
+					currency: metric.currency ?? '',
+					major: `1200${digits ? '.' + '0'.repeat(digits) : ''}`,
+					minor: String(1200 * 10 ** digits)
+				});
+			} else fail('value', 'scoringAdmin.import.err.value', { max: MAX_VALUE.toLocaleString('en') });
+		}
+
+		const whenRaw = cell(fields, 'occurredAt');
+		let occurredAt: Date | null = null;
+		if (whenRaw) {
+			occurredAt = parseOccurredAt(whenRaw, timeZone);
+			if (!occurredAt) fail('occurredAt', 'scoringAdmin.import.err.occurredAt');
+			else if (occurredAt.getTime() > now.getTime() + FUTURE_SLACK_MS) fail('occurredAt', 'scoringAdmin.import.err.future');
+		} else if (!id) fail('occurredAt', 'scoringAdmin.import.err.needTime');
+
+		const note = (at.has('note') ? (fields[at.get('note')!] ?? '') : '').replace(/\r\n?/g, '\n').trim();
+		if (note.length > NOTE_MAX) fail('note', 'scoringAdmin.import.err.tooLong', { max: NOTE_MAX });
+
+		let key: string | null = null;
+		let item: PlanRow['item'];
+		if (issues.length === before && metric && who) {
+			const iso = occurredAt?.toISOString() ?? null;
+			// The same content as ingest hashes: metric key, member, value, instant (or none), note (or none).
+			const content = JSON.stringify([metric.key, who.userId, value, iso, note || null]);
+			key = id || `csv:${hashHex([metric.key, who.userId, value, iso, note || null])}`;
+			const earlier = seen.get(key);
+			if (earlier && earlier.content !== content) {
+				fail('id', 'scoringAdmin.import.err.idRepeated', { value: id, other: earlier.row });
+			} else {
+				if (earlier) issues.push({ row, column: null, key: 'scoringAdmin.import.warn.repeat', params: { other: earlier.row }, warning: true });
+				else seen.set(key, { row, content });
+				item = { id: key, metric: metric.key, user: userRef, value, ...(iso ? { occurredAt: iso } : {}), ...(note ? { note } : {}) };
+			}
+		}
+		rows.push({
+			row,
+			id: id || null,
+			key,
+			metric: metricRef,
+			metricName: metric ? { en: metric.name_en, zh: metric.name_zh } : null,
+			unit: metric?.unit ?? null,
+			currency: metric?.currency ?? null,
+			digits,
+			user: userRef,
+			userName: who?.name ?? null,
+			value: valueRaw,
+			occurredAt: occurredAt?.toISOString() ?? null,
+			note,
+			ok: !!item,
+			known: false,
+			item
+		});
+	}
+	if (scope !== 'all') {
+		allowedUserIds = new Set();
+		for (const r of rows) if (r.item) allowedUserIds.add(member(r.user)!.userId);
+	}
+
+	const keys = rows.filter((r) => r.key).map((r) => r.key!);
+	const known = new Set<string>();
+	for (let i = 0; i < keys.length; i += 1000) {
+		for (const e of await findEventsByKeys(db, actor.organizationId, keys.slice(i, i + 1000))) known.add(e.idempotency_key);
+	}
+	for (const r of rows) r.known = !!r.key && known.has(r.key);
+
+	const valid = rows.filter((r) => r.ok).length;
+	return {
+		columns: COLUMNS.filter((c) => at.has(c)),
+		ignored,
+		delimiter,
+		rows,
+		issues,
+		total: rows.length,
+		valid,
+		invalid: rows.length - valid,
+		known: rows.filter((r) => r.known).length,
+		allowedUserIds
+	};
+}
+
+// ---- preview and import -------------------------------------------------------------------------
+
+export interface IssueView {
+	row: number;
+	column: string | null;
+	message: string;
+	warning?: boolean;
+}
+
+export function issueView(locale: Locale, issue: RowIssue): IssueView {
+	return { row: issue.row, column: issue.column, message: translate(locale, issue.key, issue.params), ...(issue.warning ? { warning: true } : {}) };
+}
+
+export type PreviewRow = Omit<PlanRow, 'item' | 'key'>;
+
+export interface ImportPreview {
+	columns: string[];
+	ignored: string[];
+	delimiter: string;
+	total: number;
+	valid: number;
+	invalid: number;
+	known: number;
+	rows: PreviewRow[];
+	issues: IssueView[];
+	issueCount: number;
+}
+
+/** What the preview step shows: counts over every row, the first rows, and the issues. */
+export async function previewImport(db: Db, actor: Actor, locale: Locale, text: string, now = new Date()): Promise<ImportPreview> {
+	const plan = await planImport(db, actor, text, now);
+	return {
+		columns: plan.columns,
+		ignored: plan.ignored,
+		delimiter: plan.delimiter,
+		total: plan.total,
+		valid: plan.valid,
+		invalid: plan.invalid,
+		known: plan.known,
+		rows: plan.rows.slice(0, PREVIEW_ROWS).map(({ item: _item, key: _key, ...row }) => row),
+		issues: plan.issues.slice(0, MAX_LISTED_ISSUES).map((i) => issueView(locale, i)),
+		issueCount: plan.issues.length
+	};
+}
+
+export interface ImportSummary {
+	total: number;
+	accepted: number;
+	duplicates: number;
+	rejected: number;
+	conflicts: number;
+	points: number;
+	issues: IssueView[];
+	issueCount: number;
+}
+
+/** Imports the valid rows (invalid ones are reported as rejected) and records it in the audit log. */
+export async function runImport(
+	deps: IngestDeps,
+	actor: Actor,
+	locale: Locale,
+	text: string,
+	options: { fileName?: string | null; now?: Date } = {}
+): Promise<ImportSummary> {
+	const plan = await planImport(deps.db, actor, text, options.now);
+	const sendable = plan.rows.filter((r) => r.item);
+	const issues: RowIssue[] = plan.issues.filter((i) => !i.warning);
+	const results: { row: PlanRow; result: IngestResult }[] = [];
+	for (let i = 0; i < sendable.length; i += INGEST_CHUNK) {
+		const chunk = sendable.slice(i, i + INGEST_CHUNK);
+		const out = await ingestEvents(
+			deps,
+			{ organizationId: actor.organizationId, source: 'import', actorId: actor.userId, allowedUserIds: plan.allowedUserIds, now: options.now },
+			chunk.map((r) => r.item!)
+		);
+		out.forEach((result, j) => results.push({ row: chunk[j], result }));
+	}
+	let accepted = 0;
+	let duplicates = 0;
+	let conflicts = 0;
+	let rejected = plan.invalid;
+	let points = 0;
+	for (const { row, result } of results) {
+		if (result.status === 'accepted') {
+			accepted++;
+			points += result.points ?? 0;
+		} else if (result.status === 'duplicate') duplicates++;
+		else if (result.status === 'conflict') {
+			conflicts++;
+			issues.push({ row: row.row, column: row.id ? 'id' : null, key: 'scoringAdmin.import.err.conflict', params: { column: 'id', value: row.id ?? row.key ?? '' } });
+		} else {
+			rejected++;
+			issues.push({ row: row.row, column: null, key: 'scoringAdmin.import.err.rejected', params: { reason: result.error ?? '' } });
+		}
+	}
+	issues.sort((a, b) => a.row - b.row);
+	await recordAudit(deps.db, {
+		organizationId: actor.organizationId,
+		actorId: actor.userId,
+		action: 'events.imported',
+		targetType: 'import',
+		data: {
+			...(options.fileName ? { name: options.fileName } : {}),
+			rows: plan.total,
+			accepted,
+			duplicates,
+			rejected,
+			conflicts,
+			points
+		}
+	});
+	return {
+		total: plan.total,
+		accepted,
+		duplicates,
+		rejected,
+		conflicts,
+		points,
+		issues: issues.slice(0, MAX_LISTED_ISSUES).map((i) => issueView(locale, i)),
+		issueCount: issues.length
+	};
+}
