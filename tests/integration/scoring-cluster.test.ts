@@ -1,0 +1,169 @@
+// Two server processes on one Postgres and one Redis: events are POSTed to this process's HTTP API,
+// and a socket.io client connected to the other process (the gateway alone, in a child process) sees
+// the board move. Pushes carry a per-board seq that grows by one per push, and bursts are coalesced.
+// Runs only with DATABASE_URL and REDIS_URL (nothing is shared between processes otherwise).
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import type { BoardSnapshotPayload, BoardUpdatePayload, ClientToServerEvents, ServerToClientEvents } from '../../src/lib/shared/socket-events';
+import { FLUSH_MS } from '../../server/realtime/board-pushes';
+import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
+import { uniqueSuffix, usingPostgres, usingRedis } from '../helpers/env';
+import { addApiToken, addRep, addTeam, createOrg, type TestRep } from '../helpers/scoring';
+import { startChildRealtime, type ChildRealtime } from '../helpers/sockets';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+vi.setConfig({ testTimeout: 120_000 });
+
+describe.runIf(usingPostgres && usingRedis)('an event posted to one process reaches a socket on another', () => {
+	let app: App;
+	let other: ChildRealtime;
+	const clients: Client[] = [];
+
+	beforeAll(async () => {
+		[app, other] = await Promise.all([startApp(), startChildRealtime()]);
+	}, APP_START_TIMEOUT);
+
+	afterAll(async () => {
+		for (const c of clients) c.close();
+		await other?.stop();
+		await app?.close();
+	});
+
+	async function setup(reps = 2) {
+		const db = app.runtime.db;
+		const org = await createOrg(db, { timeZone: 'Europe/Berlin' });
+		const team = await addTeam(db, org.organizationId, `Closers ${uniqueSuffix()}`);
+		const people: TestRep[] = [];
+		for (let i = 0; i < reps; i++) people.push(await addRep(db, org.organizationId, { teamId: i === 0 ? team : null }));
+		const { token } = await addApiToken(db, org.organizationId);
+		return { org, team, reps: people, token };
+	}
+
+	/** A display-style client on the other process, authenticated with an API token. */
+	function connect(url: string, token: string): Promise<Client> {
+		const socket: Client = io(url, { path: '/socket.io/', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+		clients.push(socket);
+		return new Promise((resolve, reject) => {
+			socket.once('connect', () => resolve(socket));
+			socket.once('connect_error', reject);
+		});
+	}
+
+	function subscribe(socket: Client, selector = { board: 'points', scope: 'users' as const, window: 'week' as const }): Promise<BoardSnapshotPayload> {
+		return new Promise((resolve, reject) => {
+			socket.timeout(30_000).emit('board:subscribe', selector, (err: Error | null, response?: { data: BoardSnapshotPayload } | { error: string }) => {
+				if (err) return reject(err);
+				if (!response || 'error' in response) return reject(new Error(response ? response.error : 'no answer'));
+				resolve(response.data);
+			});
+		});
+	}
+
+	function post(token: string, events: unknown[]) {
+		return app.browser().request('POST', '/api/v1/events', {
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+			body: JSON.stringify({ events })
+		});
+	}
+
+	function updatesOf(socket: Client, board = 'points') {
+		const seen: BoardUpdatePayload[] = [];
+		socket.on('board:update', (u) => {
+			if (u.board === board && u.scope === 'users' && u.window === 'week') seen.push(u);
+		});
+		return seen;
+	}
+
+	async function until(check: () => boolean, timeoutMs = 30_000) {
+		const start = Date.now();
+		while (!check()) {
+			if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+			await new Promise((r) => setTimeout(r, 20));
+		}
+	}
+
+	test('subscribe on the other process, post here: the update arrives with the next seq and the new rows', async () => {
+		const { reps, token, team } = await setup();
+		const socket = await connect(other.url, token);
+		const snapshot = await subscribe(socket);
+		expect(snapshot).toMatchObject({ board: 'points', scope: 'users', window: { kind: 'week' }, total: 0, entries: [] });
+		expect(snapshot.seq).toEqual(expect.any(Number));
+		const updates = updatesOf(socket);
+
+		const res = await post(token, [{ id: `d-${uniqueSuffix()}`, metric: 'deal', user: reps[0].email }]);
+		expect(res.json().accepted).toBe(1);
+		await until(() => updates.length >= 1);
+		expect(updates[0]).toMatchObject({
+			board: 'points',
+			scope: 'users',
+			window: 'week',
+			period: snapshot.window.key,
+			seq: snapshot.seq + 1,
+			rows: [{ rank: 1, id: reps[0].userId, name: reps[0].name, team: { id: team, name: expect.stringMatching(/^Closers /) }, score: 50 }]
+		});
+
+		// The next push of this board: seq + 1 again, carrying only the rows that changed, with their ranks.
+		await post(token, [{ id: `d-${uniqueSuffix()}`, metric: 'deal', user: reps[1].email, value: 2 }]);
+		await until(() => updates.length >= 2);
+		expect(updates[1].seq).toBe(snapshot.seq + 2);
+		expect(updates[1].rows).toEqual([expect.objectContaining({ rank: 1, id: reps[1].userId, team: null, score: 100 })]);
+
+		// Another org's events never reach this socket.
+		const stranger = await setup(1);
+		await post(stranger.token, [{ id: 'x', metric: 'deal', user: stranger.reps[0].email }]);
+		await post(token, [{ id: `d-${uniqueSuffix()}`, metric: 'call', user: reps[0].email }]);
+		await until(() => updates.length >= 3);
+		await new Promise((r) => setTimeout(r, 3 * FLUSH_MS));
+		expect(updates.map((u) => u.seq)).toEqual([snapshot.seq + 1, snapshot.seq + 2, snapshot.seq + 3]);
+		expect(updates.flatMap((u) => u.rows.map((r) => r.id))).not.toContain(stranger.reps[0].userId);
+	});
+
+	test('a burst of 200 events arrives as few, gap-free pushes that end at the board the API shows', async () => {
+		const { reps, token } = await setup(4);
+		const socket = await connect(other.url, token);
+		const snapshot = await subscribe(socket);
+		const updates = updatesOf(socket);
+		const tag = uniqueSuffix();
+		const metrics = ['deal', 'revenue', 'new_customer'];
+
+		const started = Date.now();
+		const responses = await Promise.all(
+			Array.from({ length: 200 }, (_, i) => post(token, [{ id: `${tag}-${i}`, metric: metrics[i % 3], user: reps[i % 4].email, value: metrics[i % 3] === 'revenue' ? 100_000 * (1 + (i % 7)) : 1 }]))
+		);
+		expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
+		expect(responses.reduce((n, r) => n + r.json().accepted, 0)).toBe(200);
+
+		const board = await boardViaApi(token);
+		const clientView = new Map<string, number>();
+		const caughtUp = () => {
+			clientView.clear();
+			for (const u of updates) for (const row of u.rows) clientView.set(row.id, row.score);
+			return board.entries.every((e) => clientView.get(e.id) === e.score);
+		};
+		await until(caughtUp);
+		await new Promise((r) => setTimeout(r, 3 * FLUSH_MS));
+		const elapsed = Date.now() - started;
+
+		// Gap-free, one by one from the snapshot's seq.
+		expect(updates.map((u) => u.seq)).toEqual(updates.map((_, i) => snapshot.seq + 1 + i));
+		// Coalesced: at most one push per FLUSH_MS per board, far fewer than one per event.
+		expect(updates.length).toBeLessThan(200);
+		expect(updates.length).toBeLessThanOrEqual(Math.ceil(elapsed / FLUSH_MS) + 1);
+		// Applying the pushed rows in order gives exactly the board the API shows.
+		caughtUp();
+		expect(new Map(board.entries.map((e) => [e.id, e.score]))).toEqual(clientView);
+		expect(board.total).toBe(4);
+		// The snapshot a late subscriber gets carries the last pushed seq.
+		const late = await subscribe(await connect(other.url, token));
+		expect(late.seq).toBe(updates.at(-1)!.seq);
+		expect(late.entries.map((e) => [e.id, e.score])).toEqual(board.entries.map((e) => [e.id, e.score]));
+	});
+
+	async function boardViaApi(token: string) {
+		const res = await app.browser().get('/api/v1/leaderboards?board=points&scope=users&window=week', { authorization: `Bearer ${token}` });
+		expect(res.status).toBe(200);
+		return res.json() as { seq: number; total: number; entries: { id: string; score: number; rank: number }[] };
+	}
+});
+
