@@ -89,6 +89,10 @@ export async function readBoard(deps: Deps, organizationId: string, query: Board
 	await assertBoardExists(deps.db, organizationId, query.board);
 	if (query.team && query.scope === 'teams') throw new AppError(400, 'validation.invalid', undefined, 'team');
 	await ensureBuilt(deps, organizationId);
+	// The seq before the entries: every push up to it changed the store before the entries are read.
+	// Read after, a push could count in the seq while its change is missing from the entries, and a
+	// client that subscribed in between would never see that change nor a gap.
+	const seq = await deps.live.currentSeq(organizationId, boardId(query));
 	const clock = await orgClock(deps.db, organizationId);
 	const period = periodOf(query.window, now, clock);
 	const key = boardKey(query.board, query.scope, query.window, period.key);
@@ -138,7 +142,7 @@ export async function readBoard(deps: Deps, organizationId: string, query: Board
 		scope: query.scope,
 		window: { kind: query.window, key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
 		team: query.team ?? null,
-		seq: await deps.live.currentSeq(organizationId, boardId(query)),
+		seq,
 		total,
 		entries: ranked.map(toRow),
 		...(around ? { around: around.map(toRow) } : {})
