@@ -129,11 +129,16 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 				return;
 			}
 			try {
-				const upTo = await maxEventId(deps.db, organizationId);
-				const [boards, ids] = await Promise.all([
-					computeBoards(deps.db, organizationId, upTo),
-					eventIds(deps.db, organizationId, upTo)
-				]);
+				// One snapshot for the boards and the applied marks: read apart, an event committed in
+				// between (with an id below upTo) could be marked applied without being counted, or the reverse.
+				const { upTo, boards, ids } = await deps.db
+					.transaction()
+					.setIsolationLevel('repeatable read')
+					.execute(async (trx) => {
+						const upTo = await maxEventId(trx, organizationId);
+						const boards = await computeBoards(trx, organizationId, upTo);
+						return { upTo, boards, ids: await eventIds(trx, organizationId, upTo) };
+					});
 				await deps.live.replaceOrg(organizationId, { boards, appliedIds: ids });
 				const later = await eventsAfter(deps.db, organizationId, upTo);
 				await applyToLive(deps, organizationId, later.map(toScored));
