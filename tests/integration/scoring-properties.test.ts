@@ -101,7 +101,9 @@ function permute<T>(items: T[], keys: number[]) {
 const sortedBoards = (boards: Map<string, { member: string; score: number; tie: number }[]>) =>
 	new Map([...boards].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, entries]) => [key, [...entries].sort(compareEntries).map((e) => [e.member, e.score, e.tie] as [string, number, number])]));
 
-async function runScenario(scenario: fc.infer<typeof scenarioArb>) {
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+async function runScenario(scenario: Scenario) {
 	const { db, events } = deps;
 	const org = await createOrg(db, { timeZone: scenario.timeZone, weekStart: scenario.weekStart });
 	const clock = { timeZone: scenario.timeZone, weekStart: scenario.weekStart };
