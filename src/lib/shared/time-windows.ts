@@ -9,8 +9,8 @@
 // instant, found once by bisection). Day starts and whole period sets are memoised too, and the last
 // local day seen per clock is checked first, so the ingest hot path (events close to "now") does no Intl
 // work at all. The bucket cache assumes at most one offset transition per UTC day, which holds for the
-// IANA data (the closest transitions are weeks apart); Temporal's reference polyfill makes a similar
-// one-transition-per-48-hours assumption.
+// IANA data (Temporal's reference polyfill makes a similar assumption); checked against raw Intl output
+// for all 418 zones, 1970–2040, every ~5 hours, and every non-24-hour day start against a brute-force search.
 
 export const WINDOWS = ['day', 'week', 'month', 'quarter', 'year', 'all'] as const;
 export type WindowKind = (typeof WINDOWS)[number];
@@ -174,6 +174,7 @@ function zoneFor(timeZone: string): Zone {
 		zone = { name: canonical, format, buckets: new Map(), dayStarts: new Map(), clocks: [] };
 		zonesByCanonicalName.set(canonical, zone);
 	}
+	if (zonesByName.size >= 1_000) zonesByName.clear(); // spellings (case, aliases); the zones themselves stay
 	zonesByName.set(timeZone, zone);
 	return zone;
 }
@@ -393,7 +394,8 @@ function buildPeriod(window: WindowKind, first: number, zone: Zone): Period {
 // Per-clock period sets: the six periods containing every instant of one local day.
 
 interface PeriodSet {
-	keys: string[];
+	/** Frozen: handed out as is by periodKeysOf. */
+	keys: readonly string[];
 	starts: number[];
 	ends: number[];
 }
@@ -445,7 +447,7 @@ function periodSet(state: ClockState, days: number): PeriodSet {
 		starts.push(dayStart(state.zone, first));
 		ends.push(dayStart(state.zone, shiftFirstDay(window, first, 1)));
 	}
-	const set: PeriodSet = { keys, starts, ends };
+	const set: PeriodSet = { keys: Object.freeze(keys), starts, ends };
 	if (state.sets.size >= PERIOD_SET_CACHE_LIMIT) state.sets.clear();
 	state.sets.set(days, set);
 	return set;
@@ -467,8 +469,9 @@ function periodSetAt(at: Date | number, clock: OrgClock): PeriodSet {
 	let days = localDay(state.zone, t);
 	if (days >= MAX_PERIOD_DAY) throw new RangeError(`Instant ${new Date(t).toISOString()} is after the year ${MAX_KEY_YEAR} in ${state.zone.name}`);
 	let set = periodSet(state, days);
-	// Where a fall-back transition re-enters the previous local date (e.g. 00:01 → 23:01), or a gap
-	// straddles midnight, the wall-clock date disagrees with the day boundaries; the boundaries win.
+	// Where a fall-back transition re-enters the previous local date (00:01 → 23:01 in St. John's,
+	// Goose Bay and Moncton before 2011), the wall-clock date disagrees with the day boundaries for that
+	// repeated stretch; the boundaries win, so that periods stay intervals.
 	while (t >= set.ends[0]) set = periodSet(state, ++days);
 	while (t < set.starts[0]) set = periodSet(state, --days);
 	if (days >= MAX_PERIOD_DAY) throw new RangeError(`Instant ${new Date(t).toISOString()} is after the year ${MAX_KEY_YEAR} in ${state.zone.name}`);
@@ -497,6 +500,14 @@ export function periodsOf(at: Date | number, clock: OrgClock): Period[] {
 		out[i] = { window: WINDOWS[i], key: set.keys[i], start: new Date(set.starts[i]), end: new Date(set.ends[i]) };
 	}
 	return out;
+}
+
+/**
+ * The keys of the six periods containing `at`, in WINDOWS order: periodsOf(at, clock).map((p) => p.key)
+ * without allocating anything (a shared, frozen array), for the per-event ingest path.
+ */
+export function periodKeysOf(at: Date | number, clock: OrgClock): readonly string[] {
+	return periodSetAt(at, clock).keys;
 }
 
 /** Parse a period key back (for API 'window' params and Redis keys). Throws RangeError on a bad key. */
