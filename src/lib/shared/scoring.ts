@@ -2,7 +2,7 @@
 // A board is `points` or a metric key, by scope `users` or `teams`, over one window's period.
 // Every event adds its points to the points board and its value to its metric's board, for the rep
 // and (when the rep had one) the team, in each of the six periods that contain its occurred_at.
-import { WINDOWS, periodsOf, type OrgClock, type WindowKind } from './time-windows';
+import { WINDOWS, periodKeysOf, type OrgClock, type WindowKind } from './time-windows';
 
 export const SCOPES = ['users', 'teams'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -53,12 +53,13 @@ export function incrementsFor(event: ScoredEvent, clock: OrgClock): Increment[] 
 		[POINTS_BOARD, event.points],
 		[event.metricKey, event.value]
 	];
-	for (const period of periodsOf(event.occurredAt, clock)) {
+	const keys = periodKeysOf(event.occurredAt, clock);
+	WINDOWS.forEach((window, i) => {
 		for (const [board, delta] of boards) {
-			out.push({ key: boardKey(board, 'users', period.window, period.key), member: event.userId, delta });
-			if (event.teamId) out.push({ key: boardKey(board, 'teams', period.window, period.key), member: event.teamId, delta });
+			out.push({ key: boardKey(board, 'users', window, keys[i]), member: event.userId, delta });
+			if (event.teamId) out.push({ key: boardKey(board, 'teams', window, keys[i]), member: event.teamId, delta });
 		}
-	}
+	});
 	return out;
 }
 
