@@ -3,7 +3,7 @@
 import { POINTS_BOARD, SCOPES, type ScoredEvent } from '../../src/lib/shared/scoring';
 import { periodOf, WINDOWS } from '../../src/lib/shared/time-windows';
 import type { Runtime } from '../../src/lib/server/runtime';
-import { boardId, changedRows } from '../../src/lib/server/scoring/board.service';
+import { boardId, changedRowsOfBoards } from '../../src/lib/server/scoring/board.service';
 import { orgClock } from '../../src/lib/server/scoring/live.service';
 import { log } from '../../src/lib/server/log';
 import { rooms, type BoardUpdatePayload } from '../../src/lib/shared/socket-events';
@@ -27,14 +27,20 @@ export function createBoardPusher(rt: Runtime, emit: (room: string, payload: Boa
 		const batch = [...pending.values()];
 		pending.clear();
 		try {
-			for (const p of batch) {
-				const id = boardId(p);
-				const room = rooms.board(p.organizationId, id);
-				// Always emitted through the adapter: watchers may be connected to another process.
-				const seq = await rt.live.nextSeq(p.organizationId, id);
-				const { period, rows } = await changedRows(rt, p.organizationId, p, [...p.members]);
-				emit(room, { board: p.board, scope: p.scope, window: p.window, period: period.key, seq, rows });
-			}
+			// Each org's boards together: their store reads share round trips and their names one query.
+			const byOrg = new Map<string, Pending[]>();
+			for (const p of batch) byOrg.set(p.organizationId, [...(byOrg.get(p.organizationId) ?? []), p]);
+			await Promise.all(
+				[...byOrg].map(async ([organizationId, boards]) => {
+					const seqs = await Promise.all(boards.map((p) => rt.live.nextSeq(organizationId, boardId(p))));
+					const changed = await changedRowsOfBoards(rt, organizationId, boards.map((p) => ({ ...p, members: [...p.members] })));
+					boards.forEach((p, i) => {
+						// Always emitted through the adapter: watchers may be connected to another process.
+						const room = rooms.board(organizationId, boardId(p));
+						emit(room, { board: p.board, scope: p.scope, window: p.window, period: changed[i].period.key, seq: seqs[i], rows: changed[i].rows });
+					});
+				})
+			);
 		} catch (error) {
 			log.warn('realtime: board push failed', error);
 		} finally {

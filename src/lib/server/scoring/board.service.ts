@@ -80,8 +80,10 @@ export async function assertBoardExists(db: Db, organizationId: string, board: s
 
 /** Ranks of sorted entries that start somewhere inside the board: each distinct score asks the store. */
 async function rankFromStore(deps: Deps, organizationId: string, key: string, sorted: BoardEntry[]) {
-	const ranks = new Map<number, number>();
-	for (const score of new Set(sorted.map((e) => e.score))) ranks.set(score, (await deps.live.countAbove(organizationId, key, score)) + 1);
+	// Asked together: node-redis pipelines them into one round trip.
+	const scores = [...new Set(sorted.map((e) => e.score))];
+	const above = await Promise.all(scores.map((score) => deps.live.countAbove(organizationId, key, score)));
+	const ranks = new Map(scores.map((score, i) => [score, above[i] + 1]));
 	return sorted.map((e) => ({ ...e, rank: ranks.get(e.score)! }));
 }
 
@@ -151,21 +153,43 @@ export async function readBoard(deps: Deps, organizationId: string, query: Board
 
 /** Current rows of the given members on a board, with their global ranks: what a push carries. */
 export async function changedRows(deps: Deps, organizationId: string, q: { board: string; scope: Scope; window: WindowKind }, members: string[], now = new Date()) {
+	const [changed] = await changedRowsOfBoards(deps, organizationId, [{ ...q, members }], now);
+	return changed;
+}
+
+/**
+ * changedRows for many boards of one org at once (one coalesced push): the store reads go out together
+ * (node-redis pipelines them) and names come from one query per scope, not one round trip after another.
+ */
+export async function changedRowsOfBoards(
+	deps: Deps,
+	organizationId: string,
+	boards: { board: string; scope: Scope; window: WindowKind; members: string[] }[],
+	now = new Date()
+) {
 	const clock = await orgClock(deps.db, organizationId);
-	const period = periodOf(q.window, now, clock);
-	const key = boardKey(q.board, q.scope, q.window, period.key);
-	const found = (await deps.live.entries(organizationId, key, members)).filter((e): e is BoardEntry => e !== null);
-	const ranked = await rankFromStore(deps, organizationId, key, found.sort(compareEntries));
-	const labels = await names(deps.db, organizationId, q.scope, ranked.map((e) => e.member));
-	return {
-		period,
-		rows: ranked.map((e) => ({
-			rank: e.rank,
-			id: e.member,
-			name: labels.get(e.member)?.name ?? '—',
-			team: labels.get(e.member)?.team ?? null,
-			score: e.score,
-			tie: e.tie
-		}))
-	};
+	const ranked = await Promise.all(
+		boards.map(async (q) => {
+			const period = periodOf(q.window, now, clock);
+			const key = boardKey(q.board, q.scope, q.window, period.key);
+			const found = (await deps.live.entries(organizationId, key, q.members)).filter((e): e is BoardEntry => e !== null);
+			return { period, scope: q.scope, entries: await rankFromStore(deps, organizationId, key, found.sort(compareEntries)) };
+		})
+	);
+	const idsOf = (scope: Scope) => [...new Set(ranked.filter((r) => r.scope === scope).flatMap((r) => r.entries.map((e) => e.member)))];
+	const [users, teams] = await Promise.all([names(deps.db, organizationId, 'users', idsOf('users')), names(deps.db, organizationId, 'teams', idsOf('teams'))]);
+	return ranked.map(({ period, scope, entries }) => {
+		const labels = scope === 'users' ? users : teams;
+		return {
+			period,
+			rows: entries.map((e) => ({
+				rank: e.rank,
+				id: e.member,
+				name: labels.get(e.member)?.name ?? '—',
+				team: labels.get(e.member)?.team ?? null,
+				score: e.score,
+				tie: e.tie
+			}))
+		};
+	});
 }
