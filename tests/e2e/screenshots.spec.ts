@@ -16,8 +16,9 @@ const VIEWPORTS = [
 const SIGNED_OUT = ['login', 'signup'] as const;
 const SIGNED_IN = ['leaderboards', 'team', 'admin/teams', 'admin/members'] as const;
 
-// Words that may legitimately appear in Latin script on a Chinese page.
-const LATIN_ALLOWED = new Set(['Podium', 'English']);
+// Words that may legitimately appear in Latin script on a Chinese page. "API" is the usual term in
+// Chinese too (the leaderboard's "source" of an event, "API 令牌" in the admin section).
+const LATIN_ALLOWED = new Set(['Podium', 'English', 'API']);
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
@@ -28,6 +29,9 @@ interface Org {
 	team: string;
 	rep: string;
 	repEmail: string;
+	/** A second rep, so the leaderboard has a few rows. */
+	rep2: string;
+	rep2Email: string;
 }
 
 function orgFor(locale: Locale): Org {
@@ -40,7 +44,9 @@ function orgFor(locale: Locale): Org {
 				email: `admin-zh-${n}@example.com`,
 				team: '华东一组',
 				rep: '李娜',
-				repEmail: `rep-zh-${n}@example.com`
+				repEmail: `rep-zh-${n}@example.com`,
+				rep2: '张伟',
+				rep2Email: `rep2-zh-${n}@example.com`
 			}
 		: {
 				organization: `Northwind Traders ${n}`,
@@ -48,11 +54,65 @@ function orgFor(locale: Locale): Org {
 				email: `admin-en-${n}@example.com`,
 				team: 'Enterprise West',
 				rep: 'Grace Hopper',
-				repEmail: `rep-en-${n}@example.com`
+				repEmail: `rep-en-${n}@example.com`,
+				rep2: 'Alan Turing',
+				rep2Email: `rep2-en-${n}@example.com`
 			};
 }
 
-/** Signs up an admin in the given language, creates a team and has a rep join it; returns the admin's session. */
+/**
+ * Logs one activity with the leaderboard's "Log activity" form, in any language: for `person` (found by
+ * their name in the "For" list; omitted when the form has no such list), `metric` by its key.
+ */
+async function logActivity(page: Page, metric: string, value: string, person?: string) {
+	const form = page.locator('form[action="?/log"]');
+	if (person) {
+		const option = form.locator('select[name="userId"] option').filter({ hasText: person }).first();
+		await form.locator('select[name="userId"]').selectOption((await option.getAttribute('value'))!);
+	}
+	await form.locator('select[name="metric"]').selectOption(metric);
+	await form.locator('input[name="value"]').fill(value);
+	const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/log'));
+	await form.locator('button').click();
+	expect((await posted).ok()).toBe(true);
+	await expect(form.locator('.field-error')).toHaveCount(0);
+	// The form is busy until the page has reloaded its data, which brings a fresh idempotency key.
+	await expect(form.locator('button')).toBeEnabled();
+}
+
+/** Creates an invitation link for a rep in the org's team. */
+async function inviteRep(page: Page, org: Org, email: string): Promise<string> {
+	await page.goto('/admin/members');
+	const invite = page.locator('form[action="?/invite"]');
+	await invite.locator('input[name="email"]').fill(email);
+	await invite.locator('select[name="role"]').selectOption('rep');
+	await invite.locator('select[name="teamId"]').selectOption({ label: org.team });
+	await invite.locator('button').click();
+	return page.getByTestId('invitation-link').inputValue();
+}
+
+/** Has a rep join by link in their own browser and log some activity of their own. */
+async function joinAndLog(browser: Browser, baseURL: string, locale: Locale, link: string, name: string, logs: [string, string][]) {
+	const repContext = await browser.newContext({ baseURL });
+	try {
+		await setLocale(repContext, baseURL, locale);
+		const repPage = await repContext.newPage();
+		await repPage.goto(link);
+		await repPage.locator('input[name="name"]').fill(name);
+		await repPage.locator('input[name="password"]').fill(PASSWORD);
+		await repPage.locator('form button').click();
+		await expect(repPage).toHaveURL(/\/team$/);
+		await repPage.goto('/leaderboards');
+		for (const [metric, value] of logs) await logActivity(repPage, metric, value);
+	} finally {
+		await repContext.close();
+	}
+}
+
+/**
+ * Signs up an admin in the given language, creates a team, has two reps join it and log activity,
+ * and logs a few deals as the admin, so the leaderboard has scores; returns the admin's session.
+ */
 async function prepareOrg(browser: Browser, baseURL: string, locale: Locale, org: Org): Promise<StorageState> {
 	const context = await browser.newContext({ baseURL });
 	try {
@@ -65,26 +125,21 @@ async function prepareOrg(browser: Browser, baseURL: string, locale: Locale, org
 		await create.locator('button').click();
 		await expect(page.locator('.teams li', { hasText: org.team })).toBeVisible();
 
-		await page.goto('/admin/members');
-		const invite = page.locator('form[action="?/invite"]');
-		await invite.locator('input[name="email"]').fill(org.repEmail);
-		await invite.locator('select[name="role"]').selectOption('rep');
-		await invite.locator('select[name="teamId"]').selectOption({ label: org.team });
-		await invite.locator('button').click();
-		const link = await page.getByTestId('invitation-link').inputValue();
+		const link = await inviteRep(page, org, org.repEmail);
+		await joinAndLog(browser, baseURL, locale, link, org.rep, [
+			['call', '24'],
+			['meeting', '3']
+		]);
+		const link2 = await inviteRep(page, org, org.rep2Email);
+		await joinAndLog(browser, baseURL, locale, link2, org.rep2, [
+			['call', '12'],
+			['meeting', '2']
+		]);
 
-		const repContext = await browser.newContext({ baseURL });
-		try {
-			await setLocale(repContext, baseURL, locale);
-			const repPage = await repContext.newPage();
-			await repPage.goto(link);
-			await repPage.locator('input[name="name"]').fill(org.rep);
-			await repPage.locator('input[name="password"]').fill(PASSWORD);
-			await repPage.locator('form button').click();
-			await expect(repPage).toHaveURL(/\/team$/);
-		} finally {
-			await repContext.close();
-		}
+		await page.goto('/leaderboards');
+		await logActivity(page, 'deal', '1', org.rep);
+		await logActivity(page, 'deal', '1', org.admin);
+		await logActivity(page, 'revenue', '128000', org.admin);
 		return await context.storageState();
 	} finally {
 		await context.close();
@@ -138,7 +193,7 @@ async function capture(
 	expect.soft(overflow, `${name} scrolls sideways by ${overflow}px at ${viewport.width}px`).toBeLessThanOrEqual(0);
 
 	if (locale === 'zh-CN') {
-		const leftovers = await latinLeftovers(page, [org.organization, org.admin, org.team, org.rep]);
+		const leftovers = await latinLeftovers(page, [org.organization, org.admin, org.team, org.rep, org.rep2]);
 		if (leftovers.length) {
 			test.info().annotations.push({ type: 'untranslated', description: `${name}: ${leftovers.join(' | ')}` });
 		}
@@ -181,6 +236,18 @@ for (const locale of ['en', 'zh-CN'] as const) {
 						await expect(page.locator('html')).toHaveAttribute('lang', locale === 'en' ? 'en' : /^zh/);
 						await capture(page, locale, viewport, name, org);
 					}
+					// The leaderboard with a receipt open: the rep's score, which the admin logged part of.
+					await page.goto('/leaderboards');
+					const row = page.locator('.board .row[data-member]').filter({ hasText: org.rep });
+					await row.locator('button.score').click();
+					const receipt = page.getByRole('dialog');
+					await expect(receipt.locator('tbody tr')).toHaveCount(3);
+					await expect(receipt.locator('tfoot')).toBeVisible();
+					// The dialog is fixed to the viewport and scrolls inside itself.
+					await capture(page, locale, viewport, 'leaderboards-receipt', org, false);
+					await receipt.locator('header button').click();
+					await expect(receipt).toBeHidden();
+
 					if (viewport.width < 900) {
 						// On a phone the navigation lives behind the menu button.
 						await page.locator('button.menu-btn').click();
