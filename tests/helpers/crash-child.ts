@@ -1,6 +1,6 @@
 // A Podium process that dies between a commit and its live apply, for the recovery test.
-// It starts the real runtime from the environment (CRASH_DATA_DIR overrides PODIUM_DATA_DIR, which
-// ./env forces to memory://), creates an org with reps, ingests a first batch normally, reads a board
+// It starts the real runtime from the environment (DATABASE_URL, REDIS_URL: a database the parent can
+// open after it), creates an org with reps, ingests a first batch normally, reads a board
 // (so the org is built in the live store), then ingests a second batch and exits inside the live
 // apply: the second batch is committed in the database and never applied.
 // Prints {"organizationId":…,"firstBatch":n,"secondBatch":n} on stdout, then exits with code 0.
@@ -10,8 +10,6 @@ import { getRuntime } from '../../src/lib/server/runtime';
 import { readBoard } from '../../src/lib/server/scoring/board.service';
 import { ingestEvents } from '../../src/lib/server/scoring/event.service';
 import { addRep, addTeam, createOrg } from './scoring';
-
-if (process.env.CRASH_DATA_DIR) process.env.PODIUM_DATA_DIR = process.env.CRASH_DATA_DIR;
 
 const rt = await getRuntime();
 const org = await createOrg(rt.db, { timeZone: 'America/New_York', weekStart: 7 });
