@@ -20,7 +20,7 @@ import {
 	type SocketData
 } from '../../src/lib/shared/socket-events';
 
-type ScoredEventLike = { id: number; userId: string; metricKey: string; value: number; points: number; occurredAt: Date };
+type ScoredEventLike = { id: number; userId: string; metricKey: string; value: number; points: number; occurredAt: Date; voidsEventId?: number | null };
 
 export type PodiumIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -178,7 +178,8 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 				value: e.value,
 				points: e.points,
 				occurredAt: e.occurredAt.toISOString(),
-				correction: e.value < 0 || e.points < 0
+				correction: e.voidsEventId != null,
+				voids: e.voidsEventId ?? null
 			});
 		}
 	}

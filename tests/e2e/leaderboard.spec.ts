@@ -66,7 +66,7 @@ async function logCalls(page: Page, amount: number) {
 	await form.getByRole('textbox', { name: 'Amount' }).fill(String(amount));
 	await form.getByRole('button', { name: 'Log it' }).click();
 	// One point per call, so the confirmation names the amount.
-	await expect(form.getByRole('status')).toHaveText(`Logged: +${amount} points.`);
+	await expect(form.getByRole('status')).toHaveText(amount === 1 ? 'Logged: +1 point.' : `Logged: +${amount} points.`);
 	await expect(form.getByRole('button', { name: 'Log it' })).toBeEnabled();
 }
 
@@ -92,7 +92,7 @@ function feedItem(page: Page, rep: Rep, amount: number): Locator {
 	return page
 		.getByRole('region', { name: 'Activity', exact: true })
 		.locator('li:not(.correction)')
-		.filter({ hasText: `${rep.name}: Calls ${amount}` });
+		.filter({ hasText: `${rep.name} · Calls: ${amount}` });
 }
 
 test('a rep logs a call, and a second browser watching the leaderboard sees the row move without a reload', async ({

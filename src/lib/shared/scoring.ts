@@ -39,6 +39,8 @@ export interface ScoredEvent {
 	value: number;
 	points: number;
 	occurredAt: Date;
+	/** Set on a correction: the event it voids. */
+	voidsEventId?: number | null;
 }
 
 export interface Increment {

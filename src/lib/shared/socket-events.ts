@@ -52,6 +52,8 @@ export interface ActivityPayload {
 	occurredAt: string;
 	/** A correction voiding an earlier event. */
 	correction: boolean;
+	/** The event a correction voids. */
+	voids: number | null;
 }
 
 export interface ServerToClientEvents {

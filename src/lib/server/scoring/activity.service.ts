@@ -97,6 +97,7 @@ export async function recentActivity(db: Db, organizationId: string, limit = 25)
 		points: Number(r.points),
 		occurredAt: r.occurred_at.toISOString(),
 		correction: r.voids_event_id !== null,
+		voids: r.voids_event_id === null ? null : Number(r.voids_event_id),
 		voided: r.voided_by !== null
 	}));
 }

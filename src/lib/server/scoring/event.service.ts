@@ -329,7 +329,8 @@ export async function voidEvent(
 			teamId: original.team_id,
 			value: -Number(original.value),
 			points: -Number(original.points),
-			occurredAt: original.occurred_at
+			occurredAt: original.occurred_at,
+			voidsEventId: original.id
 		} satisfies ScoredEvent;
 	});
 	await publish(deps, ctx.organizationId, [correction]);

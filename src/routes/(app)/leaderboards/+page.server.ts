@@ -99,7 +99,7 @@ export const actions: Actions = {
 			done:
 				result.value.status === 'duplicate'
 					? translate(locale, 'lb.log.duplicate')
-					: translate(locale, 'lb.log.done', { points: result.value.points ?? 0 })
+					: translate(locale, 'lb.log.done', { points: result.value.points ?? 0, count: result.value.points ?? 0 })
 		};
 	},
 	void: async (event) => {
