@@ -125,10 +125,11 @@ export async function maxEventId(db: Db, organizationId: string) {
 /** Totals per (metric, user, team, local day) up to an event id: the input of a rebuild. */
 export function dailyTotals(db: Db, organizationId: string, timeZone: string, upToId: number) {
 	return sql<{ metric_key: string; user_id: string; team_id: string | null; day: string; value: number; points: number; tie: number }>`
-		select m.key as metric_key, d.user_id, d.team_id, d.day, d.value, d.points, d.tie
+		select m.key as metric_key, d.user_id, d.team_id, to_char(d.day, 'YYYY-MM-DD') as day, d.value, d.points, d.tie
 		from (
+			-- Grouped by a date, formatted after: one to_char per group instead of one per event.
 			select metric_id, user_id, team_id,
-				to_char(occurred_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+				(occurred_at at time zone ${timeZone})::date as day,
 				sum(value)::float8 as value, sum(points)::float8 as points, max(id) as tie
 			from score_events
 			where organization_id = ${organizationId} and id <= ${upToId}

@@ -81,36 +81,49 @@ export async function computeBoards(db: Db, organizationId: string, upToId: numb
 	const clock = await orgClock(db, organizationId);
 	const { rows } = await dailyTotals(db, organizationId, clock.timeZone, upToId);
 	const boards = new Map<string, Map<string, BoardEntry>>();
-	const add = (key: string, member: string, delta: number, tie: number) => {
+	const boardOf = (key: string) => {
 		let board = boards.get(key);
 		if (!board) boards.set(key, (board = new Map()));
+		return board;
+	};
+	const bump = (board: Map<string, BoardEntry>, member: string, delta: number, tie: number) => {
 		const entry = board.get(member);
 		if (entry) {
 			entry.score += delta;
 			if (tie > entry.tie) entry.tie = tie;
 		} else board.set(member, { member, score: delta, tie });
 	};
-	const periodCache = new Map<string, ReturnType<typeof periodKeysOfLocalDate>>();
+	// A rebuild folds up to millions of (metric, rep, team, day) rows into every window: resolve each
+	// (day, metric)'s boards once, as [points|users, points|teams, metric|users, metric|teams] per window,
+	// instead of building 24 key strings for every row.
+	const targets = new Map<string, Map<string, BoardEntry>[]>();
 	for (const row of rows) {
-		let periods = periodCache.get(row.day);
-		if (!periods) {
+		const targetKey = `${row.day}|${row.metric_key}`;
+		let boardsOfRow = targets.get(targetKey);
+		if (!boardsOfRow) {
 			const [y, m, d] = row.day.split('-').map(Number);
-			periods = periodKeysOfLocalDate(y, m, d, clock.weekStart);
-			periodCache.set(row.day, periods);
+			const periods = periodKeysOfLocalDate(y, m, d, clock.weekStart);
+			boardsOfRow = [];
+			for (const window of WINDOWS) {
+				for (const board of [POINTS_BOARD, row.metric_key]) {
+					boardsOfRow.push(boardOf(boardKey(board, 'users', window, periods[window])), boardOf(boardKey(board, 'teams', window, periods[window])));
+				}
+			}
+			targets.set(targetKey, boardsOfRow);
 		}
 		const tie = Number(row.tie);
-		for (const window of WINDOWS) {
-			const period = periods[window];
-			for (const [board, delta] of [
-				[POINTS_BOARD, Number(row.points)],
-				[row.metric_key, Number(row.value)]
-			] as const) {
-				add(boardKey(board, 'users', window, period), row.user_id, delta, tie);
-				if (row.team_id) add(boardKey(board, 'teams', window, period), row.team_id, delta, tie);
+		const points = Number(row.points);
+		const value = Number(row.value);
+		for (let i = 0; i < boardsOfRow.length; i += 4) {
+			bump(boardsOfRow[i], row.user_id, points, tie);
+			bump(boardsOfRow[i + 2], row.user_id, value, tie);
+			if (row.team_id) {
+				bump(boardsOfRow[i + 1], row.team_id, points, tie);
+				bump(boardsOfRow[i + 3], row.team_id, value, tie);
 			}
 		}
 	}
-	return new Map([...boards].map(([key, members]) => [key, [...members.values()]]));
+	return new Map([...boards].filter(([, members]) => members.size > 0).map(([key, members]) => [key, [...members.values()]]));
 }
 
 const rebuilding = new Map<string, Promise<void>>();
