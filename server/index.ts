@@ -19,8 +19,8 @@ async function main() {
 	const { config } = runtime;
 	// build/handler.js exists after `npm run build`; it reuses the runtime created above (see runtime.ts).
 	// adapter-node refuses bodies over BODY_SIZE_LIMIT (512 KB by default) before our routes see them;
-	// the ingest API accepts up to 1 MB and answers 413 itself beyond that.
-	process.env.BODY_SIZE_LIMIT ??= '2M';
+	// the ingest API (1 MB) and CSV import (2 MB of CSV, more as a form post) answer 413 themselves.
+	process.env.BODY_SIZE_LIMIT ??= '7M';
 	const handlerPath = '../build/handler.js';
 	const { handler } = await import(/* @vite-ignore */ handlerPath);
 	const server = createServer((req, res) => handler(req, res));

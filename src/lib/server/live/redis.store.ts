@@ -31,6 +31,7 @@ return 1
 `;
 
 const MAX_TIE_GROUP = 10_000;
+const CONNECT_TIMEOUT_MS = 15_000;
 const REPLACE_IN_FLIGHT = 20_000;
 
 export class RedisLiveStore implements LiveStore {
@@ -49,7 +50,19 @@ export class RedisLiveStore implements LiveStore {
 		}) as RedisClientType;
 		// Without an error listener node-redis would crash the process on a Redis outage.
 		client.on('error', (error) => log.warn(`redis live store: ${error?.message ?? error}`));
-		await client.connect();
+		// Reconnects are endless once running, but start-up fails clearly rather than waiting forever.
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`Redis at REDIS_URL did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+		});
+		try {
+			await Promise.race([client.connect(), timeout]);
+		} catch (error) {
+			client.destroy();
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
 		return new RedisLiveStore(client, prefix);
 	}
 
