@@ -24,6 +24,7 @@ export interface LiveDeps {
 }
 
 const REBUILD_LOCK_MS = 120_000;
+const DEFER_WAIT_MS = 5_000;
 const clocks = new Map<string, { clock: OrgClock; at: number }>();
 
 /** The org's time zone and week start, cached briefly: every event's windows depend on them. */
@@ -71,9 +72,19 @@ export function toScored(row: EventRow): ScoredEvent {
 export async function applyToLive(deps: LiveDeps, organizationId: string, events: ScoredEvent[]): Promise<number[]> {
 	if (events.length === 0) return [];
 	const clock = await orgClock(deps.db, organizationId);
-	const batch: LiveEventApply[] = events.map((e) => ({ id: e.id, org: organizationId, increments: incrementsFor(e, clock) }));
-	const outcomes = await deps.live.applyEvents(batch);
-	return events.filter((_, i) => outcomes[i] === 'applied').map((e) => e.id);
+	let batch: LiveEventApply[] = events.map((e) => ({ id: e.id, org: organizationId, increments: incrementsFor(e, clock) }));
+	const applied: number[] = [];
+	// Applies are deferred while the org is being rebuilt; retry them once the rebuild is done (or
+	// leave them to the reconciler after DEFER_WAIT_MS), so a write never waits on a stale board for long.
+	const started = Date.now();
+	for (let attempt = 0; batch.length; attempt++) {
+		const outcomes = await deps.live.applyEvents(batch);
+		batch.forEach((e, i) => outcomes[i] === 'applied' && applied.push(e.id));
+		batch = batch.filter((_, i) => outcomes[i] === 'deferred');
+		if (batch.length === 0 || Date.now() - started > DEFER_WAIT_MS) break;
+		await new Promise((resolve) => setTimeout(resolve, Math.min(25 * (attempt + 1), 250)));
+	}
+	return applied;
 }
 
 /** Recomputes every board of an org from the event log (no live store involved). */
