@@ -1,15 +1,12 @@
-// Builders for scoring tests that talk to the services directly (no HTTP): a database of this mode
-// (in-memory PGlite, or DATABASE_URL), a live store (memory, or Redis with a private key prefix), and
-// organizations, teams, reps and API tokens inserted through the repositories. Everything is unique
-// per call: in the real-services pass several test files share one Postgres database and one Redis.
+// Builders for scoring tests: a database of this mode (in-memory PGlite, or DATABASE_URL), and
+// organizations, teams, reps and API tokens inserted through the repositories (no HTTP, no argon2).
+// Everything is unique per call: in the real-services pass several test files share one Postgres
+// database and one Redis.
 import './env';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
-import { DomainEventBus } from '../../src/lib/server/events';
-import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import type { LiveStore } from '../../src/lib/server/live/store';
-import { setLogLevel } from '../../src/lib/server/log';
 import { insertMembership } from '../../src/lib/server/repositories/membership.repository';
 import { insertDefaultMetrics } from '../../src/lib/server/repositories/metric.repository';
 import { insertOrganization } from '../../src/lib/server/repositories/organization.repository';
@@ -18,39 +15,11 @@ import { insertUser } from '../../src/lib/server/repositories/user.repository';
 import { createApiToken, type TokenScope } from '../../src/lib/server/scoring/token.service';
 import { uniqueEmail, uniqueSuffix } from './env';
 
-export interface ScoringDeps {
-	db: Db;
-	live: LiveStore;
-	events: DomainEventBus;
-	close(): Promise<void>;
-}
-
 /** A database of this mode, migrated; the caller closes it. */
 export async function openTestDb(): Promise<{ db: Db; close(): Promise<void> }> {
 	const handle = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: 'memory://' });
 	await migrateToLatest(handle.db);
 	return handle;
-}
-
-/** A live store of this mode: Redis (own key prefix unless given) when REDIS_URL is set, else memory. */
-export async function openTestLiveStore(prefix = `podium:test:${uniqueSuffix()}:`): Promise<LiveStore> {
-	return process.env.REDIS_URL ? RedisLiveStore.connect(process.env.REDIS_URL, prefix) : new MemoryLiveStore();
-}
-
-/** Database, live store and event bus, like the runtime's, without the web app. */
-export async function openScoringDeps(): Promise<ScoringDeps> {
-	setLogLevel((process.env.LOG_LEVEL as 'error') ?? 'error');
-	const handle = await openTestDb();
-	const live = await openTestLiveStore();
-	return {
-		db: handle.db,
-		live,
-		events: new DomainEventBus(),
-		async close() {
-			await live.close().catch(() => {});
-			await handle.close();
-		}
-	};
 }
 
 export interface TestOrg {
