@@ -58,6 +58,8 @@ export function incrementsFor(event: ScoredEvent, clock: OrgClock): Increment[] 
 	const keys = periodKeysOf(event.occurredAt, clock);
 	WINDOWS.forEach((window, i) => {
 		for (const [board, delta] of boards) {
+			// A zero change (a call past the daily cap) moves nothing, not even who reached a score first.
+			if (delta === 0) continue;
 			out.push({ key: boardKey(board, 'users', window, keys[i]), member: event.userId, delta });
 			if (event.teamId) out.push({ key: boardKey(board, 'teams', window, keys[i]), member: event.teamId, delta });
 		}

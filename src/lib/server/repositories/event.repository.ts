@@ -124,13 +124,15 @@ export async function maxEventId(db: Db, organizationId: string) {
 
 /** Totals per (metric, user, team, local day) up to an event id: the input of a rebuild. */
 export function dailyTotals(db: Db, organizationId: string, timeZone: string, upToId: number) {
-	return sql<{ metric_key: string; user_id: string; team_id: string | null; day: string; value: number; points: number; tie: number }>`
-		select m.key as metric_key, d.user_id, d.team_id, to_char(d.day, 'YYYY-MM-DD') as day, d.value, d.points, d.tie
+	return sql<{ metric_key: string; user_id: string; team_id: string | null; day: string; value: number; points: number; tie_points: number | null; tie_value: number | null }>`
+		select m.key as metric_key, d.user_id, d.team_id, to_char(d.day, 'YYYY-MM-DD') as day, d.value, d.points, d.tie_points, d.tie_value
 		from (
 			-- Grouped by a date, formatted after: one to_char per group instead of one per event.
 			select metric_id, user_id, team_id,
 				(occurred_at at time zone ${timeZone})::date as day,
-				sum(value)::float8 as value, sum(points)::float8 as points, max(id) as tie
+				sum(value)::float8 as value, sum(points)::float8 as points,
+				-- A zero change (a capped call) touches no board, as in incrementsFor.
+				max(id) filter (where points <> 0) as tie_points, max(id) filter (where value <> 0) as tie_value
 			from score_events
 			where organization_id = ${organizationId} and id <= ${upToId}
 			group by 1, 2, 3, 4

@@ -122,15 +122,18 @@ export async function computeBoards(db: Db, organizationId: string, upToId: numb
 			}
 			targets.set(targetKey, boardsOfRow);
 		}
-		const tie = Number(row.tie);
 		const points = Number(row.points);
 		const value = Number(row.value);
+		const tiePoints = row.tie_points === null ? null : Number(row.tie_points);
+		const tieValue = row.tie_value === null ? null : Number(row.tie_value);
 		for (let i = 0; i < boardsOfRow.length; i += 4) {
-			bump(boardsOfRow[i], row.user_id, points, tie);
-			bump(boardsOfRow[i + 2], row.user_id, value, tie);
-			if (row.team_id) {
-				bump(boardsOfRow[i + 1], row.team_id, points, tie);
-				bump(boardsOfRow[i + 3], row.team_id, value, tie);
+			if (tiePoints !== null) {
+				bump(boardsOfRow[i], row.user_id, points, tiePoints);
+				if (row.team_id) bump(boardsOfRow[i + 1], row.team_id, points, tiePoints);
+			}
+			if (tieValue !== null) {
+				bump(boardsOfRow[i + 2], row.user_id, value, tieValue);
+				if (row.team_id) bump(boardsOfRow[i + 3], row.team_id, value, tieValue);
 			}
 		}
 	}
