@@ -4,9 +4,9 @@
 // still shared). Protocol over the IPC channel:
 //   parent -> child  {type:'start', url, token, count, selector, userIds, concurrency}
 //   child  -> parent {type:'ready', connected, subscribed, failed, error?}
-//   parent -> child  {type:'event', u, target, t0, measure}   sent just before each POST starts
+//   parent -> child  {type:'event', i, u, target, t0, measure}   sent just before each POST starts
 //   parent -> child  {type:'finish', graceMs}
-//   child  -> parent {type:'result', hist, delivered, expected, gaps, updates, activity, anomalies}
+//   child  -> parent {type:'result', hist, first: [i, ms][], delivered, expected, gaps, updates, activity, anomalies}
 // A client "received" an event when a board:update row for the event's rep carries a score >= the
 // rep's running total after that event (totals only grow: the poster sends positive points only).
 import { io, type Socket } from 'socket.io-client';
@@ -14,7 +14,8 @@ import type { BoardSelector, BoardUpdatePayload } from '../src/lib/shared/socket
 import { Histogram, wallMs } from './stats';
 
 type Start = { type: 'start'; url: string; token: string; count: number; selector: BoardSelector; userIds: string[]; concurrency: number };
-type EventMsg = { type: 'event'; u: number; target: number; t0: number; measure: boolean };
+type EventMsg = { type: 'event'; i: number; u: number; target: number; t0: number; measure: boolean };
+type Target = { i: number; target: number; t0: number; measure: boolean; first: number };
 type Msg = Start | EventMsg | { type: 'finish'; graceMs: number };
 
 const send = (msg: unknown) => process.send?.(msg);
@@ -30,7 +31,8 @@ let ptr = new Int32Array(0);
 let lastSeq = new Float64Array(0);
 let live = new Uint8Array(0);
 let liveCount = 0;
-const targets: { target: number; t0: number; measure: boolean }[][] = [];
+const targets: Target[][] = [];
+const all: Target[] = [];
 const hist = new Histogram();
 let delivered = 0;
 let expected = 0;
@@ -39,9 +41,10 @@ let updates = 0;
 let activity = 0;
 let anomalies = 0;
 
-function credit(t: { t0: number; measure: boolean }, at: number) {
+function credit(t: Target, at: number) {
 	if (!t.measure) return;
 	const ms = at - t.t0;
+	if (ms < t.first) t.first = ms;
 	if (ms < 0) anomalies++;
 	hist.add(Math.max(0, ms));
 	delivered++;
@@ -68,7 +71,9 @@ function onUpdate(c: number, payload: BoardUpdatePayload, selector: BoardSelecto
 
 function onEvent(msg: EventMsg) {
 	const list = targets[msg.u];
-	list.push({ target: msg.target, t0: msg.t0, measure: msg.measure });
+	const t: Target = { i: msg.i, target: msg.target, t0: msg.t0, measure: msg.measure, first: Infinity };
+	list.push(t);
+	all.push(t);
 	if (msg.measure) expected += liveCount;
 	// An update can overtake this message: credit clients that already show the new total.
 	for (let c = 0; c < sockets.length; c++) {
@@ -145,9 +150,13 @@ process.on('message', (msg: Msg) => {
 	else if (msg.type === 'event') onEvent(msg);
 	else if (msg.type === 'finish') {
 		setTimeout(() => {
-			send({ type: 'result', hist: hist.toJSON(), delivered, expected, gaps, updates, activity, anomalies });
-			for (const s of sockets) s?.close();
-			setTimeout(() => process.exit(0), 200);
+			// Exit only once the result has left: a large histogram can take a moment on a busy machine.
+			// Per event, the first of this process's clients to see it: the pipeline without the fan-out.
+			const first = all.filter((t) => t.measure).map((t) => [t.i, Number.isFinite(t.first) ? t.first : -1]);
+			process.send?.({ type: 'result', hist: hist.toJSON(), first, delivered, expected, gaps, updates, activity, anomalies }, () => {
+				for (const s of sockets) s?.close();
+				setTimeout(() => process.exit(0), 200);
+			});
 		}, msg.graceMs);
 	}
 });

@@ -16,14 +16,15 @@ export function summarize(samples: number[]) {
 	return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
-/** Latencies in 0.1 ms buckets up to 60 s; sparse so it crosses an IPC channel cheaply. */
+/** Latencies in 0.1 ms buckets up to 60 s (longer ones count as 60 s); sparse, so it crosses IPC cheaply. */
 export class Histogram {
 	static readonly RES = 0.1;
+	static readonly CAP_MS = 60_000;
 	counts = new Map<number, number>();
 	n = 0;
 
 	add(ms: number) {
-		const bucket = Math.max(0, Math.min(600_000, Math.round(ms / Histogram.RES)));
+		const bucket = Math.max(0, Math.min(Histogram.CAP_MS / Histogram.RES, Math.round(ms / Histogram.RES)));
 		this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
 		this.n++;
 	}
@@ -52,5 +53,16 @@ export class Histogram {
 }
 
 export const fmtInt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
-export const fmtMs = (ms: number) => (!Number.isFinite(ms) ? 'n/a' : ms >= 100 ? `${Math.round(ms)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+export const fmtMs = (ms: number) =>
+	!Number.isFinite(ms)
+		? 'n/a'
+		: ms >= Histogram.CAP_MS
+			? `≥ ${Histogram.CAP_MS / 1000} s`
+			: ms >= 10_000
+				? `${(ms / 1000).toFixed(1)} s`
+				: ms >= 100
+					? `${Math.round(ms)} ms`
+					: ms >= 10
+						? `${ms.toFixed(1)} ms`
+						: `${ms.toFixed(2)} ms`;
 export const fmtS = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'n/a');
