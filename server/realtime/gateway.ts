@@ -16,11 +16,15 @@ import {
 	rooms,
 	type ClientToServerEvents,
 	type InterServerEvents,
+	type ActivityPayload,
 	type ServerToClientEvents,
 	type SocketData
 } from '../../src/lib/shared/socket-events';
 
 type ScoredEventLike = { id: number; userId: string; metricKey: string; value: number; points: number; occurredAt: Date; voidsEventId?: number | null };
+
+/** The newest events one activity push carries: a page shows 40. */
+const ACTIVITY_MAX = 50;
 
 export type PodiumIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -160,17 +164,22 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		}, FLUSH_MS);
 	}
 
-	/** The activity feed: one push per event (corrections included), names resolved once per batch. */
-	async function announce(organizationId: string, events: ScoredEventLike[]) {
+	/**
+	 * The activity feed: one push per organization per flush carrying its newest events (corrections
+	 * included), so a burst costs each socket one message rather than one per event.
+	 */
+	async function announce(organizationId: string, queued: ScoredEventLike[]) {
+		const events = queued.slice(-ACTIVITY_MAX);
 		const users = [...new Set(events.map((e) => e.userId))];
 		const [people, metrics] = await Promise.all([
 			rt.db.selectFrom('users').select(['id', 'name']).where('id', 'in', users).execute(),
 			rt.db.selectFrom('metrics').select(['key', 'name_en', 'name_zh', 'unit', 'currency']).where('organization_id', '=', organizationId).execute()
 		]);
+		const items: ActivityPayload[] = [];
 		for (const e of events) {
 			const metric = metrics.find((m) => m.key === e.metricKey);
 			if (!metric) continue;
-			io.to(rooms.org(organizationId)).emit('activity:new', {
+			items.push({
 				eventId: e.id,
 				userId: e.userId,
 				name: people.find((p) => p.id === e.userId)?.name ?? '',
@@ -182,6 +191,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 				voids: e.voidsEventId ?? null
 			});
 		}
+		if (items.length) io.to(rooms.org(organizationId)).emit('activity:new', items);
 	}
 
 	rt.realtime = () => ({

@@ -61,8 +61,8 @@ export interface ServerToClientEvents {
 	'org:changed': (payload: { what: 'teams' | 'members' | 'settings'; at: string }) => void;
 	/** Rows of a subscribed board changed. A gap in seq means missed updates: refetch the snapshot. */
 	'board:update': (payload: BoardUpdatePayload) => void;
-	/** Something scored: "<rep> won a deal: 120,000 CNY". */
-	'activity:new': (payload: ActivityPayload) => void;
+	/** Things scored since the last push, oldest first: "<rep> won a deal: 120,000 CNY". */
+	'activity:new': (items: ActivityPayload[]) => void;
 }
 
 export interface ClientToServerEvents {
