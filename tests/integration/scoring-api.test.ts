@@ -7,6 +7,10 @@ import { APP_START_TIMEOUT, startApp, type App, type HttpResponse } from '../hel
 import { uniqueSuffix } from '../helpers/env';
 import { addApiToken, addRep, addTeam, countEvents, createOrg, type TestOrg, type TestRep } from '../helpers/scoring';
 import { revokeApiToken } from '../../src/lib/server/repositories/token.repository';
+import { LOOKUP_TTL_MS } from '../../src/lib/server/scoring/lookups';
+import { setMetricArchived } from '../../src/lib/server/scoring/metric.service';
+import { setMemberActive } from '../../src/lib/server/services/member.service';
+import { revokeToken, TOKEN_CACHE_MS } from '../../src/lib/server/scoring/token.service';
 
 let app: App;
 
@@ -153,11 +157,15 @@ describe('POST /api/v1/events', () => {
 		expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(before + 1);
 	});
 
-	test('an archived metric and a deactivated rep are rejected', async () => {
+	test('a metric archived and a rep deactivated on the admin pages are rejected from the next request', async () => {
 		const db = app.runtime.db;
 		const own = await setup(2);
-		await db.updateTable('metrics').set({ status: 'archived' }).where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').execute();
-		await db.updateTable('memberships').set({ status: 'deactivated' }).where('organization_id', '=', own.org.organizationId).where('user_id', '=', own.reps[1].userId).execute();
+		// Ingest has cached the org's metrics and both reps.
+		expect((await postEvents(own.token, { events: [{ id: 'warm-0', metric: 'new_customer', user: own.reps[0].email }, { id: 'warm-1', metric: 'deal', user: own.reps[1].email }] })).json().accepted).toBe(2);
+		const admin = { userId: own.org.adminId, organizationId: own.org.organizationId, role: 'admin' as const };
+		const metric = await db.selectFrom('metrics').select('id').where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').executeTakeFirstOrThrow();
+		await setMetricArchived(db, admin, { metricId: metric.id }, true);
+		await setMemberActive(app.runtime, admin, { userId: own.reps[1].userId }, false);
 		const body = (
 			await postEvents(own.token, {
 				events: [
@@ -170,7 +178,27 @@ describe('POST /api/v1/events', () => {
 			{ id: 'a', status: 'rejected', error: expect.stringMatching(/^metric "new_customer" is not an active metric/) },
 			{ id: 'b', status: 'rejected', error: expect.stringMatching(/^user .* is not an active member/) }
 		]);
-		expect(await countEvents(db, own.org.organizationId)).toBe(0);
+		expect(await countEvents(db, own.org.organizationId)).toBe(2);
+	});
+
+	test('a metric archived and a rep deactivated by another process are rejected within LOOKUP_TTL_MS', async () => {
+		const db = app.runtime.db;
+		const own = await setup(2);
+		expect((await postEvents(own.token, { events: [{ id: 'warm-0', metric: 'new_customer', user: own.reps[0].email }, { id: 'warm-1', metric: 'deal', user: own.reps[1].email }] })).json().accepted).toBe(2);
+		// Straight in the database, as another process would: this process is not told.
+		await db.updateTable('metrics').set({ status: 'archived' }).where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').execute();
+		await db.updateTable('memberships').set({ status: 'deactivated' }).where('organization_id', '=', own.org.organizationId).where('user_id', '=', own.reps[1].userId).execute();
+		await new Promise((r) => setTimeout(r, LOOKUP_TTL_MS + 50));
+		const body = (
+			await postEvents(own.token, {
+				events: [
+					{ id: 'a', metric: 'new_customer', user: own.reps[0].email },
+					{ id: 'b', metric: 'deal', user: own.reps[1].email }
+				]
+			})
+		).json();
+		expect(body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
+		expect(await countEvents(db, own.org.organizationId)).toBe(2);
 	});
 
 	test('an occurredAt before 1970 or a value too large for its points is rejected, and the rest of the batch counts', async () => {
@@ -216,8 +244,20 @@ describe('POST /api/v1/events refusals write nothing', () => {
 		await refused(() => postEvents(`pod_${'a'.repeat(32)}`, valid), 401, /not valid/);
 		const { id, token } = await addApiToken(app.runtime.db, s.org.organizationId, ['events:write']);
 		expect((await postEvents(token, { events: [{ id: `pre-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] })).status).toBe(200);
-		expect(await revokeApiToken(app.runtime.db, s.org.organizationId, id)).toBe(true);
+		// Revoked on the tokens page (the service): refused from the very next request.
+		await revokeToken(app.runtime.db, { userId: s.org.adminId, organizationId: s.org.organizationId, role: 'admin' }, { tokenId: id });
 		await refused(() => postEvents(token, valid), 401, /revoked/);
+	});
+
+	test('a token revoked by another process stops working within TOKEN_CACHE_MS', async () => {
+		const { id, token } = await addApiToken(app.runtime.db, s.org.organizationId, ['events:write']);
+		expect((await postEvents(token, { events: [{ id: `pre-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] })).status).toBe(200);
+		// Straight in the database, as another process (or the CLI) would: this process's cache is not told.
+		expect(await revokeApiToken(app.runtime.db, s.org.organizationId, id)).toBe(true);
+		await new Promise((r) => setTimeout(r, TOKEN_CACHE_MS + 50));
+		const before = await countEvents(app.runtime.db, s.org.organizationId);
+		await refused(() => postEvents(token, valid), 401, /revoked/);
+		expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(before);
 	});
 
 	test('403 with a token that may only read leaderboards', async () => {
@@ -313,6 +353,34 @@ describe('concurrency and caps', () => {
 			[bob.userId, 50]
 		]);
 		expect((await getBoard(s.token, { board: 'deal', window: 'all' })).json().entries.map((e: { score: number }) => e.score)).toEqual([1, 1]);
+	});
+
+	test('many single-event requests at once, written together, each get exactly their own answer', async () => {
+		const s = await setup(2);
+		const [ann, bob] = s.reps;
+		const tag = uniqueSuffix();
+		// 60 requests in flight together: 40 new events, 10 repeats of 5 of them (5 pairs, same content),
+		// 5 reuses of an id with other content, 5 with an unknown rep. Whatever the server merges, each
+		// request's answer must be the one it would get alone, in its own order.
+		const requests: { id: string; metric: string; user: string; note?: string }[][] = [];
+		for (let i = 0; i < 40; i++) requests.push([{ id: `g-${tag}-${i}`, metric: 'deal', user: i % 2 ? ann.email : bob.email }]);
+		for (let i = 0; i < 10; i++) requests.push([{ id: `g-${tag}-${i % 5}`, metric: 'deal', user: i % 5 % 2 ? ann.email : bob.email }]);
+		for (let i = 10; i < 15; i++) requests.push([{ id: `g-${tag}-${i}`, metric: 'deal', user: i % 2 ? ann.email : bob.email, note: 'other content' }]);
+		for (let i = 0; i < 5; i++) requests.push([{ id: `x-${tag}-${i}`, metric: 'deal', user: `nobody-${i}@example.test` }]);
+		// And two larger requests among them.
+		requests.push([{ id: `g-${tag}-big-0`, metric: 'call', user: ann.email }, { id: `g-${tag}-0`, metric: 'deal', user: bob.email }, { id: `g-${tag}-big-1`, metric: 'meeting', user: bob.email }]);
+		const order = requests.map((_, i) => i).sort(() => Math.random() - 0.5);
+		const answers = new Array(requests.length);
+		await Promise.all(order.map(async (i) => (answers[i] = (await postEvents(s.token, { events: requests[i] })).json())));
+		const statusOf = (id: string) => answers.flatMap((a, i) => a.results.filter((r: { id: string }, j: number) => requests[i][j].id === id && r.id === id)).map((r: { status: string }) => r.status);
+		answers.forEach((a, i) => expect(a.results.map((r: { id: string }) => r.id), `request ${i}`).toEqual(requests[i].map((e) => e.id)));
+		for (let i = 0; i < 5; i++) expect(statusOf(`g-${tag}-${i}`).sort(), `g-${i}`).toEqual(i === 0 ? ['accepted', 'duplicate', 'duplicate', 'duplicate'] : ['accepted', 'duplicate', 'duplicate']);
+		for (let i = 10; i < 15; i++) expect(statusOf(`g-${tag}-${i}`).sort(), `g-${i}`).toEqual(['accepted', 'conflict']);
+		for (let i = 0; i < 5; i++) expect(answers[55 + i].results[0]).toMatchObject({ status: 'rejected', error: expect.stringMatching(/not an active member/) });
+		expect(answers.reduce((n, a) => n + a.accepted, 0)).toBe(42);
+		expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(42);
+		const board = (await getBoard(s.token, { board: 'deal', window: 'all' })).json();
+		expect(board.entries.map((e: { id: string; score: number }) => [e.id, e.score]).sort()).toEqual([[ann.userId, 20], [bob.userId, 20]].sort());
 	});
 
 	test('calls earn at most 60 points a day each, counted per local day; the call board counts them all', async () => {

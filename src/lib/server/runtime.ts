@@ -9,6 +9,7 @@ import { RedisLiveStore } from './live/redis.store';
 import type { LiveStore } from './live/store';
 import { log, setLogLevel } from './log';
 import { forgetOrgClock, rebuildOrg, reconcile } from './scoring/live.service';
+import { forgetOrgLookups } from './scoring/lookups';
 import { seedDemoIfEmpty, type DemoCredentials } from './services/demo.service';
 
 export interface RealtimeStatus {
@@ -59,6 +60,8 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		timer.unref();
 		// A new time zone or week start moves every window: rebuild that organization's boards.
 		events.on('org.changed', ({ organizationId, what }) => {
+			// Members, teams or settings changed: ingest's cached lookups of the org are stale.
+			forgetOrgLookups(organizationId);
 			if (what !== 'settings') return;
 			forgetOrgClock(organizationId);
 			rebuildOrg(deps, organizationId).catch((error) => log.warn('live store: rebuild after settings change failed', error));

@@ -4,10 +4,9 @@
 // applied to the live store after; the reconciler covers a crash in between.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { capPoints, pointsFor, type ScoredEvent } from '../../shared/scoring';
-import { periodOf } from '../../shared/time-windows';
+import { periodOf, type OrgClock } from '../../shared/time-windows';
 import type { Db } from '../db';
 import type { EventSource, Metric } from '../db/schema';
 import { AppError } from '../errors';
@@ -17,19 +16,24 @@ import { log } from '../log';
 import { recordAudit } from '../repositories/audit.repository';
 import { findEvent, findEventsByKeys, insertEvents, isVoided, lockRepMetrics, pointsInRanges, type NewScoreEvent } from '../repositories/event.repository';
 import { applyToLive, orgClock } from './live.service';
+import { orgMetrics, resolveMembers } from './lookups';
 
 export const MAX_BATCH = 1000;
 export const MAX_VALUE = 1_000_000_000_000;
 /** The points column is a 32-bit integer: one event may earn at most this much. */
 export const MAX_POINTS = 2_147_483_647;
 
+// Postgres text cannot hold U+0000: refused here, per event, instead of failing the whole INSERT.
+const noNul = (s: string) => !s.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the character U+0000';
+
 export const ingestItemSchema = z.object({
-	id: z.string().trim().min(1).max(128),
-	metric: z.string().trim().min(1).max(64),
-	user: z.string().trim().min(1).max(254),
+	id: z.string().trim().min(1).max(128).refine(noNul, NUL_MESSAGE),
+	metric: z.string().trim().min(1).max(64).refine(noNul, NUL_MESSAGE),
+	user: z.string().trim().min(1).max(254).refine(noNul, NUL_MESSAGE),
 	value: z.number().int().min(0).max(MAX_VALUE).default(1),
 	occurredAt: z.iso.datetime({ offset: true }).optional(),
-	note: z.string().max(500).optional()
+	note: z.string().max(500).refine(noNul, NUL_MESSAGE).optional()
 });
 export type IngestItem = z.input<typeof ingestItemSchema>;
 
@@ -68,6 +72,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 			return issue.origin === 'string' ? `${field} must not be empty` : `${field} must be at least ${issue.minimum}`;
 		case 'too_big':
 			return issue.origin === 'string' ? `${field} must be at most ${issue.maximum} characters` : `${field} must be at most ${issue.maximum}`;
+		case 'custom':
+			return `${field} ${issue.message}`;
 		case 'invalid_format':
 			return field === 'occurredAt' ? 'occurredAt must be an ISO-8601 date-time with a time zone' : `${field} is not valid`;
 		default:
@@ -77,31 +83,39 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 const contentHash = (parts: unknown[]) => encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(parts))));
 
-/** Resolves "user" (an e-mail or an external id) to active members of the org, with their team. */
-async function resolveUsers(db: Db, organizationId: string, refs: string[]) {
-	if (refs.length === 0) return new Map<string, { userId: string; teamId: string | null; name: string }>();
-	const lowered = [...new Set(refs.map((r) => r.toLowerCase()))];
-	const members = () =>
-		db
-			.selectFrom('memberships as m')
-			.innerJoin('users as u', 'u.id', 'm.user_id')
-			.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
-			.select(['u.id', 'u.email', 'u.name', 'm.external_id', 'tm.team_id'])
-			.where('m.organization_id', '=', organizationId)
-			.where('m.status', '=', 'active');
-	// A union, not one OR across both tables: each branch uses its own index (users by lower(email),
-	// memberships by external id), where the OR made Postgres scan every user and member on each ingest.
-	const rows = await members()
-		.where(sql<string>`lower(u.email)`, 'in', lowered)
-		.union(members().where('m.external_id', 'in', [...new Set(refs)]))
-		.execute();
-	const out = new Map<string, { userId: string; teamId: string | null; name: string }>();
-	for (const row of rows) {
-		const value = { userId: row.id, teamId: row.team_id, name: row.name };
-		out.set(row.email.toLowerCase(), value);
-		if (row.external_id) out.set(row.external_id, value);
+type Candidate = { index: number; row: NewScoreEvent; metric: Metric; key: string };
+
+/**
+ * Daily caps, inside the ingest transaction: lock each capped (rep, metric), in a fixed order against
+ * deadlocks, and count what that local day already earned. Keys known already (a retried batch) will
+ * not be inserted, so they use up no room; new events take the room in the order they were sent.
+ * One round trip each for the locks, the known keys and the days' sums, whatever the batch size.
+ */
+async function applyDailyCaps(trx: Db, organizationId: string, capped: Candidate[], clock: OrgClock) {
+	const lockKeys = [...new Set(capped.map((c) => `${c.row.user_id}:${c.row.metric_id}`))].sort();
+	await lockRepMetrics(
+		trx,
+		organizationId,
+		lockKeys.map((lockKey) => {
+			const [userId, metricId] = lockKey.split(':');
+			return { userId, metricId };
+		})
+	);
+	const known = new Set((await findEventsByKeys(trx, organizationId, capped.map((c) => c.key))).map((r) => r.idempotency_key));
+	const fresh = capped.filter((c) => !known.has(c.key));
+	const dayKeys = fresh.map((c) => {
+		const day = periodOf('day', c.row.occurred_at, clock);
+		return { key: `${c.row.user_id}:${c.row.metric_id}:${day.key}`, range: { userId: c.row.user_id, metricId: c.row.metric_id, start: day.start, end: day.end } };
+	});
+	const ranges = new Map(dayKeys.map((d) => [d.key, d.range]));
+	const sums = await pointsInRanges(trx, organizationId, [...ranges.values()]);
+	const earned = new Map([...ranges.keys()].map((key, i) => [key, sums[i]]));
+	for (const [i, c] of fresh.entries()) {
+		const dayKey = dayKeys[i].key;
+		const have = earned.get(dayKey)!;
+		c.row.points = capPoints(c.row.points, have, c.metric.daily_cap);
+		earned.set(dayKey, have + c.row.points);
 	}
-	return out;
 }
 
 export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: unknown[]): Promise<IngestResult[]> {
@@ -117,21 +131,19 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 		}
 	});
 
-	const metrics = new Map<string, Metric>();
-	for (const m of await deps.db.selectFrom('metrics').selectAll().where('organization_id', '=', ctx.organizationId).execute()) {
-		metrics.set(m.key, m);
-	}
-	const users = await resolveUsers(deps.db, ctx.organizationId, parsed.map((p) => p.item.user));
-	const clock = await orgClock(deps.db, ctx.organizationId);
+	const [metrics, users, clock] = await Promise.all([
+		orgMetrics(deps.db, ctx.organizationId),
+		resolveMembers(deps.db, ctx.organizationId, parsed.map((p) => p.item.user)),
+		orgClock(deps.db, ctx.organizationId)
+	]);
 
-	type Candidate = { index: number; row: NewScoreEvent; metric: Metric; key: string };
 	const candidates: Candidate[] = [];
 	const seenInBatch = new Map<string, { hash: string; index: number }>();
 	// Ids repeated in the batch take their status from the first occurrence once it is known.
 	const repeats: { index: number; first: number; same: boolean }[] = [];
 	for (const { index, item } of parsed) {
 		const metric = metrics.get(item.metric);
-		const user = users.get(item.user.toLowerCase()) ?? users.get(item.user);
+		const user = users.get(item.user);
 		const occurredAt = item.occurredAt ? new Date(item.occurredAt) : now;
 		const reject = (error: string) => (results[index] = { id: item.id, status: 'rejected', error });
 		if (!metric || metric.status !== 'active') {
@@ -195,36 +207,10 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 
 	const accepted: ScoredEvent[] = [];
 	if (candidates.length) {
-		await deps.db.transaction().execute(async (trx) => {
-			// Daily caps: lock each capped (rep, metric), in a fixed order against deadlocks, and count what
-			// that local day already earned. Keys known already (a retried batch) will not be inserted, so
-			// they use up no room; new events take the room in the order they were sent.
-			// One round trip each for the locks and for the days' sums, whatever the batch size.
-			const capped = candidates.filter((c) => c.metric.daily_cap !== null);
-			const lockKeys = [...new Set(capped.map((c) => `${c.row.user_id}:${c.row.metric_id}`))].sort();
-			await lockRepMetrics(
-				trx,
-				ctx.organizationId,
-				lockKeys.map((lockKey) => {
-					const [userId, metricId] = lockKey.split(':');
-					return { userId, metricId };
-				})
-			);
-			const known = new Set((await findEventsByKeys(trx, ctx.organizationId, capped.map((c) => c.key))).map((r) => r.idempotency_key));
-			const fresh = capped.filter((c) => !known.has(c.key));
-			const dayKeys = fresh.map((c) => {
-				const day = periodOf('day', c.row.occurred_at, clock);
-				return { key: `${c.row.user_id}:${c.row.metric_id}:${day.key}`, range: { userId: c.row.user_id, metricId: c.row.metric_id, start: day.start, end: day.end } };
-			});
-			const ranges = new Map(dayKeys.map((d) => [d.key, d.range]));
-			const sums = await pointsInRanges(trx, ctx.organizationId, [...ranges.values()]);
-			const earned = new Map([...ranges.keys()].map((key, i) => [key, sums[i]]));
-			for (const [i, c] of fresh.entries()) {
-				const dayKey = dayKeys[i].key;
-				const have = earned.get(dayKey)!;
-				c.row.points = capPoints(c.row.points, have, c.metric.daily_cap);
-				earned.set(dayKey, have + c.row.points);
-			}
+		const capped = candidates.filter((c) => c.metric.daily_cap !== null);
+		// Without a capped metric in the batch, the INSERT alone is atomic: no transaction, no locks.
+		const write = async (trx: Db) => {
+			if (capped.length) await applyDailyCaps(trx, ctx.organizationId, capped, clock);
 			const inserted = await insertEvents(trx, candidates.map((c) => c.row));
 			const insertedByKey = new Map(inserted.map((r) => [r.idempotency_key, Number(r.id)]));
 			const existing = await findEventsByKeys(
@@ -254,7 +240,9 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 							: { id: c.key, status: 'conflict', error: 'id was already used for different content' };
 				}
 			}
-		});
+		};
+		if (capped.length) await deps.db.transaction().execute(write);
+		else await write(deps.db);
 	}
 
 	for (const r of repeats) {

@@ -14,6 +14,7 @@ import {
 } from '../../shared/scoring';
 import { periodOf, WINDOWS, type OrgClock } from '../../shared/time-windows';
 import type { Db } from '../db';
+import { processMap } from '../process-cache';
 import { dailyTotals, eventIds, eventsAfter, maxEventId, organizationsWithEvents, recentEvents } from '../repositories/event.repository';
 import type { LiveEventApply, LiveStore } from '../live/store';
 import { log } from '../log';
@@ -25,7 +26,7 @@ export interface LiveDeps {
 
 const REBUILD_LOCK_MS = 120_000;
 const DEFER_WAIT_MS = 5_000;
-const clocks = new Map<string, { clock: OrgClock; at: number }>();
+const clocks = processMap<string, { clock: OrgClock; at: number }>('org-clocks');
 
 /** The org's time zone and week start, cached briefly: every event's windows depend on them. */
 export async function orgClock(db: Db, organizationId: string): Promise<OrgClock> {

@@ -9,6 +9,7 @@ import { AppError, forbidden, ValidationError, type FieldIssue } from '../errors
 import { recordAudit } from '../repositories/audit.repository';
 import { listMetrics } from '../repositories/metric.repository';
 import type { Actor } from '../services/actor';
+import { forgetOrgLookups } from './lookups';
 
 export const METRIC_UNITS = ['count', 'currency', 'minutes'] as const satisfies readonly MetricUnit[];
 export const METRIC_KEY_RE = /^[a-z][a-z0-9_-]{0,39}$/;
@@ -292,6 +293,8 @@ export async function createMetric(db: Db, actor: Actor, input: Input): Promise<
 		});
 		return inserted;
 	});
+	// Ingest caches the org's metrics briefly; this process sees the change at once.
+	forgetOrgLookups(actor.organizationId);
 	return toMetricView(row);
 }
 
@@ -329,6 +332,8 @@ export async function updateMetric(db: Db, actor: Actor, input: Input): Promise<
 		});
 		return updated;
 	});
+	// Ingest caches the org's metrics briefly; this process sees the change at once.
+	forgetOrgLookups(actor.organizationId);
 	return toMetricView(row);
 }
 
@@ -355,5 +360,7 @@ export async function setMetricArchived(db: Db, actor: Actor, input: Input, arch
 		});
 		return updated;
 	});
+	// Ingest caches the org's metrics briefly; this process sees the change at once.
+	forgetOrgLookups(actor.organizationId);
 	return toMetricView(row);
 }

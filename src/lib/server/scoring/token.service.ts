@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { generateSecureRandomString, hashSecret } from '../auth/tokens';
 import type { Db } from '../db';
+import { processMap } from '../process-cache';
 import { AppError, forbidden } from '../errors';
 import { recordAudit } from '../repositories/audit.repository';
 import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from '../repositories/token.repository';
@@ -43,6 +44,7 @@ export async function revokeToken(db: Db, actor: Actor, input: unknown) {
 	if (actor.role !== 'admin') throw forbidden();
 	const { tokenId } = parseInput(z.object({ tokenId: z.uuid() }), input);
 	const done = await revokeApiToken(db, actor.organizationId, tokenId);
+	forgetApiTokens();
 	if (!done) throw new AppError(404, 'validation.notFound', undefined, 'tokenId');
 	await recordAudit(db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'token.revoked', targetType: 'token', targetId: tokenId });
 }
@@ -51,16 +53,44 @@ export type TokenCheck =
 	| { ok: true; organizationId: string; tokenId: string; scopes: string[] }
 	| { ok: false; status: 401 | 403; error: string };
 
+// Integrations post many requests a second with the same token: its row is cached briefly. A token
+// revoked in this process is forgotten at once; one revoked through another process stops working
+// within TOKEN_CACHE_MS.
+export const TOKEN_CACHE_MS = 2_000;
+type TokenRow = Awaited<ReturnType<typeof findApiTokenByHash>>;
+/** By the token's hash, never the token itself. */
+const tokenCache = processMap<string, { at: number; row: Promise<TokenRow> }>('api-tokens');
+
+function findToken(db: Db, token: string): Promise<TokenRow> {
+	const now = Date.now();
+	const hash = hashSecret(token);
+	const key = Buffer.from(hash).toString('base64');
+	const cached = tokenCache.get(key);
+	if (cached && now - cached.at < TOKEN_CACHE_MS) return cached.row;
+	if (tokenCache.size >= 10_000) for (const [k, entry] of tokenCache) if (now - entry.at >= TOKEN_CACHE_MS) tokenCache.delete(k);
+	const row = findApiTokenByHash(db, hash);
+	tokenCache.set(key, { at: now, row });
+	row.catch(() => tokenCache.get(key)?.row === row && tokenCache.delete(key));
+	return row;
+}
+
+export function forgetApiTokens() {
+	tokenCache.clear();
+}
+
 /** Checks a bearer token string (already extracted) for a scope. */
 export async function checkApiToken(db: Db, token: string | undefined, scope: TokenScope): Promise<TokenCheck> {
 	if (!token) return { ok: false, status: 401, error: 'Authorization: Bearer <api token> is required' };
 	if (!TOKEN_RE.test(token)) return { ok: false, status: 401, error: 'the API token is not valid' };
-	const row = await findApiTokenByHash(db, hashSecret(token));
+	const row = await findToken(db, token);
 	if (!row || row.revoked_at) return { ok: false, status: 401, error: 'the API token is not valid or was revoked' };
 	if (!row.scopes.includes(scope)) return { ok: false, status: 403, error: `the API token lacks the scope ${scope}` };
 	const now = new Date();
 	// Record use at most once a minute per token, off the request's path.
-	if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) void touchApiToken(db, row.id, now).catch(() => {});
+	if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+		row.last_used_at = now;
+		void touchApiToken(db, row.id, now).catch(() => {});
+	}
 	return { ok: true, organizationId: row.organization_id, tokenId: row.id, scopes: row.scopes };
 }
 

@@ -1,6 +1,7 @@
 // POST /api/v1/events: the public ingest API. Everything malformed is refused before anything is written.
 import { json } from '@sveltejs/kit';
-import { ingestEvents, MAX_BATCH } from '$lib/server/scoring/event.service';
+import { MAX_BATCH } from '$lib/server/scoring/event.service';
+import { ingestQueueOf } from '$lib/server/scoring/ingest-queue';
 import { bearer, checkApiToken } from '$lib/server/scoring/token.service';
 import type { RequestHandler } from './$types';
 
@@ -49,7 +50,8 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	if (!Array.isArray(events)) return problem(400, 'events must be an array');
 	if (events.length === 0) return problem(400, 'events must hold at least 1 event');
 	if (events.length > MAX_BATCH) return problem(400, `events must hold at most ${MAX_BATCH} events`);
-	const results = await ingestEvents(locals.runtime, { organizationId: auth.organizationId, source: 'api', actorId: null }, events);
+	// Concurrent requests of one organization are written together (group commit); each gets its own results.
+	const results = await ingestQueueOf(locals.runtime).ingest({ organizationId: auth.organizationId, source: 'api', actorId: null }, events);
 	const count = (status: string) => results.filter((r) => r.status === status).length;
 	return json({
 		accepted: count('accepted'),
