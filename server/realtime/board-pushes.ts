@@ -12,7 +12,16 @@ export const FLUSH_MS = 100;
 
 type Pending = { organizationId: string; board: string; scope: 'users' | 'teams'; window: (typeof WINDOWS)[number]; members: Set<string> };
 
-export function createBoardPusher(rt: Runtime, emit: (room: string, payload: BoardUpdatePayload) => void) {
+/**
+ * `watched` answers which rooms of an org someone watches (null: unknown, push them all). A board
+ * nobody watches is neither read nor pushed, and its seq does not move: a subscriber's snapshot already
+ * holds every change made before it announced itself (see watchers.ts).
+ */
+export function createBoardPusher(
+	rt: Runtime,
+	emit: (room: string, payload: BoardUpdatePayload) => void,
+	watched: (organizationId: string) => Promise<Set<string> | null> = async () => null
+) {
 	const pending = new Map<string, Pending>();
 	let timer: NodeJS.Timeout | undefined;
 	let flushing = false;
@@ -31,7 +40,10 @@ export function createBoardPusher(rt: Runtime, emit: (room: string, payload: Boa
 			const byOrg = new Map<string, Pending[]>();
 			for (const p of batch) byOrg.set(p.organizationId, [...(byOrg.get(p.organizationId) ?? []), p]);
 			await Promise.all(
-				[...byOrg].map(async ([organizationId, boards]) => {
+				[...byOrg].map(async ([organizationId, all]) => {
+					const watchedRooms = await watched(organizationId);
+					const boards = watchedRooms ? all.filter((p) => watchedRooms.has(rooms.board(organizationId, boardId(p)))) : all;
+					if (boards.length === 0) return;
 					const seqs = await Promise.all(boards.map((p) => rt.live.nextSeq(organizationId, boardId(p))));
 					const changed = await changedRowsOfBoards(rt, organizationId, boards.map((p) => ({ ...p, members: [...p.members] })));
 					boards.forEach((p, i) => {

@@ -10,6 +10,8 @@ import { describeError } from '../../src/lib/server/validation';
 import { boardId, boardQuerySchema, readBoard } from '../../src/lib/server/scoring/board.service';
 import { checkApiToken } from '../../src/lib/server/scoring/token.service';
 import { createBoardPusher, FLUSH_MS } from './board-pushes';
+import { createWatchers } from './watchers';
+import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import { log } from '../../src/lib/server/log';
 import { getRuntime, type Runtime } from '../../src/lib/server/runtime';
 import {
@@ -49,6 +51,16 @@ export function readCookie(header: string | undefined, name: string): string | u
 	return undefined;
 }
 
+/** The org a room belongs to: org:<org>, board:<org>:<board id>; undefined for user and socket rooms. */
+export function orgOfRoom(room: string): string | undefined {
+	if (room.startsWith('org:')) return room.slice(4);
+	if (room.startsWith('board:')) {
+		const end = room.indexOf(':', 6);
+		return end > 6 ? room.slice(6, end) : undefined;
+	}
+	return undefined;
+}
+
 export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime): Promise<RealtimeGateway> {
 	const rt = runtime ?? (await getRuntime());
 	const io: PodiumIo = new Server(httpServer, {
@@ -70,6 +82,12 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		await redis.connect();
 		io.adapter(createAdapter(redis, { streamName: 'podium:socket.io', maxLen: 10_000 }));
 	}
+
+	const watchers = createWatchers({
+		redis: rt.live instanceof RedisLiveStore ? rt.live.client : undefined,
+		localRooms: () => io.of('/').adapter.rooms.keys(),
+		orgOfRoom
+	});
 
 	io.use(async (socket, next) => {
 		try {
@@ -100,12 +118,17 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		const own = [rooms.org(socket.data.organizationId)];
 		if (socket.data.userId) own.push(rooms.user(socket.data.userId));
 		socket.join(own);
+		watchers.announce(socket.data.organizationId, [own[0]]).catch((error) => log.warn('realtime: could not announce watched rooms', error));
 		socket.on('board:subscribe', async (selector, ack) => {
 			if (typeof ack !== 'function') return;
 			try {
 				const query = boardQuerySchema.parse({ ...(selector ?? {}), limit: 100, around: undefined });
+				const room = rooms.board(socket.data.organizationId, boardId(query));
+				// Watched (announced, then joined) before the snapshot is read: a change made after the read
+				// reaches this socket in a push; one made before is in the snapshot (see watchers.ts).
+				await watchers.announce(socket.data.organizationId, [room]);
+				await socket.join(room);
 				const snapshot = await readBoard(rt, socket.data.organizationId, query);
-				await socket.join(rooms.board(socket.data.organizationId, boardId(query)));
 				ack({ data: { ...snapshot, entries: snapshot.entries } });
 			} catch (error) {
 				const described = describeError('en', error);
@@ -130,7 +153,11 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		});
 	});
 
-	const pusher = createBoardPusher(rt, (room, payload) => io.to(room).emit('board:update', payload));
+	const pusher = createBoardPusher(
+		rt,
+		(room, payload) => io.to(room).emit('board:update', payload),
+		(organizationId) => watchers.watched(organizationId).catch((error) => (log.warn('realtime: could not read watched rooms', error), null))
+	);
 	const unsubscribe = [
 		rt.events.on('scores.changed', ({ organizationId, events }) => {
 			pusher.onScores(organizationId, events).catch((error) => log.warn('realtime: scores push failed', error));
@@ -169,6 +196,9 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	 * included), so a burst costs each socket one message rather than one per event.
 	 */
 	async function announce(organizationId: string, queued: ScoredEventLike[]) {
+		// Nobody of the org connected anywhere: nothing to look up or send.
+		const watching = await watchers.watched(organizationId).catch(() => null);
+		if (watching && !watching.has(rooms.org(organizationId))) return;
 		const events = queued.slice(-ACTIVITY_MAX);
 		const users = [...new Set(events.map((e) => e.userId))];
 		const [people, metrics] = await Promise.all([
@@ -205,6 +235,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		async close() {
 			unsubscribe.forEach((off) => off());
 			pusher.close();
+			watchers.close();
 			if (activityTimer) clearTimeout(activityTimer);
 			activity.clear();
 			rt.realtime = undefined;

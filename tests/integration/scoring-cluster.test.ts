@@ -160,8 +160,33 @@ describe.runIf(usingPostgres && usingRedis)('an event posted to one process reac
 		expect(late.entries.map((e) => [e.id, e.score])).toEqual(board.entries.map((e) => [e.id, e.score]));
 	});
 
-	async function boardViaApi(token: string) {
-		const res = await app.browser().get('/api/v1/leaderboards?board=points&scope=users&window=week', { authorization: `Bearer ${token}` });
+	test('a board nobody watches is not pushed; whoever subscribes later has the change in the snapshot, then every push', async () => {
+		const { reps, token } = await setup(2);
+		const socket = await connect(other.url, token);
+		await subscribe(socket);
+		const points = updatesOf(socket, 'points');
+		const deals = updatesOf(socket, 'deal');
+		const before = await boardViaApi(token, 'deal');
+
+		// The points board is watched (on the other process), the deal board is not.
+		await post(token, [{ id: `u-${uniqueSuffix()}`, metric: 'deal', user: reps[0].email }]);
+		await until(() => points.length >= 1);
+		await new Promise((r) => setTimeout(r, 3 * FLUSH_MS));
+		expect(deals).toEqual([]);
+		const unwatched = await boardViaApi(token, 'deal');
+		expect(unwatched.seq).toBe(before.seq);
+		expect(unwatched.entries).toEqual([expect.objectContaining({ id: reps[0].userId, score: 1 })]);
+
+		// Subscribed now: the snapshot holds the change, and the next change comes as the next seq.
+		const snapshot = await subscribe(socket, { board: 'deal', scope: 'users', window: 'week' });
+		expect(snapshot.entries).toEqual([expect.objectContaining({ id: reps[0].userId, score: 1 })]);
+		await post(token, [{ id: `u-${uniqueSuffix()}`, metric: 'deal', user: reps[1].email, value: 3 }]);
+		await until(() => deals.length >= 1);
+		expect(deals[0]).toMatchObject({ seq: snapshot.seq + 1, rows: [expect.objectContaining({ rank: 1, id: reps[1].userId, score: 3 })] });
+	});
+
+	async function boardViaApi(token: string, board = 'points') {
+		const res = await app.browser().get(`/api/v1/leaderboards?board=${board}&scope=users&window=week`, { authorization: `Bearer ${token}` });
 		expect(res.status).toBe(200);
 		return res.json() as { seq: number; total: number; entries: { id: string; score: number; rank: number }[] };
 	}
