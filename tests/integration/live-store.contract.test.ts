@@ -269,6 +269,156 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.around(org, BOARD, 'nobody', 2)).toEqual([]);
 		});
 
+		test('equal scores rank by who reached them first, whichever way the names sort', async () => {
+			const store = get();
+			const org = newOrg();
+			// "zed" reached 6 before "abe"; "amy" reached 4 before "zoe": names against tie order, then with it.
+			expect(
+				await store.applyEvents([ev(org, 1, BOARD, [['zed', 6]]), ev(org, 2, BOARD, [['amy', 4]]), ev(org, 3, BOARD, [['abe', 6]]), ev(org, 4, BOARD, [['zoe', 4]])])
+			).toEqual(['applied', 'applied', 'applied', 'applied']);
+			const expected = [
+				{ member: 'zed', score: 6, tie: 1 },
+				{ member: 'abe', score: 6, tie: 3 },
+				{ member: 'amy', score: 4, tie: 2 },
+				{ member: 'zoe', score: 4, tie: 4 }
+			];
+			expect(await store.top(org, BOARD, 10)).toEqual(expected);
+			expect(await store.around(org, BOARD, 'abe', 1)).toEqual(expected.slice(0, 3));
+			// "zed" reaches 8 last: it now trails "abe" once "abe" gets there too, earlier.
+			await store.applyEvents([ev(org, 5, BOARD, [['abe', 2]]), ev(org, 6, BOARD, [['zed', 2]])]);
+			expect((await store.top(org, BOARD, 2)).map((e) => [e.member, e.score, e.tie])).toEqual([
+				['abe', 8, 5],
+				['zed', 8, 6]
+			]);
+		});
+
+		test('around a member inside a large tie group returns exactly its neighbours', async () => {
+			const store = get();
+			const org = newOrg();
+			// 3,000 members on one score, tie marks in an order unrelated to their names, one member above
+			// and one below the group.
+			const rows: [string, number, number][] = [];
+			for (let i = 0; i < 3000; i++) rows.push([`m-${String(i).padStart(4, '0')}`, 7, 10 + ((i * 7919) % 3000)]);
+			rows.push(['leader', 9, 5000], ['trailer', 1, 5001]);
+			const sorted = await seedBoard(store, org, rows);
+			expect(await store.size(org, BOARD)).toBe(3002);
+			expect(await store.top(org, BOARD, 50)).toEqual(sorted.slice(0, 50));
+			for (const i of [0, 1, 2, 3, 17, 1500, 1501, 2998, 2999, 3000, 3001]) {
+				for (const radius of [0, 2, 5]) {
+					expect(await store.around(org, BOARD, sorted[i].member, radius), `around #${i} radius ${radius}`).toEqual(
+						sorted.slice(Math.max(0, i - radius), i + radius + 1)
+					);
+				}
+			}
+			expect(await store.countAbove(org, BOARD, 7)).toBe(1);
+			expect(await store.countAbove(org, BOARD, 6)).toBe(3001);
+		});
+
+		test('an older event applied after a newer one adds its delta and keeps the newer tie mark', async () => {
+			const store = get();
+			const org = newOrg();
+			expect(await store.applyEvents([ev(org, 20, BOARD, [['ann', 3]]), ev(org, 18, BOARD, [['bob', 5]])])).toEqual(['applied', 'applied']);
+			// Event 15 (ann, +2) arrives late, in a call of its own, as the reconciler would apply it.
+			expect(await store.applyEvents([ev(org, 15, BOARD, [['ann', 2]])])).toEqual(['applied']);
+			const expected = [
+				{ member: 'bob', score: 5, tie: 18 },
+				{ member: 'ann', score: 5, tie: 20 }
+			];
+			expect(await store.entries(org, BOARD, ['ann', 'bob'])).toEqual([expected[1], expected[0]]);
+			expect(await store.top(org, BOARD, 10)).toEqual(expected);
+			expect(await store.around(org, BOARD, 'ann', 1)).toEqual(expected);
+			expect(await store.size(org, BOARD)).toBe(2);
+			// A late event for a member absent so far adds it with that event's mark.
+			expect(await store.applyEvents([ev(org, 16, BOARD, [['cy', 5]])])).toEqual(['applied']);
+			expect(await store.top(org, BOARD, 10)).toEqual([{ member: 'cy', score: 5, tie: 16 }, ...expected]);
+		});
+
+		test('one batch whose events hit the same member leaves one entry with the sum and the largest mark', async () => {
+			const store = get();
+			const org = newOrg();
+			const teams = 'points|teams|week|W2026-11-23';
+			const both = (id: number, delta: number): LiveEventApply => ({
+				id,
+				org,
+				increments: [
+					{ key: BOARD, member: 'ann', delta },
+					{ key: teams, member: 'team-1', delta }
+				]
+			});
+			expect(await store.applyEvents([both(30, 1), both(31, 2), both(29, 4), both(31, 50), ev(org, 32, BOARD, [['bob', 7]]), both(33, 0)])).toEqual([
+				'applied',
+				'applied',
+				'applied',
+				'duplicate',
+				'applied',
+				'applied'
+			]);
+			expect(await store.size(org, BOARD)).toBe(2);
+			expect(await store.size(org, teams)).toBe(1);
+			// ann reached 7 with event 33 (a zero change still counts as a change here), after bob (32).
+			expect(await store.top(org, BOARD, 10)).toEqual([
+				{ member: 'bob', score: 7, tie: 32 },
+				{ member: 'ann', score: 7, tie: 33 }
+			]);
+			expect(await store.top(org, teams, 10)).toEqual([{ member: 'team-1', score: 7, tie: 33 }]);
+			expect(await store.applied(org, [29, 30, 31, 32, 33, 34])).toEqual([true, true, true, true, true, false]);
+		});
+
+		test('a mixed batch: several orgs, duplicates inside and across calls, a locked org, more events than one call holds', async () => {
+			const store = get();
+			const org = newOrg();
+			const locked = newOrg();
+			const other = newOrg();
+			expect(await store.applyEvents([ev(org, 1, BOARD, [['ann', 1]])])).toEqual(['applied']);
+			expect(await store.lockForRebuild(locked, 60_000)).toBe(true);
+			const batch: LiveEventApply[] = [];
+			const expected: string[] = [];
+			for (let i = 0; i < 260; i++) {
+				// Each of three orgs in turn; org's ids 2..87 each once, then some again.
+				const which = i % 3;
+				if (which === 0) {
+					batch.push(ev(org, 2 + Math.floor(i / 3), BOARD, [[`r${i % 7}`, 1]]));
+					expected.push('applied');
+				} else if (which === 1) {
+					batch.push(ev(locked, 2 + Math.floor(i / 3), BOARD, [['ann', 1]]));
+					expected.push('deferred');
+				} else {
+					batch.push(ev(other, 2 + Math.floor(i / 3), BOARD, [['ann', 1]]));
+					expected.push('applied');
+				}
+			}
+			// Duplicates: an id applied by an earlier call, ids repeated within this batch, far apart.
+			batch.push(ev(org, 1, BOARD, [['ann', 100]]), ev(org, 2, BOARD, [['ann', 100]]), ev(other, 2, BOARD, [['ann', 100]]), ev(locked, 2, BOARD, [['ann', 100]]));
+			expected.push('duplicate', 'duplicate', 'duplicate', 'deferred');
+			batch.splice(10, 0, ev(org, 500, BOARD, [['ann', 1]]), ev(org, 500, BOARD, [['ann', 1]]));
+			expected.splice(10, 0, 'applied', 'duplicate');
+			expect(await store.applyEvents(batch)).toEqual(expected);
+			expect(await store.size(locked, BOARD)).toBe(0);
+			expect(await store.entries(other, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 86, tie: 87 }]);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 2, tie: 500 }]);
+			const reps = (await store.top(org, BOARD, 100)).filter((e) => e.member !== 'ann');
+			expect(reps.reduce((sum, e) => sum + e.score, 0)).toBe(87);
+			expect(reps).toEqual(reference(reps));
+		});
+
+		test('tie marks of any size up to 16 digits order and resolve the same after a rebuild and after applies', async () => {
+			const store = get();
+			const org = newOrg();
+			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
+			const ties = [99_999_999, 100_000_000, 100_000_001, 4_000_000_000_123, 9_007_199_254_740_991, 1, 0];
+			const snapshot = ties.map((tie, i) => ({ member: `m${ties.length - i}`, score: 10, tie }));
+			await store.replaceOrg(org, { boards: new Map([[BOARD, snapshot]]), appliedIds: [1] });
+			const sorted = reference(snapshot);
+			expect(await store.top(org, BOARD, 10)).toEqual(sorted);
+			for (let i = 0; i < sorted.length; i++) expect(await store.around(org, BOARD, sorted[i].member, 1)).toEqual(sorted.slice(Math.max(0, i - 1), i + 2));
+			expect(await store.entries(org, BOARD, snapshot.map((e) => e.member))).toEqual(snapshot);
+			// Older events add to the members' current entries (found by their encoded names).
+			expect(await store.applyEvents(snapshot.map((e, i) => ev(org, 2 + i, BOARD, [[e.member, 1]])))).toEqual(snapshot.map(() => 'applied'));
+			const after = reference(snapshot.map((e, i) => ({ ...e, score: 11, tie: Math.max(e.tie, 2 + i) })));
+			expect(await store.top(org, BOARD, 10)).toEqual(after);
+			expect(await store.size(org, BOARD)).toBe(snapshot.length);
+		});
+
 		test('replaceOrg swaps in a snapshot: old boards go, marks are the snapshot ids, and the org is built', async () => {
 			const store = get();
 			const org = newOrg();

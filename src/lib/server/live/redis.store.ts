@@ -1,9 +1,11 @@
-// Redis live store. Keys of one organization share the hash tag {org} so that one event's keys live
-// in one slot. Layout: b:<board key> sorted set of totals, t:<board key> hash of tie marks (the id of
-// each member's last change), applied bitmap of event ids, built marker, lock, seq hash.
-// One Lua script applies an event's increments together with its idempotency bit.
+// Redis live store. Keys of one organization share the hash tag {org} so that one org's keys live in
+// one slot. Layout: b:<board key> sorted set of totals, t:<board key> hash of tie marks (the id of the
+// event of each member's last change), applied bitmap of event ids, built marker, lock, seq hash.
+// Invariant: a board member's name in b: is <tie mark encoded so that a smaller mark sorts higher under
+// ZREVRANGE><SEP><member id>, with its current tie mark in t:, so Redis's own reverse order is the ranking
+// order (score, then who reached it first). Scripts apply a batch of events, each with its idempotency bit.
 import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
-import { compareEntries, type BoardEntry } from '../../shared/scoring';
+import type { BoardEntry } from '../../shared/scoring';
 import { log } from '../log';
 import type { ApplyOutcome, LiveEventApply, LiveStore, RebuildSnapshot } from './store';
 
@@ -13,26 +15,119 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count
 `;
 
-// KEYS: applied, lock, n board keys, n tie keys. ARGV: id, n, member1, delta1, ...
-const APPLY_SCRIPT = `
-if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
-local id = tonumber(ARGV[1])
-if redis.call('GETBIT', KEYS[1], id) == 1 then return 0 end
-local n = tonumber(ARGV[2])
-for i = 1, n do
-  local member = ARGV[1 + 2 * i]
-  redis.call('ZINCRBY', KEYS[2 + i], ARGV[2 + 2 * i], member)
-  local tk = KEYS[2 + n + i]
-  local cur = redis.call('HGET', tk, member)
-  if (not cur) or tonumber(cur) < id then redis.call('HSET', tk, member, id) end
+// A tie mark t (an event id, 0 <= t < 1e16) as 16 digits of 9999999999999999 - t: equal scores then
+// come out of ZREVRANGE smallest mark first. Computed in two 8-digit halves, exact in doubles (Lua 5.1).
+const TIE_WIDTH = 16;
+const SEP = ':';
+const LUA_ENCODE = `
+local function enc(t)
+  local lo = math.fmod(t, 100000000)
+  local hi = (t - lo) / 100000000
+  return string.format('%08d%08d', 99999999 - hi, 99999999 - lo) .. '${SEP}'
 end
-redis.call('SETBIT', KEYS[1], id, 1)
-return 1
 `;
 
-const MAX_TIE_GROUP = 10_000;
+export function encodeMember(member: string, tie: number): string {
+	const lo = tie % 1e8;
+	const hi = (tie - lo) / 1e8;
+	return String(99_999_999 - hi).padStart(8, '0') + String(99_999_999 - lo).padStart(8, '0') + SEP + member;
+}
+
+function decodeTie(name: string): number {
+	return (99_999_999 - Number(name.slice(0, 8))) * 1e8 + (99_999_999 - Number(name.slice(8, TIE_WIDTH)));
+}
+
+const decode = (name: string, score: number | string): BoardEntry => ({
+	member: name.slice(TIE_WIDTH + SEP.length),
+	score: Number(score),
+	tie: decodeTie(name)
+});
+
+// A batch of one org's events. KEYS: applied, lock, then a b: and t: key per board. ARGV: the number of
+// events, then per event: id, n, and n times (board number, member, delta). Returns -1 when the org is
+// locked for a rebuild (every event deferred), else 1 (applied) or 0 (duplicate) per event.
+// The tie mark is the largest id that changed the member: an older event applied late (the reconciler)
+// only adds to the score under the member's current name.
+const APPLY_SCRIPT = `${LUA_ENCODE}
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local out = {}
+local p = 2
+for e = 1, tonumber(ARGV[1]) do
+  local idstr = ARGV[p]
+  local id = tonumber(idstr)
+  local n = tonumber(ARGV[p + 1])
+  p = p + 2
+  if redis.call('GETBIT', KEYS[1], id) == 1 then
+    out[e] = 0
+    p = p + 3 * n
+  else
+    local name = enc(id)
+    for i = 1, n do
+      local j = 2 * tonumber(ARGV[p])
+      local member = ARGV[p + 1]
+      local delta = tonumber(ARGV[p + 2])
+      p = p + 3
+      local bk, tk = KEYS[1 + j], KEYS[2 + j]
+      local cur = redis.call('HGET', tk, member)
+      if not cur then
+        redis.call('ZADD', bk, delta, name .. member)
+        redis.call('HSET', tk, member, idstr)
+      else
+        local tie = tonumber(cur)
+        if id > tie then
+          local old = enc(tie) .. member
+          local score = tonumber(redis.call('ZSCORE', bk, old) or 0)
+          redis.call('ZREM', bk, old)
+          redis.call('ZADD', bk, score + delta, name .. member)
+          redis.call('HSET', tk, member, idstr)
+        else
+          redis.call('ZINCRBY', bk, delta, enc(tie) .. member)
+        end
+      end
+    end
+    redis.call('SETBIT', KEYS[1], id, 1)
+    out[e] = 1
+  end
+end
+return out
+`;
+
+// KEYS: b:, t:. ARGV: member, radius. The member's rank from its encoded name, then its neighbours.
+const AROUND_SCRIPT = `${LUA_ENCODE}
+local tie = redis.call('HGET', KEYS[2], ARGV[1])
+if not tie then return {} end
+local rank = redis.call('ZREVRANK', KEYS[1], enc(tonumber(tie)) .. ARGV[1])
+if not rank then return {} end
+local r = tonumber(ARGV[2])
+local from = rank - r
+if from < 0 then from = 0 end
+return redis.call('ZREVRANGE', KEYS[1], from, rank + r, 'WITHSCORES')
+`;
+
+// KEYS: b:, t:. ARGV: members. Returns tie, score per member (false, false when absent).
+const ENTRIES_SCRIPT = `${LUA_ENCODE}
+local out = {}
+for i, member in ipairs(ARGV) do
+  local tie = redis.call('HGET', KEYS[2], member)
+  local score = false
+  if tie then score = redis.call('ZSCORE', KEYS[1], enc(tonumber(tie)) .. member) end
+  if score then
+    out[2 * i - 1] = tie
+    out[2 * i] = score
+  else
+    out[2 * i - 1] = false
+    out[2 * i] = false
+  end
+end
+return out
+`;
+
+const APPLY_CHUNK = 100;
 const CONNECT_TIMEOUT_MS = 15_000;
 const REPLACE_IN_FLIGHT = 20_000;
+const REPLACE_CHUNK = 1_000;
+// The built marker names the layout: an org built with bare member ids (marker "built") is rebuilt.
+const BUILT = 'built:v2';
 
 export class RedisLiveStore implements LiveStore {
 	readonly kind = 'redis' as const;
@@ -116,19 +211,46 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]> {
-		// Issued together, node-redis pipelines them; each script is atomic on its own.
-		const results = await Promise.all(
-			events.map((event) => {
-				const n = event.increments.length;
-				const keys = [this.k(event.org, 'applied'), this.k(event.org, 'lock')];
-				for (const inc of event.increments) keys.push(this.k(event.org, `b:${inc.key}`));
-				for (const inc of event.increments) keys.push(this.k(event.org, `t:${inc.key}`));
-				const args = [String(event.id), String(n)];
-				for (const inc of event.increments) args.push(inc.member, String(inc.delta));
-				return this.script(APPLY_SCRIPT, keys, args);
-			})
-		);
-		return results.map((r) => (Number(r) === 1 ? 'applied' : Number(r) === 0 ? 'duplicate' : 'deferred'));
+		const outcomes = new Array<ApplyOutcome>(events.length);
+		const byOrg = new Map<string, number[]>();
+		events.forEach((event, i) => {
+			const list = byOrg.get(event.org);
+			if (list) list.push(i);
+			else byOrg.set(event.org, [i]);
+		});
+		// One script call per org and chunk of events, all issued together (node-redis pipelines them);
+		// each call is atomic, and the events inside it apply in order.
+		const calls: Promise<void>[] = [];
+		for (const [org, indexes] of byOrg) {
+			for (let from = 0; from < indexes.length; from += APPLY_CHUNK) {
+				const chunk = indexes.slice(from, from + APPLY_CHUNK);
+				const keys = [this.k(org, 'applied'), this.k(org, 'lock')];
+				const boards = new Map<string, number>();
+				const args = [String(chunk.length)];
+				for (const i of chunk) {
+					const event = events[i];
+					args.push(String(event.id), String(event.increments.length));
+					for (const inc of event.increments) {
+						let board = boards.get(inc.key);
+						if (board === undefined) {
+							board = boards.size + 1;
+							boards.set(inc.key, board);
+							keys.push(this.k(org, `b:${inc.key}`), this.k(org, `t:${inc.key}`));
+						}
+						args.push(String(board), inc.member, String(inc.delta));
+					}
+				}
+				calls.push(
+					this.script(APPLY_SCRIPT, keys, args).then((reply) => {
+						chunk.forEach((i, k) => {
+							outcomes[i] = Array.isArray(reply) ? (Number(reply[k]) === 1 ? 'applied' : 'duplicate') : 'deferred';
+						});
+					})
+				);
+			}
+		}
+		await Promise.all(calls);
+		return outcomes;
 	}
 
 	async applied(org: string, ids: number[]) {
@@ -152,50 +274,20 @@ export class RedisLiveStore implements LiveStore {
 		});
 	}
 
-	private async withTies(org: string, key: string, rows: { value: string; score: number }[]): Promise<BoardEntry[]> {
-		if (rows.length === 0) return [];
-		const ties = await this.client.hmGet(this.k(org, `t:${key}`), rows.map((r) => r.value));
-		return rows.map((r, i) => ({ member: r.value, score: r.score, tie: Number(ties[i] ?? 0) }));
-	}
-
-	private async tieGroup(org: string, key: string, score: number) {
-		const rows = await this.client.zRangeByScoreWithScores(this.k(org, `b:${key}`), score, score, {
-			LIMIT: { offset: 0, count: MAX_TIE_GROUP }
-		});
-		return this.withTies(org, key, rows);
-	}
-
-	/** Sorted entries at Redis positions [from, to], with the tie groups cut at either edge completed. */
-	private async slice(org: string, key: string, from: number, to: number): Promise<BoardEntry[]> {
-		const zkey = this.k(org, `b:${key}`);
-		const start = Math.max(0, from - 1);
-		const rows = await this.client.zRangeWithScores(zkey, start, to + 1, { REV: true });
-		if (rows.length === 0) return [];
-		const byMember = new Map<string, BoardEntry>();
-		for (const e of await this.withTies(org, key, rows)) byMember.set(e.member, e);
-		const edges = new Set<number>();
-		if (start < from && rows.length > 1 && rows[0].score === rows[1].score) edges.add(rows[1].score);
-		const inner = rows.slice(start < from ? 1 : 0);
-		if (inner.length > to - from + 1 && inner[to - from].score === inner[to - from + 1].score) edges.add(inner[to - from].score);
-		for (const score of edges) for (const e of await this.tieGroup(org, key, score)) byMember.set(e.member, e);
-		return [...byMember.values()].sort(compareEntries);
-	}
-
 	async top(org: string, key: string, limit: number) {
 		if (limit <= 0) return [];
-		const sorted = await this.slice(org, key, 0, limit - 1);
-		return sorted.slice(0, limit);
+		const rows = await this.client.zRangeWithScores(this.k(org, `b:${key}`), 0, limit - 1, { REV: true });
+		return rows.map((r) => decode(r.value, r.score));
 	}
 
 	async entries(org: string, key: string, members: string[]) {
 		if (members.length === 0) return [];
-		const [scores, ties] = await Promise.all([
-			this.client.zmScore(this.k(org, `b:${key}`), members),
-			this.client.hmGet(this.k(org, `t:${key}`), members)
-		]);
-		return members.map((member, i) =>
-			scores[i] === null || scores[i] === undefined ? null : { member, score: Number(scores[i]), tie: Number(ties[i] ?? 0) }
-		);
+		const reply = (await this.script(ENTRIES_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], members)) as (string | null)[];
+		return members.map((member, i) => {
+			const tie = reply[2 * i];
+			const score = reply[2 * i + 1];
+			return tie === null || tie === undefined || score === null || score === undefined ? null : { member, score: Number(score), tie: Number(tie) };
+		});
 	}
 
 	async countAbove(org: string, key: string, score: number) {
@@ -203,15 +295,10 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async around(org: string, key: string, member: string, radius: number) {
-		const [self] = await this.entries(org, key, [member]);
-		if (!self) return [];
-		// Redis orders equal scores by name, not by tie mark, so the member's Redis position says little
-		// about its place inside its tie group: take the whole group plus `radius` positions either side.
-		const [above, group] = await Promise.all([this.countAbove(org, key, self.score), this.client.zCount(this.k(org, `b:${key}`), self.score, self.score)]);
-		const sorted = await this.slice(org, key, Math.max(0, above - radius), above + group - 1 + radius);
-		const index = sorted.findIndex((e) => e.member === member);
-		if (index < 0) return [];
-		return sorted.slice(Math.max(0, index - radius), index + radius + 1);
+		const reply = (await this.script(AROUND_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], [member, String(Math.max(0, radius))])) as string[];
+		const out: BoardEntry[] = [];
+		for (let i = 0; i + 1 < reply.length; i += 2) out.push(decode(reply[i], reply[i + 1]));
+		return out;
 	}
 
 	async size(org: string, key: string) {
@@ -228,7 +315,7 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async isBuilt(org: string) {
-		return (await this.client.exists(this.k(org, 'built'))) === 1;
+		return (await this.client.exists(this.k(org, BUILT))) === 1;
 	}
 
 	async lockForRebuild(org: string, ttlMs: number) {
@@ -239,37 +326,58 @@ export class RedisLiveStore implements LiveStore {
 		const old = await this.boardKeys(org);
 		for (let i = 0; i < old.length; i += 500) {
 			const chunk = old.slice(i, i + 500);
-			await this.client.del(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
+			// UNLINK frees large boards off Redis's main thread.
+			await this.client.unlink(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
 		}
 		// Bound what is in flight by members, not commands: node-redis times a command out 5 s after it is
 		// queued, and a large org (millions of members across its boards) queued at once would exceed that.
-		const writes: Promise<unknown>[] = [];
+		// The window slides (wait for the oldest write, not for all), so building the next commands here
+		// overlaps with Redis executing the previous ones.
+		const inFlight: { done: Promise<void>; members: number }[] = [];
 		let pending = 0;
-		const flush = async () => {
-			pending = 0;
-			await Promise.all(writes.splice(0));
+		let failure: unknown;
+		const send = async (args: string[], members: number) => {
+			const done = this.client.sendCommand(args).then(
+				() => {},
+				(error) => {
+					failure ??= error;
+				}
+			);
+			inFlight.push({ done, members });
+			pending += members;
+			while (pending > REPLACE_IN_FLIGHT) {
+				const first = inFlight.shift()!;
+				pending -= first.members;
+				await first.done;
+				if (failure) throw failure;
+			}
 		};
 		for (const [key, entries] of snapshot.boards) {
-			for (let i = 0; i < entries.length; i += 1000) {
-				const chunk = entries.slice(i, i + 1000);
-				writes.push(this.client.zAdd(this.k(org, `b:${key}`), chunk.map((e) => ({ score: e.score, value: e.member }))));
-				writes.push(
-					this.client.hSet(
-						this.k(org, `t:${key}`),
-						chunk.map((e) => [e.member, String(e.tie)] as [string, string])
-					)
-				);
-				pending += chunk.length;
-				if (pending >= REPLACE_IN_FLIGHT) await flush();
+			const zkey = this.k(org, `b:${key}`);
+			const tkey = this.k(org, `t:${key}`);
+			for (let i = 0; i < entries.length; i += REPLACE_CHUNK) {
+				const end = Math.min(entries.length, i + REPLACE_CHUNK);
+				const zadd = ['ZADD', zkey];
+				const hset = ['HSET', tkey];
+				for (let j = i; j < end; j++) {
+					const e = entries[j];
+					zadd.push(String(e.score), encodeMember(e.member, e.tie));
+					hset.push(e.member, String(e.tie));
+				}
+				await send(zadd, end - i);
+				await send(hset, end - i);
 			}
 		}
-		await flush();
+		await Promise.all(inFlight.map((w) => w.done));
+		if (failure) throw failure;
 		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
 		const max = snapshot.appliedIds.reduce((m, id) => Math.max(m, id), 0);
-		const bitmap = Buffer.alloc((max >> 3) + 1);
-		for (const id of snapshot.appliedIds) bitmap[id >> 3] |= 0x80 >> (id & 7);
+		const bitmap = Buffer.alloc(Math.floor(max / 8) + 1);
+		for (const id of snapshot.appliedIds) bitmap[Math.floor(id / 8)] |= 0x80 >> id % 8;
 		await this.client.set(this.k(org, 'applied'), bitmap);
-		await this.client.set(this.k(org, 'built'), String(Date.now()));
+		// The marker of the layout before tie-ordered members: such an org reads as not built and is rebuilt.
+		await this.client.del(this.k(org, 'built'));
+		await this.client.set(this.k(org, BUILT), String(Date.now()));
 		await this.unlock(org);
 	}
 
