@@ -9,7 +9,7 @@ import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/
 import { describeError } from '../../src/lib/server/validation';
 import { boardId, boardQuerySchema, readBoard } from '../../src/lib/server/scoring/board.service';
 import { checkApiToken } from '../../src/lib/server/scoring/token.service';
-import { createBoardPusher, FLUSH_MS } from './board-pushes';
+import { createBoardPusher } from './board-pushes';
 import { createWatchers } from './watchers';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import { log } from '../../src/lib/server/log';
@@ -27,6 +27,12 @@ type ScoredEventLike = { id: number; userId: string; metricKey: string; value: n
 
 /** The newest events one activity push carries: a page shows 40. */
 const ACTIVITY_MAX = 50;
+/**
+ * Activity is coalesced over a longer window than boards: every socket of the org receives it, so at
+ * thousands of sockets each push costs thousands of writes, and a feed item half a second late is not
+ * noticed where a rank that lags is.
+ */
+export const ACTIVITY_FLUSH_MS = 500;
 
 export type PodiumIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -174,7 +180,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		})
 	];
 
-	// Activity waits up to FLUSH_MS so that the names of everything committed meanwhile come from two
+	// Activity waits up to ACTIVITY_FLUSH_MS so that the names of everything committed meanwhile come from two
 	// queries, not two per ingest request (at 1,000 single-event posts a second that was 2,000 queries).
 	// What is pushed is unchanged: every event, except that one batch announces at most its last 50.
 	const activity = new Map<string, ScoredEventLike[]>();
@@ -188,7 +194,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 			const batch = [...activity];
 			activity.clear();
 			for (const [org, queuedEvents] of batch) announce(org, queuedEvents).catch((error) => log.warn('realtime: activity push failed', error));
-		}, FLUSH_MS);
+		}, ACTIVITY_FLUSH_MS);
 	}
 
 	/**
