@@ -157,23 +157,27 @@ describe('POST /api/v1/events', () => {
 		expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(before + 1);
 	});
 
+	/** A new customer for the first rep and a deal for the second, under the given ids. */
+	const newCustomerAndDeal = async (own: Setup, first: string, second: string) =>
+		(
+			await postEvents(own.token, {
+				events: [
+					{ id: first, metric: 'new_customer', user: own.reps[0].email },
+					{ id: second, metric: 'deal', user: own.reps[1].email }
+				]
+			})
+		).json();
+
 	test('a metric archived and a rep deactivated on the admin pages are rejected from the next request', async () => {
 		const db = app.runtime.db;
 		const own = await setup(2);
 		// Ingest has cached the org's metrics and both reps.
-		expect((await postEvents(own.token, { events: [{ id: 'warm-0', metric: 'new_customer', user: own.reps[0].email }, { id: 'warm-1', metric: 'deal', user: own.reps[1].email }] })).json().accepted).toBe(2);
+		expect((await newCustomerAndDeal(own, 'warm-0', 'warm-1')).accepted).toBe(2);
 		const admin = { userId: own.org.adminId, organizationId: own.org.organizationId, role: 'admin' as const };
 		const metric = await db.selectFrom('metrics').select('id').where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').executeTakeFirstOrThrow();
 		await setMetricArchived(db, admin, { metricId: metric.id }, true);
 		await setMemberActive(app.runtime, admin, { userId: own.reps[1].userId }, false);
-		const body = (
-			await postEvents(own.token, {
-				events: [
-					{ id: 'a', metric: 'new_customer', user: own.reps[0].email },
-					{ id: 'b', metric: 'deal', user: own.reps[1].email }
-				]
-			})
-		).json();
+		const body = await newCustomerAndDeal(own, 'a', 'b');
 		expect(body.results).toEqual([
 			{ id: 'a', status: 'rejected', error: expect.stringMatching(/^metric "new_customer" is not an active metric/) },
 			{ id: 'b', status: 'rejected', error: expect.stringMatching(/^user .* is not an active member/) }
@@ -184,19 +188,12 @@ describe('POST /api/v1/events', () => {
 	test('a metric archived and a rep deactivated by another process are rejected within LOOKUP_TTL_MS', async () => {
 		const db = app.runtime.db;
 		const own = await setup(2);
-		expect((await postEvents(own.token, { events: [{ id: 'warm-0', metric: 'new_customer', user: own.reps[0].email }, { id: 'warm-1', metric: 'deal', user: own.reps[1].email }] })).json().accepted).toBe(2);
+		expect((await newCustomerAndDeal(own, 'warm-0', 'warm-1')).accepted).toBe(2);
 		// Straight in the database, as another process would: this process is not told.
 		await db.updateTable('metrics').set({ status: 'archived' }).where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').execute();
 		await db.updateTable('memberships').set({ status: 'deactivated' }).where('organization_id', '=', own.org.organizationId).where('user_id', '=', own.reps[1].userId).execute();
 		await new Promise((r) => setTimeout(r, LOOKUP_TTL_MS + 50));
-		const body = (
-			await postEvents(own.token, {
-				events: [
-					{ id: 'a', metric: 'new_customer', user: own.reps[0].email },
-					{ id: 'b', metric: 'deal', user: own.reps[1].email }
-				]
-			})
-		).json();
+		const body = await newCustomerAndDeal(own, 'a', 'b');
 		expect(body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
 		expect(await countEvents(db, own.org.organizationId)).toBe(2);
 	});
