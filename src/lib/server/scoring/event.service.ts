@@ -2,8 +2,7 @@
 // An idempotency key is unique per organization: a known key with the same content is a duplicate and
 // changes nothing; with different content it is a conflict. Events are committed to Postgres first and
 // applied to the live store after; the reconciler covers a crash in between.
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { capPoints, pointsFor, type ScoredEvent } from '../../shared/scoring';
 import { periodOf, type OrgClock } from '../../shared/time-windows';
@@ -81,7 +80,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 	}
 }
 
-const contentHash = (parts: unknown[]) => encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(parts))));
+/** Hex SHA-256 of the parts as JSON (node:crypto: every ingested event is hashed). */
+const contentHash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 
 type Candidate = { index: number; row: NewScoreEvent; metric: Metric; key: string };
 
