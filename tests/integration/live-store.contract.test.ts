@@ -1,5 +1,6 @@
 // One contract, two live stores: the in-process memory store and Redis. The Redis variant runs when
 // REDIS_URL is set (CI's second pass); without it only the memory store is checked.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { uniqueSuffix } from '../helpers/env';
 import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
@@ -362,6 +363,53 @@ function boardContract(get: () => LiveStore) {
 			]);
 			expect(await store.top(org, teams, 10)).toEqual([{ member: 'team-1', score: 7, tie: 33 }]);
 			expect(await store.applied(org, [29, 30, 31, 32, 33, 34])).toEqual([true, true, true, true, true, false]);
+		});
+
+		test('any batches of events, repeats included, end where applying them one at a time would', async () => {
+			const store = get();
+			const boards = [BOARD, 'points|teams|week|W2026-11-23', 'call|users|all|all'];
+			// As in real events: on each board an event changes one member (its rep, or the rep's team),
+			// possibly by several increments. (Two members sharing one tie mark never happens.)
+			const onBoard = (key: string) =>
+				fc.option(
+					fc.tuple(fc.constantFrom('ann', 'bob', 'cy', 'team-1'), fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 2 })).map(([member, deltas]) =>
+						deltas.map((delta) => ({ key, member, delta }))
+					),
+					{ nil: [] }
+				);
+			const event = fc.record({
+				id: fc.integer({ min: 1, max: 60 }),
+				increments: fc.tuple(...boards.map(onBoard)).map((parts) => parts.flat()).filter((increments) => increments.length > 0)
+			});
+			await fc.assert(
+				fc.asyncProperty(fc.array(fc.array(event, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }), async (batches) => {
+					const org = newOrg();
+					// The model: events one by one; an id seen before changes nothing; a member's mark is the
+					// largest id that changed it.
+					const model = new Map<string, Map<string, BoardEntry>>(boards.map((b) => [b, new Map()]));
+					const seen = new Set<number>();
+					for (const batch of batches) {
+						const expected = batch.map((e) => {
+							if (seen.has(e.id)) return 'duplicate';
+							seen.add(e.id);
+							for (const inc of e.increments) {
+								const board = model.get(inc.key)!;
+								const entry = board.get(inc.member);
+								if (entry) {
+									entry.score += inc.delta;
+									entry.tie = Math.max(entry.tie, e.id);
+								} else board.set(inc.member, { member: inc.member, score: inc.delta, tie: e.id });
+							}
+							return 'applied';
+						});
+						expect(await store.applyEvents(batch.map((e) => ({ ...e, org })))).toEqual(expected);
+					}
+					for (const key of boards) {
+						expect(await store.top(org, key, 10), key).toEqual(reference([...model.get(key)!.values()]));
+					}
+				}),
+				{ numRuns: 40 }
+			);
 		});
 
 		test('a mixed batch: several orgs, duplicates inside and across calls, a locked org, more events than one call holds', async () => {
