@@ -45,6 +45,8 @@ const S = {
 	ingestReps: 1_000,
 	ingestSeconds: QUICK ? 4 : 10,
 	warmupSeconds: QUICK ? 1 : 2,
+	/** BENCH_INGEST=single or batched: one of the two ingest shapes only (for profiling). */
+	ingestShapes: new Set((env.BENCH_INGEST ?? 'single,batched').split(',').map((p) => p.trim())),
 	single: { batch: 1, connections: 64 },
 	batched: { batch: 100, connections: 8 },
 	clients: QUICK ? 200 : 2_000,
@@ -646,6 +648,7 @@ async function main() {
 			['batched', S.batched]
 		] as const) {
 			if (!S.phases.has('ingest')) break;
+			if (!S.ingestShapes.has(name)) continue;
 			if (!server) {
 				log('server: starting the production process (node --import tsx server/index.ts)');
 				server = await startServer(databaseUrl, S.redisUrl);

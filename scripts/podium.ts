@@ -4,12 +4,11 @@
 // Exit codes: 0 done, 1 failed (a refusal or an error at run time), 2 bad usage (an unknown or missing
 // flag, a bad value), 3 live:verify found drift. User errors print one message, never a stack trace.
 // The embedded database (PGlite) can be open in one process only: with it, stop the server first.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../src/lib/server/config';
 import type { Db, DbHandle } from '../src/lib/server/db';
+import { embeddedDatabaseHolders } from '../src/lib/server/db/embedded-holders';
 import type { LiveStore } from '../src/lib/server/live/store';
 
 // The app's modules load on first use (after the flags parse), so that --help and usage errors answer
@@ -250,57 +249,6 @@ function explain(error: unknown): string | undefined {
 
 // ---------------------------------------------------------------------------------------------------
 // Database and live store
-
-/**
- * Processes other than this one that hold files of the embedded database open. PGlite writes a
- * postmaster.pid, but with a fake pid (-42), and leaves it behind when a dev server is stopped, so it
- * proves nothing. Instead: /proc on Linux, lsof elsewhere; 'unknown' when neither can tell.
- */
-export function embeddedDatabaseHolders(dataDir: string): { pid: number; command: string }[] | 'unknown' {
-	const dir = resolve(dataDir, 'pglite');
-	if (!existsSync(dir)) return [];
-	const real = realpathSync(dir);
-	if (process.platform === 'linux' && existsSync('/proc/self/fd')) return holdersFromProc(real);
-	try {
-		const out = execFileSync('lsof', ['-t', '+D', real], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
-		return [...new Set(out.split(/\s+/).filter(Boolean).map(Number))].filter((pid) => pid !== process.pid).map((pid) => ({ pid, command: '' }));
-	} catch (error) {
-		// lsof exits 1 when nothing has a file open; anything else means it could not tell.
-		return (error as { status?: number }).status === 1 ? [] : 'unknown';
-	}
-}
-
-function holdersFromProc(dir: string) {
-	const prefix = dir + '/';
-	const holders: { pid: number; command: string }[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-		let fds: string[];
-		try {
-			fds = readdirSync(`/proc/${entry}/fd`);
-		} catch {
-			continue; // gone, or not ours to look at
-		}
-		for (const fd of fds) {
-			let target: string;
-			try {
-				target = readlinkSync(`/proc/${entry}/fd/${fd}`);
-			} catch {
-				continue;
-			}
-			if (!target.startsWith(prefix)) continue;
-			let command = '';
-			try {
-				command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-			} catch {
-				/* the process ended meanwhile */
-			}
-			holders.push({ pid: Number(entry), command: command.length > 100 ? `${command.slice(0, 97)}...` : command });
-			break;
-		}
-	}
-	return holders;
-}
 
 function assertEmbeddedFree(io: Io, config: Config, alternative?: string) {
 	if (config.databaseUrl || config.dataDir === 'memory://') return;

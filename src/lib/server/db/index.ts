@@ -4,6 +4,7 @@ import pg from 'pg';
 import { migrations } from '../../../../migrations/index';
 import type { Config } from '../config';
 import { log } from '../log';
+import { assertEmbeddedDatabaseFree } from './embedded-holders';
 import { PGliteDialect } from './pglite.dialect';
 import type { Database } from './schema';
 
@@ -38,6 +39,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 	const { PGlite } = await import('@electric-sql/pglite');
 	const dataDir = config.dataDir === 'memory://' ? 'memory://' : `${config.dataDir.replace(/\/$/, '')}/pglite`;
 	if (dataDir !== 'memory://') {
+		assertEmbeddedDatabaseFree(config.dataDir);
 		const { mkdir } = await import('node:fs/promises');
 		await mkdir(dataDir, { recursive: true });
 	}
