@@ -25,6 +25,7 @@ export function createBoardPusher(
 	const pending = new Map<string, Pending>();
 	let timer: NodeJS.Timeout | undefined;
 	let flushing = false;
+	let lastFlushAt = 0;
 
 	async function flush() {
 		timer = undefined;
@@ -33,6 +34,7 @@ export function createBoardPusher(
 			return;
 		}
 		flushing = true;
+		lastFlushAt = Date.now();
 		const batch = [...pending.values()];
 		pending.clear();
 		try {
@@ -60,8 +62,10 @@ export function createBoardPusher(
 		}
 	}
 
+	// Leading edge: a change after a quiet spell is pushed at once (with whatever else this tick brings);
+	// during a burst, flushes stay FLUSH_MS apart.
 	function schedule() {
-		timer ??= setTimeout(() => void flush(), FLUSH_MS);
+		timer ??= setTimeout(() => void flush(), Math.max(0, lastFlushAt + FLUSH_MS - Date.now()));
 	}
 
 	async function onScores(organizationId: string, events: ScoredEvent[]) {
