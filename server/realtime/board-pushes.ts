@@ -20,7 +20,7 @@ type Pending = { organizationId: string; board: string; scope: 'users' | 'teams'
 export function createBoardPusher(
 	rt: Runtime,
 	emit: (room: string, payload: BoardUpdatePayload) => void,
-	watched: (organizationId: string) => Promise<Set<string> | null> = async () => null
+	watched: (organizationId: string) => Promise<((room: string) => boolean) | null> = async () => null
 ) {
 	const pending = new Map<string, Pending>();
 	let timer: NodeJS.Timeout | undefined;
@@ -44,7 +44,7 @@ export function createBoardPusher(
 			await Promise.all(
 				[...byOrg].map(async ([organizationId, all]) => {
 					const watchedRooms = await watched(organizationId);
-					const boards = watchedRooms ? all.filter((p) => watchedRooms.has(rooms.board(organizationId, boardId(p)))) : all;
+					const boards = watchedRooms ? all.filter((p) => watchedRooms(rooms.board(organizationId, boardId(p)))) : all;
 					if (boards.length === 0) return;
 					const seqs = await Promise.all(boards.map((p) => rt.live.nextSeq(organizationId, boardId(p))));
 					const changed = await changedRowsOfBoards(rt, organizationId, boards.map((p) => ({ ...p, members: [...p.members] })));

@@ -91,7 +91,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 
 	const watchers = createWatchers({
 		redis: rt.live instanceof RedisLiveStore ? rt.live.client : undefined,
-		localRooms: () => io.of('/').adapter.rooms.keys(),
+		localRooms: () => io.of('/').adapter.rooms,
 		orgOfRoom
 	});
 
@@ -162,6 +162,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	const pusher = createBoardPusher(
 		rt,
 		(room, payload) => io.to(room).emit('board:update', payload),
+		// When Redis cannot say who watches, push every board: a push too many is harmless, one too few is not.
 		(organizationId) => watchers.watched(organizationId).catch((error) => (log.warn('realtime: could not read watched rooms', error), null))
 	);
 	const unsubscribe = [
@@ -204,7 +205,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	async function announce(organizationId: string, queued: ScoredEventLike[]) {
 		// Nobody of the org connected anywhere: nothing to look up or send.
 		const watching = await watchers.watched(organizationId).catch(() => null);
-		if (watching && !watching.has(rooms.org(organizationId))) return;
+		if (watching && !watching(rooms.org(organizationId))) return;
 		const events = queued.slice(-ACTIVITY_MAX);
 		const users = [...new Set(events.map((e) => e.userId))];
 		const [people, metrics] = await Promise.all([

@@ -16,27 +16,24 @@ export const WATCH_TTL_MS = 20_000;
 export interface Watchers {
 	/** Marks rooms of an org as watched by this process; resolves once other processes can see it. */
 	announce(organizationId: string, rooms: string[]): Promise<void>;
-	/** Rooms of the org someone watches, in any process. */
-	watched(organizationId: string): Promise<Set<string>>;
+	/** Whether someone in any process watches a room of the org (one Redis read per call, not per room). */
+	watched(organizationId: string): Promise<(room: string) => boolean>;
 	close(): void;
 }
 
-/** `localRooms()` lists this process's non-empty rooms; room names carry the org id (see socket-events rooms). */
+/**
+ * `localRooms` is this process's map of non-empty rooms (the adapter's); room names carry the org id
+ * (see socket-events rooms), which `orgOfRoom` reads back.
+ */
 export function createWatchers(options: {
 	redis?: RedisClientType;
 	prefix?: string;
-	localRooms: () => Iterable<string>;
+	localRooms: () => Map<string, unknown>;
 	orgOfRoom: (room: string) => string | undefined;
 }): Watchers {
 	const { redis, localRooms, orgOfRoom } = options;
 	const prefix = options.prefix ?? 'podium:';
 	const key = (org: string) => `${prefix}{${org}}:watch`;
-
-	const local = (organizationId: string) => {
-		const out = new Set<string>();
-		for (const room of localRooms()) if (orgOfRoom(room) === organizationId) out.add(room);
-		return out;
-	};
 
 	async function announce(organizationId: string, rooms: string[]) {
 		if (!redis || rooms.length === 0) return;
@@ -48,7 +45,7 @@ export function createWatchers(options: {
 	const timer = redis
 		? setInterval(() => {
 				const byOrg = new Map<string, string[]>();
-				for (const room of localRooms()) {
+				for (const room of localRooms().keys()) {
 					const org = orgOfRoom(room);
 					if (org) byOrg.set(org, [...(byOrg.get(org) ?? []), room]);
 				}
@@ -60,13 +57,12 @@ export function createWatchers(options: {
 	return {
 		announce,
 		async watched(organizationId) {
-			const out = local(organizationId);
-			if (!redis) return out;
+			const local = localRooms();
+			if (!redis) return (room) => local.has(room);
 			const now = Date.now();
-			// When Redis cannot answer, push everything rather than nothing: a push too many is harmless.
-			const all = await redis.hGetAll(key(organizationId));
-			for (const [room, until] of Object.entries(all)) if (Number(until) > now) out.add(room);
-			return out;
+			const remote = new Set<string>();
+			for (const [room, until] of Object.entries(await redis.hGetAll(key(organizationId)))) if (Number(until) > now) remote.add(room);
+			return (room) => local.has(room) || remote.has(room);
 		},
 		close() {
 			if (timer) clearInterval(timer);

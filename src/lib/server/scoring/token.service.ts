@@ -70,7 +70,11 @@ function findToken(db: Db, token: string): Promise<TokenRow> {
 	if (tokenCache.size >= 10_000) for (const [k, entry] of tokenCache) if (now - entry.at >= TOKEN_CACHE_MS) tokenCache.delete(k);
 	const row = findApiTokenByHash(db, hash);
 	tokenCache.set(key, { at: now, row });
-	row.catch(() => tokenCache.get(key)?.row === row && tokenCache.delete(key));
+	// Only tokens that exist are kept: unknown ones (a scan with made-up tokens) must not fill the cache.
+	row.then(
+		(found) => !found && tokenCache.get(key)?.row === row && tokenCache.delete(key),
+		() => tokenCache.get(key)?.row === row && tokenCache.delete(key)
+	);
 	return row;
 }
 
