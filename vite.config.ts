@@ -2,7 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, ViteDevServer } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-/** Attaches the same realtime gateway as production to the dev server's HTTP server. */
+/** Attaches the same realtime gateway and ingest fast path as production to the dev server. */
 function podiumRealtime(): Plugin {
 	return {
 		name: 'podium-realtime',
@@ -12,8 +12,14 @@ function podiumRealtime(): Plugin {
 			// Loaded through Vite so that it shares the runtime (database, events) with SvelteKit's SSR.
 			const { attachRealtime } = await server.ssrLoadModule('/server/realtime/gateway.ts');
 			const { getRuntime } = await server.ssrLoadModule('/src/lib/server/runtime.ts');
+			const { ingestFastPath } = await server.ssrLoadModule('/server/api/ingest-fast-path.ts');
 			const runtime = await getRuntime();
 			const gateway = await attachRealtime(server.httpServer, runtime);
+			// The ingest API's fast path, as in production (server/index.ts), ahead of SvelteKit.
+			const ingest = ingestFastPath(runtime);
+			server.middlewares.use((req, res, next) => {
+				if (!ingest(req, res)) next();
+			});
 			server.httpServer.once('listening', () => {
 				const address = server.httpServer?.address();
 				const port = typeof address === 'object' && address ? address.port : '';

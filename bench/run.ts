@@ -521,6 +521,7 @@ async function latencyPhase(port: number, pid: number, org: BenchOrg, idleRss: n
 	const interval = 1000 / S.rate;
 	const postLat: number[] = [];
 	let postFailures = 0;
+	let firstPostProblem: string | undefined;
 	const inflight: Promise<void>[] = [];
 	const cpu0 = cpuSeconds(pid);
 	const wait0 = runQueueSeconds(pid);
@@ -539,15 +540,22 @@ async function latencyPhase(port: number, pid: number, org: BenchOrg, idleRss: n
 		inflight.push(
 			post(agent, port, '/api/v1/events', org.token, body).then(
 				(res) => {
-					if (res.status !== 200 || JSON.parse(res.body).accepted !== 1) postFailures++;
+					if (res.status !== 200 || JSON.parse(res.body).accepted !== 1) {
+						postFailures++;
+						firstPostProblem ??= `${res.status} ${res.body.slice(0, 200)}`;
+					}
 					postLat.push(wallMs() - t0);
 				},
-				() => void postFailures++
+				(error) => {
+					postFailures++;
+					firstPostProblem ??= (error as Error).message;
+				}
 			)
 		);
 	}
 	const sentIn = wallMs() - begin;
 	await Promise.all(inflight);
+	if (firstPostProblem) log(`latency: ${postFailures} posts failed; first: ${firstPostProblem}`);
 	const cpuServer = (cpuSeconds(pid) - cpu0) / ((wallMs() - begin) / 1000);
 	const waitServer = (runQueueSeconds(pid) - wait0) / ((wallMs() - begin) / 1000);
 	log(`latency: all ${count} posts answered ${fmtS(wallMs() - begin)} after the first`);

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { ConfigError } from '../src/lib/server/config';
 import { log } from '../src/lib/server/log';
 import { closeRuntime, getRuntime } from '../src/lib/server/runtime';
+import { ingestFastPath } from './api/ingest-fast-path';
 import { attachRealtime } from './realtime/gateway';
 
 async function main() {
@@ -23,7 +24,8 @@ async function main() {
 	process.env.BODY_SIZE_LIMIT ??= '7M';
 	const handlerPath = '../build/handler.js';
 	const { handler } = await import(/* @vite-ignore */ handlerPath);
-	const server = createServer((req, res) => handler(req, res));
+	const ingest = ingestFastPath(runtime);
+	const server = createServer((req, res) => ingest(req, res) || handler(req, res));
 	const realtime = await attachRealtime(server, runtime);
 
 	await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
