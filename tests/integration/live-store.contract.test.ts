@@ -467,6 +467,40 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.size(org, BOARD)).toBe(snapshot.length);
 		});
 
+		test('replaceOrg takes a board in parts from an async source, with the applied ids still to come', async () => {
+			const store = get();
+			const org = newOrg();
+			const other = 'deal|users|week|W2026-11-23';
+			// 2,600 members on one board, in parts of different sizes between parts of another board.
+			const all: BoardEntry[] = Array.from({ length: 2600 }, (_, i) => ({ member: `u-${String(i).padStart(4, '0')}`, score: i % 50, tie: 10_000 - i }));
+			const small: BoardEntry[] = [
+				{ member: 'ann', score: 1, tie: 5 },
+				{ member: 'bob', score: 1, tie: 4 }
+			];
+			async function* parts(): AsyncGenerator<[string, BoardEntry[]]> {
+				for (const [from, to] of [
+					[0, 700],
+					[700, 1900],
+					[1900, 1901],
+					[1901, 2600]
+				]) {
+					yield [BOARD, all.slice(from, to)];
+					await sleep(5);
+					if (from === 700) yield [other, small.slice(0, 1)];
+				}
+				yield [other, small.slice(1)];
+			}
+			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
+			await store.replaceOrg(org, { boards: parts(), appliedIds: sleep(20).then(() => [4, 5]) });
+			const sorted = reference(all);
+			expect(await store.size(org, BOARD)).toBe(2600);
+			expect(await store.top(org, BOARD, 2600)).toEqual(sorted);
+			expect(await store.around(org, BOARD, sorted[1234].member, 2)).toEqual(sorted.slice(1232, 1237));
+			expect(await store.top(org, other, 10)).toEqual(reference(small));
+			expect(await store.applied(org, [3, 4, 5, 6])).toEqual([false, true, true, false]);
+			expect(await store.applyEvents([ev(org, 5, other, [['ann', 1]])])).toEqual(['duplicate']);
+		});
+
 		test('replaceOrg swaps in a snapshot: old boards go, marks are the snapshot ids, and the org is built', async () => {
 			const store = get();
 			const org = newOrg();

@@ -147,11 +147,16 @@ export class MemoryLiveStore implements LiveStore {
 
 	async replaceOrg(org: string, snapshot: RebuildSnapshot) {
 		const state = this.org(org);
-		state.boards = new Map(
-			[...snapshot.boards].map(([key, entries]) => [key, new Map(entries.map((e) => [e.member, { ...e }]))])
-		);
+		const boards = new Map<string, Map<string, BoardEntry>>();
+		for await (const [key, entries] of snapshot.boards) {
+			let board = boards.get(key);
+			if (!board) boards.set(key, (board = new Map()));
+			for (const e of entries) board.set(e.member, { ...e });
+		}
+		const applied = new Set(await snapshot.appliedIds);
+		state.boards = boards;
 		state.sorted.clear();
-		state.applied = new Set(snapshot.appliedIds);
+		state.applied = applied;
 		state.built = true;
 		state.lockedUntil = 0;
 	}

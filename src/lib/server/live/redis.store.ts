@@ -142,7 +142,8 @@ return out
 
 const APPLY_CHUNK = 100;
 const CONNECT_TIMEOUT_MS = 15_000;
-const REPLACE_IN_FLIGHT = 20_000;
+const REPLACE_IN_FLIGHT = 100_000;
+const REPLACE_FLUSH = 10_000;
 const REPLACE_CHUNK = 1_000;
 // The built marker names the layout: an org built with bare member ids (marker "built") is rebuilt.
 const BUILT = 'built:v2';
@@ -348,11 +349,13 @@ export class RedisLiveStore implements LiveStore {
 			await this.client.unlink(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
 		}
 		// Bound what is in flight by members, not commands: node-redis times a command out 5 s after it is
-		// queued, and a large org (millions of members across its boards) queued at once would exceed that.
-		// The window slides (wait for the oldest write, not for all), so building the next commands here
-		// overlaps with Redis executing the previous ones.
+		// queued, and a large org (millions of members across its boards) queued at once would exceed that;
+		// 100,000 members are well under a second of Redis's work. The window slides (wait for the oldest write, not for all), and queued writes are handed to the
+		// socket every REPLACE_FLUSH members (node-redis writes on setImmediate), so Redis executes them
+		// while this process builds the next commands or folds the next part of the snapshot.
 		const inFlight: { done: Promise<void>; members: number }[] = [];
 		let pending = 0;
+		let unflushed = 0;
 		let failure: unknown;
 		const send = async (args: string[], members: number) => {
 			const done = this.client.sendCommand(args).then(
@@ -363,6 +366,11 @@ export class RedisLiveStore implements LiveStore {
 			);
 			inFlight.push({ done, members });
 			pending += members;
+			unflushed += members;
+			if (unflushed >= REPLACE_FLUSH) {
+				unflushed = 0;
+				await new Promise((resolve) => setImmediate(resolve));
+			}
 			while (pending > REPLACE_IN_FLIGHT) {
 				const first = inFlight.shift()!;
 				pending -= first.members;
@@ -370,28 +378,37 @@ export class RedisLiveStore implements LiveStore {
 				if (failure) throw failure;
 			}
 		};
-		for (const [key, entries] of snapshot.boards) {
-			const zkey = this.k(org, `b:${key}`);
-			const tkey = this.k(org, `t:${key}`);
-			for (let i = 0; i < entries.length; i += REPLACE_CHUNK) {
-				const end = Math.min(entries.length, i + REPLACE_CHUNK);
-				const zadd = ['ZADD', zkey];
-				const hset = ['HSET', tkey];
-				for (let j = i; j < end; j++) {
-					const e = entries[j];
-					zadd.push(String(e.score), encodeMember(e.member, e.tie));
-					hset.push(e.member, String(e.tie));
-				}
-				await send(zadd, end - i);
-				await send(hset, end - i);
+		const write = async (key: string, entries: BoardEntry[]) => {
+			const zadd = ['ZADD', this.k(org, `b:${key}`)];
+			const hset = ['HSET', this.k(org, `t:${key}`)];
+			for (const e of entries) {
+				zadd.push(String(e.score), encodeMember(e.member, e.tie));
+				hset.push(e.member, String(e.tie));
 			}
+			await send(zadd, entries.length);
+			await send(hset, entries.length);
+		};
+		// A board's parts are gathered into commands of REPLACE_CHUNK members: a sorted set or hash that
+		// starts small is built as a listpack and converted once it grows, which costs Redis more than
+		// creating it large. What is left of each board goes out at the end.
+		const gathered = new Map<string, BoardEntry[]>();
+		for await (const [key, entries] of snapshot.boards) {
+			let buffer = gathered.get(key);
+			if (!buffer) gathered.set(key, (buffer = []));
+			for (const e of entries) buffer.push(e);
+			if (buffer.length < REPLACE_CHUNK) continue;
+			const whole = buffer.length - (buffer.length % REPLACE_CHUNK);
+			for (let i = 0; i < whole; i += REPLACE_CHUNK) await write(key, buffer.slice(i, i + REPLACE_CHUNK));
+			gathered.set(key, buffer.slice(whole));
 		}
+		for (const [key, rest] of gathered) if (rest.length) await write(key, rest);
 		await Promise.all(inFlight.map((w) => w.done));
 		if (failure) throw failure;
 		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
-		const max = snapshot.appliedIds.reduce((m, id) => Math.max(m, id), 0);
+		const ids = await snapshot.appliedIds;
+		const max = ids.reduce((m, id) => Math.max(m, id), 0);
 		const bitmap = Buffer.alloc(Math.floor(max / 8) + 1);
-		for (const id of snapshot.appliedIds) bitmap[Math.floor(id / 8)] |= 0x80 >> id % 8;
+		for (const id of ids) bitmap[Math.floor(id / 8)] |= 0x80 >> id % 8;
 		await this.client.set(this.k(org, 'applied'), bitmap);
 		// The marker of the layout before tie-ordered members: such an org reads as not built and is rebuilt.
 		await this.client.del(this.k(org, 'built'));

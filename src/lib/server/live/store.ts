@@ -15,10 +15,13 @@ export interface LiveEventApply {
 }
 
 export interface RebuildSnapshot {
-	/** Every board key with its members' totals and tie marks. */
-	boards: Map<string, BoardEntry[]>;
-	/** Ids of every event folded into the snapshot. */
-	appliedIds: number[];
+	/**
+	 * Every board key with its members' totals and tie marks. A board may come in several parts (each
+	 * with members of its own), and the parts may be produced while the store writes earlier ones.
+	 */
+	boards: Iterable<[string, BoardEntry[]]> | AsyncIterable<[string, BoardEntry[]]>;
+	/** Ids of every event folded into the snapshot (awaited once the boards are written). */
+	appliedIds: number[] | Promise<number[]>;
 }
 
 export interface LiveStore {

@@ -15,7 +15,7 @@ import {
 import { periodOf, WINDOWS, type OrgClock } from '../../shared/time-windows';
 import type { Db } from '../db';
 import { processMap } from '../process-cache';
-import { dailyTotals, eventIds, eventsAfter, maxEventId, organizationsWithEvents, recentEvents } from '../repositories/event.repository';
+import { dailyTotals, eventIds, type DailyTotalsRow, eventsAfter, maxEventId, organizationsWithEvents, recentEvents } from '../repositories/event.repository';
 import type { LiveEventApply, LiveStore } from '../live/store';
 import { log } from '../log';
 
@@ -92,53 +92,179 @@ export async function applyToLive(deps: LiveDeps, organizationId: string, events
 export async function computeBoards(db: Db, organizationId: string, upToId: number) {
 	const clock = await orgClock(db, organizationId);
 	const { rows } = await dailyTotals(db, organizationId, clock.timeZone, upToId);
-	const boards = new Map<string, Map<string, BoardEntry>>();
-	const boardOf = (key: string) => {
-		let board = boards.get(key);
-		if (!board) boards.set(key, (board = new Map()));
-		return board;
-	};
-	const bump = (board: Map<string, BoardEntry>, member: string, delta: number, tie: number) => {
-		const entry = board.get(member);
-		if (entry) {
-			entry.score += delta;
-			if (tie > entry.tie) entry.tie = tie;
-		} else board.set(member, { member, score: delta, tie });
-	};
-	// A rebuild folds up to millions of (metric, rep, team, day) rows into every window: resolve each
-	// (day, metric)'s boards once, as [points|users, points|teams, metric|users, metric|teams] per window,
-	// instead of building 24 key strings for every row.
-	const targets = new Map<string, Map<string, BoardEntry>[]>();
-	for (const row of rows) {
-		const targetKey = `${row.day}|${row.metric_key}`;
-		let boardsOfRow = targets.get(targetKey);
-		if (!boardsOfRow) {
-			const [y, m, d] = row.day.split('-').map(Number);
-			const periods = periodKeysOfLocalDate(y, m, d, clock.weekStart);
-			boardsOfRow = [];
-			for (const window of WINDOWS) {
-				for (const board of [POINTS_BOARD, row.metric_key]) {
-					boardsOfRow.push(boardOf(boardKey(board, 'users', window, periods[window])), boardOf(boardKey(board, 'teams', window, periods[window])));
-				}
-			}
-			targets.set(targetKey, boardsOfRow);
+	const boards = new Map<string, BoardEntry[]>();
+	for (const [key, entries] of foldDailyTotals(rows, clock)) {
+		const board = boards.get(key);
+		if (board) for (const e of entries) board.push(e);
+		else boards.set(key, entries);
+	}
+	return boards;
+}
+
+/**
+ * Every board of an org from its daily totals (see dailyTotals), for every period of every window, in
+ * parts: the users boards' entries every 100,000 or so (each part holds users no other part
+ * holds), the teams boards at the end. A rebuild writes the parts while the rest is being folded.
+ * Rows come ordered by user, each (metric, user, team) with its days in date order, so:
+ * - each window's periods come in runs of days: a run is summed locally and added once;
+ * - a user's entries on every users board are summed in flat arrays indexed by board and appended
+ *   when the next user starts, so the large users boards are never searched by member;
+ * - only the teams boards (few members each) are maps.
+ */
+export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSize = 100_000): Generator<[string, BoardEntry[]]> {
+	const W = WINDOWS.length;
+	const keys: string[] = [];
+	const lists: BoardEntry[][] = [];
+	const teamBoards: (Map<string, BoardEntry> | null)[] = [];
+	const idOfKey = new Map<string, number>();
+	const boardId = (board: string, scope: 'users' | 'teams', w: number, period: string) => {
+		const key = boardKey(board, scope, WINDOWS[w], period);
+		let id = idOfKey.get(key);
+		if (id === undefined) {
+			id = keys.length;
+			idOfKey.set(key, id);
+			keys.push(key);
+			lists.push([]);
+			teamBoards.push(scope === 'teams' ? new Map() : null);
 		}
-		const points = Number(row.points);
-		const value = Number(row.value);
-		const tiePoints = row.tie_points === null ? null : Number(row.tie_points);
-		const tieValue = row.tie_value === null ? null : Number(row.tie_value);
-		for (let i = 0; i < boardsOfRow.length; i += 4) {
-			if (tiePoints !== null) {
-				bump(boardsOfRow[i], row.user_id, points, tiePoints);
-				if (row.team_id) bump(boardsOfRow[i + 1], row.team_id, points, tiePoints);
-			}
-			if (tieValue !== null) {
-				bump(boardsOfRow[i + 2], row.user_id, value, tieValue);
-				if (row.team_id) bump(boardsOfRow[i + 3], row.team_id, value, tieValue);
-			}
+		return id;
+	};
+	// Board ids of a (metric, local day), per window: [points|users, points|teams, metric|users, metric|teams].
+	const targetsByMetric = new Map<string, Map<number, Int32Array>>();
+	const targetsOf = (metric: string, byDay: Map<number, Int32Array>, day: number) => {
+		let targets = byDay.get(day);
+		if (!targets) {
+			const date = new Date(day * 86_400_000);
+			const periods = periodKeysOfLocalDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), clock.weekStart);
+			targets = new Int32Array(4 * W);
+			WINDOWS.forEach((window, w) => {
+				targets![4 * w] = boardId(POINTS_BOARD, 'users', w, periods[window]);
+				targets![4 * w + 1] = boardId(POINTS_BOARD, 'teams', w, periods[window]);
+				targets![4 * w + 2] = boardId(metric, 'users', w, periods[window]);
+				targets![4 * w + 3] = boardId(metric, 'teams', w, periods[window]);
+			});
+			byDay.set(day, targets);
+		}
+		return targets;
+	};
+	// The current user's sums per users board (a tie of 0: not touched yet).
+	let userScore = new Float64Array(1024);
+	let userTie = new Float64Array(1024);
+	const touched: number[] = [];
+	function* usersPart(): Generator<[string, BoardEntry[]]> {
+		for (let id = 0; id < keys.length; id++) {
+			if (lists[id].length === 0) continue;
+			yield [keys[id], lists[id]];
+			lists[id] = [];
 		}
 	}
-	return new Map([...boards].filter(([, members]) => members.size > 0).map(([key, members]) => [key, [...members.values()]]));
+	const addUser = (id: number, score: number, tie: number) => {
+		if (id >= userTie.length) {
+			const grow = (a: Float64Array) => {
+				const b = new Float64Array(Math.max(2 * a.length, id + 1));
+				b.set(a);
+				return b;
+			};
+			userScore = grow(userScore);
+			userTie = grow(userTie);
+		}
+		if (userTie[id] === 0) touched.push(id);
+		userScore[id] += score;
+		if (tie > userTie[id]) userTie[id] = tie;
+	};
+	const addTeam = (id: number, team: string, score: number, tie: number) => {
+		const board = teamBoards[id]!;
+		const entry = board.get(team);
+		if (entry) {
+			entry.score += score;
+			if (tie > entry.tie) entry.tie = tie;
+		} else board.set(team, { member: team, score, tie });
+	};
+	let pending = 0;
+	const flushUser = (user: string) => {
+		pending += touched.length;
+		for (const id of touched) {
+			lists[id].push({ member: user, score: userScore[id], tie: userTie[id] });
+			userScore[id] = 0;
+			userTie[id] = 0;
+		}
+		touched.length = 0;
+	};
+
+	const runPeriod: (string | null)[] = new Array(W).fill(null);
+	const runTargets: (Int32Array | null)[] = new Array(W).fill(null);
+	const points = new Float64Array(W);
+	const value = new Float64Array(W);
+	const tiePoints = new Float64Array(W);
+	const tieValue = new Float64Array(W);
+	let user: string | null = null;
+	for (const row of rows) {
+		if (row.user_id !== user) {
+			if (user !== null) flushUser(user);
+			user = row.user_id;
+			if (pending >= partSize) {
+				yield* usersPart();
+				pending = 0;
+			}
+		}
+		const team = row.team_id;
+		let byDay = targetsByMetric.get(row.metric_key);
+		if (!byDay) targetsByMetric.set(row.metric_key, (byDay = new Map()));
+		const emit = (w: number) => {
+			const t = runTargets[w]!;
+			if (tiePoints[w] > 0) {
+				addUser(t[4 * w], points[w], tiePoints[w]);
+				if (team) addTeam(t[4 * w + 1], team, points[w], tiePoints[w]);
+			}
+			if (tieValue[w] > 0) {
+				addUser(t[4 * w + 2], value[w], tieValue[w]);
+				if (team) addTeam(t[4 * w + 3], team, value[w], tieValue[w]);
+			}
+		};
+		runPeriod.fill(null);
+		const days = row.days;
+		let at = 0;
+		while (at < days.length) {
+			let end = days.indexOf(';', at);
+			if (end < 0) end = days.length;
+			const c1 = days.indexOf(',', at);
+			const c2 = days.indexOf(',', c1 + 1);
+			const c3 = days.indexOf(',', c2 + 1);
+			const c4 = days.indexOf(',', c3 + 1);
+			const day = Number(days.slice(at, c1));
+			const dayValue = Number(days.slice(c1 + 1, c2));
+			const dayPoints = Number(days.slice(c2 + 1, c3));
+			const dayTiePoints = Number(days.slice(c3 + 1, c4));
+			const dayTieValue = Number(days.slice(c4 + 1, end));
+			at = end + 1;
+			const targets = targetsOf(row.metric_key, byDay, day);
+			for (let w = 0; w < W; w++) {
+				// Period keys are interned per day: a new key object means a new period of this window.
+				const period = keys[targets[4 * w]];
+				if (period !== runPeriod[w]) {
+					if (runPeriod[w] !== null) emit(w);
+					runPeriod[w] = period;
+					runTargets[w] = targets;
+					points[w] = value[w] = tiePoints[w] = tieValue[w] = 0;
+				}
+				if (dayTiePoints > 0) {
+					points[w] += dayPoints;
+					if (dayTiePoints > tiePoints[w]) tiePoints[w] = dayTiePoints;
+				}
+				if (dayTieValue > 0) {
+					value[w] += dayValue;
+					if (dayTieValue > tieValue[w]) tieValue[w] = dayTieValue;
+				}
+			}
+		}
+		for (let w = 0; w < W; w++) if (runPeriod[w] !== null) emit(w);
+	}
+	if (user !== null) flushUser(user);
+	yield* usersPart();
+	for (let id = 0; id < keys.length; id++) {
+		const board = teamBoards[id];
+		if (board && board.size > 0) yield [keys[id], [...board.values()]];
+	}
 }
 
 const rebuilding = new Map<string, Promise<void>>();
@@ -159,15 +285,23 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 			try {
 				// One snapshot for the boards and the applied marks: read apart, an event committed in
 				// between (with an id below upTo) could be marked applied without being counted, or the reverse.
-				const { upTo, boards, ids } = await deps.db
+				const { upTo, ids } = await deps.db
 					.transaction()
 					.setIsolationLevel('repeatable read')
 					.execute(async (trx) => {
 						const upTo = await maxEventId(trx, organizationId);
-						const boards = await computeBoards(trx, organizationId, upTo);
-						return { upTo, boards, ids: await eventIds(trx, organizationId, upTo) };
+						const clock = await orgClock(trx, organizationId);
+						const totals = dailyTotals(trx, organizationId, clock.timeZone, upTo);
+						// Queued behind the daily totals on the same connection: Postgres reads the ids
+						// while this process folds the totals and writes the boards.
+						const ids = eventIds(trx, organizationId, upTo);
+						ids.catch(() => {});
+						const { rows } = await totals;
+						// The boards are written part by part as they are folded, so the live store works
+						// while this process folds the rest.
+						await deps.live.replaceOrg(organizationId, { boards: foldDailyTotals(rows, clock), appliedIds: ids });
+						return { upTo, ids: await ids };
 					});
-				await deps.live.replaceOrg(organizationId, { boards, appliedIds: ids });
 				const later = await eventsAfter(deps.db, organizationId, upTo);
 				await applyToLive(deps, organizationId, later.map(toScored));
 				log.info(`live store: rebuilt ${organizationId} from ${ids.length} events in ${Date.now() - started} ms`);
