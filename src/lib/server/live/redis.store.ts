@@ -30,7 +30,8 @@ end
 export function encodeMember(member: string, tie: number): string {
 	const lo = tie % 1e8;
 	const hi = (tie - lo) / 1e8;
-	return String(99_999_999 - hi).padStart(8, '0') + String(99_999_999 - lo).padStart(8, '0') + SEP + member;
+	// 199,999,999 - x has 9 digits for 0 <= x < 1e8: dropping the leading 1 pads 99,999,999 - x to 8.
+	return (hi === 0 ? '99999999' : String(199_999_999 - hi).slice(1)) + String(199_999_999 - lo).slice(1) + SEP + member;
 }
 
 function decodeTie(name: string): number {
@@ -142,7 +143,7 @@ return out
 
 const APPLY_CHUNK = 100;
 const CONNECT_TIMEOUT_MS = 15_000;
-const REPLACE_IN_FLIGHT = 100_000;
+const REPLACE_IN_FLIGHT = 40_000;
 const REPLACE_FLUSH = 10_000;
 const REPLACE_CHUNK = 1_000;
 // The built marker names the layout: an org built with bare member ids (marker "built") is rebuilt.
@@ -350,9 +351,11 @@ export class RedisLiveStore implements LiveStore {
 		}
 		// Bound what is in flight by members, not commands: node-redis times a command out 5 s after it is
 		// queued, and a large org (millions of members across its boards) queued at once would exceed that;
-		// 100,000 members are well under a second of Redis's work. The window slides (wait for the oldest write, not for all), and queued writes are handed to the
-		// socket every REPLACE_FLUSH members (node-redis writes on setImmediate), so Redis executes them
-		// while this process builds the next commands or folds the next part of the snapshot.
+		// 40,000 members are a fraction of a second of Redis's work (a larger window measured slower: more
+		// of what is in flight survives into the old generation). The window slides (wait for the oldest
+		// write, not for all), and queued writes are handed to the socket every REPLACE_FLUSH members
+		// (node-redis writes on setImmediate), so Redis executes them while this process builds the next
+		// commands or folds the next part of the snapshot.
 		const inFlight: { done: Promise<void>; members: number }[] = [];
 		let pending = 0;
 		let unflushed = 0;
@@ -378,15 +381,17 @@ export class RedisLiveStore implements LiveStore {
 				if (failure) throw failure;
 			}
 		};
-		const write = async (key: string, entries: BoardEntry[]) => {
+		const write = async (key: string, entries: BoardEntry[], from: number, to: number) => {
 			const zadd = ['ZADD', this.k(org, `b:${key}`)];
 			const hset = ['HSET', this.k(org, `t:${key}`)];
-			for (const e of entries) {
+			for (let i = from; i < to; i++) {
+				const e = entries[i];
+				const tie = String(e.tie);
 				zadd.push(String(e.score), encodeMember(e.member, e.tie));
-				hset.push(e.member, String(e.tie));
+				hset.push(e.member, tie);
 			}
-			await send(zadd, entries.length);
-			await send(hset, entries.length);
+			await send(zadd, to - from);
+			await send(hset, to - from);
 		};
 		// A board's parts are gathered into commands of REPLACE_CHUNK members: a sorted set or hash that
 		// starts small is built as a listpack and converted once it grows, which costs Redis more than
@@ -394,14 +399,21 @@ export class RedisLiveStore implements LiveStore {
 		const gathered = new Map<string, BoardEntry[]>();
 		for await (const [key, entries] of snapshot.boards) {
 			let buffer = gathered.get(key);
-			if (!buffer) gathered.set(key, (buffer = []));
-			for (const e of entries) buffer.push(e);
-			if (buffer.length < REPLACE_CHUNK) continue;
-			const whole = buffer.length - (buffer.length % REPLACE_CHUNK);
-			for (let i = 0; i < whole; i += REPLACE_CHUNK) await write(key, buffer.slice(i, i + REPLACE_CHUNK));
-			gathered.set(key, buffer.slice(whole));
+			let from = 0;
+			if (buffer?.length) {
+				from = Math.min(entries.length, REPLACE_CHUNK - buffer.length);
+				for (let i = 0; i < from; i++) buffer.push(entries[i]);
+				if (buffer.length < REPLACE_CHUNK) continue;
+				await write(key, buffer, 0, buffer.length);
+				buffer.length = 0;
+			}
+			for (; from + REPLACE_CHUNK <= entries.length; from += REPLACE_CHUNK) await write(key, entries, from, from + REPLACE_CHUNK);
+			if (from < entries.length) {
+				if (!buffer) gathered.set(key, (buffer = []));
+				for (let i = from; i < entries.length; i++) buffer.push(entries[i]);
+			}
 		}
-		for (const [key, rest] of gathered) if (rest.length) await write(key, rest);
+		for (const [key, rest] of gathered) if (rest.length) await write(key, rest, 0, rest.length);
 		await Promise.all(inFlight.map((w) => w.done));
 		if (failure) throw failure;
 		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
