@@ -57,9 +57,10 @@ export function readCookie(header: string | undefined, name: string): string | u
 	return undefined;
 }
 
-/** The org a room belongs to: org:<org>, board:<org>:<board id>; undefined for user and socket rooms. */
+/** The org a room belongs to: org:<org>, activity:<org>, board:<org>:<board id>; undefined for user and socket rooms. */
 export function orgOfRoom(room: string): string | undefined {
 	if (room.startsWith('org:')) return room.slice(4);
+	if (room.startsWith('activity:')) return room.slice(9);
 	if (room.startsWith('board:')) {
 		const end = room.indexOf(':', 6);
 		return end > 6 ? room.slice(6, end) : undefined;
@@ -124,7 +125,6 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		const own = [rooms.org(socket.data.organizationId)];
 		if (socket.data.userId) own.push(rooms.user(socket.data.userId));
 		socket.join(own);
-		watchers.announce(socket.data.organizationId, [own[0]]).catch((error) => log.warn('realtime: could not announce watched rooms', error));
 		socket.on('board:subscribe', async (selector, ack) => {
 			if (typeof ack !== 'function') return;
 			try {
@@ -146,6 +146,23 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 			const parsed = boardQuerySchema.safeParse({ ...(selector ?? {}), around: undefined });
 			if (parsed.success) await socket.leave(rooms.board(socket.data.organizationId, boardId(parsed.data)));
 			if (typeof ack === 'function') ack(parsed.success ? { data: true } : { error: 'invalid board selector' });
+		});
+		// The activity feed goes only to sockets that show it: at thousands of sockets each push is
+		// thousands of writes, wasted on a display that only shows a board.
+		socket.on('activity:subscribe', async (ack) => {
+			const room = rooms.activity(socket.data.organizationId);
+			try {
+				await watchers.announce(socket.data.organizationId, [room]);
+				await socket.join(room);
+				if (typeof ack === 'function') ack({ data: true });
+			} catch (error) {
+				log.warn('realtime: activity:subscribe failed', error);
+				if (typeof ack === 'function') ack({ error: 'unavailable' });
+			}
+		});
+		socket.on('activity:unsubscribe', async (ack) => {
+			await socket.leave(rooms.activity(socket.data.organizationId));
+			if (typeof ack === 'function') ack({ data: true });
 		});
 		socket.on('session:whoami', (ack) => {
 			if (typeof ack !== 'function') return;
@@ -203,9 +220,9 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	 * included), so a burst costs each socket one message rather than one per event.
 	 */
 	async function announce(organizationId: string, queued: ScoredEventLike[]) {
-		// Nobody of the org connected anywhere: nothing to look up or send.
+		// Nobody shows the org's feed, in any process: nothing to look up or send.
 		const watching = await watchers.watched(organizationId).catch(() => null);
-		if (watching && !watching(rooms.org(organizationId))) return;
+		if (watching && !watching(rooms.activity(organizationId))) return;
 		const events = queued.slice(-ACTIVITY_MAX);
 		const users = [...new Set(events.map((e) => e.userId))];
 		const [people, metrics] = await Promise.all([
@@ -228,7 +245,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 				voids: e.voidsEventId ?? null
 			});
 		}
-		if (items.length) io.to(rooms.org(organizationId)).emit('activity:new', items);
+		if (items.length) io.to(rooms.activity(organizationId)).emit('activity:new', items);
 	}
 
 	rt.realtime = () => ({

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
 import { uniqueSuffix, usingPostgres, usingRedis } from '../helpers/env';
 import { signIn, signUpOrganization } from '../helpers/fixtures';
+import { addApiToken } from '../helpers/scoring';
+import { ACTIVITY_FLUSH_MS } from '../../server/realtime/gateway';
 import {
 	closeAllSockets,
 	collect,
@@ -84,6 +86,31 @@ describe('pushes', () => {
 
 		await sleep(300);
 		expect(seenByB).toEqual([]);
+	});
+
+	test('the activity feed reaches the sockets that subscribed to it, until they unsubscribe', async () => {
+		const a = await signUpOrganization(app);
+		const { token } = await addApiToken(app.runtime.db, a.organizationId, ['events:write']);
+		const watcher = await connectSocket(app.url, `podium_session=${a.token}`);
+		const boardOnly = await connectSocket(app.url, `podium_session=${a.token}`);
+		expect(await new Promise((resolve) => watcher.emit('activity:subscribe', resolve))).toEqual({ data: true });
+		const seenByBoardOnly = collect(boardOnly, 'activity:new');
+		const post = (id: string) =>
+			a.browser.request('POST', '/api/v1/events', {
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+				body: JSON.stringify({ events: [{ id, metric: 'deal', user: a.email, value: 2 }] })
+			});
+
+		const arrived = nextEvent<{ userId: string; name: string; metric: { key: string }; value: number; points: number }[]>(watcher, 'activity:new');
+		expect((await post(`act-${uniqueSuffix()}`)).status).toBe(200);
+		expect(await arrived).toEqual([expect.objectContaining({ userId: a.userId, name: 'Ada Admin', metric: expect.objectContaining({ key: 'deal' }), value: 2, points: 100 })]);
+
+		const seenAfter = collect(watcher, 'activity:new');
+		expect(await new Promise((resolve) => watcher.emit('activity:unsubscribe', resolve))).toEqual({ data: true });
+		expect((await post(`act-${uniqueSuffix()}`)).status).toBe(200);
+		await sleep(ACTIVITY_FLUSH_MS + 500);
+		expect(seenAfter).toEqual([]);
+		expect(seenByBoardOnly).toEqual([]);
 	});
 
 	test('signing out everywhere disconnects that person\'s sockets', async () => {

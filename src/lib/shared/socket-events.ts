@@ -61,7 +61,7 @@ export interface ServerToClientEvents {
 	'org:changed': (payload: { what: 'teams' | 'members' | 'settings'; at: string }) => void;
 	/** Rows of a subscribed board changed. A gap in seq means missed updates: refetch the snapshot. */
 	'board:update': (payload: BoardUpdatePayload) => void;
-	/** Things scored since the last push, oldest first: "<rep> won a deal: 120,000 CNY". */
+	/** Things scored since the last push, oldest first: "<rep> won a deal: 120,000 CNY". After activity:subscribe. */
 	'activity:new': (items: ActivityPayload[]) => void;
 }
 
@@ -71,6 +71,9 @@ export interface ClientToServerEvents {
 	/** Subscribe to a board's current period; the ack carries its snapshot and seq. */
 	'board:subscribe': (selector: BoardSelector, ack: (response: Ack<BoardSnapshotPayload>) => void) => void;
 	'board:unsubscribe': (selector: BoardSelector, ack?: (response: Ack<true>) => void) => void;
+	/** Receive the organization's activity feed (activity:new) until unsubscribed or disconnected. */
+	'activity:subscribe': (ack?: (response: Ack<true>) => void) => void;
+	'activity:unsubscribe': (ack?: (response: Ack<true>) => void) => void;
 }
 
 export interface InterServerEvents {
@@ -87,5 +90,6 @@ export interface SocketData {
 export const rooms = {
 	org: (organizationId: string) => `org:${organizationId}`,
 	user: (userId: string) => `user:${userId}`,
-	board: (organizationId: string, boardId: string) => `board:${organizationId}:${boardId}`
+	board: (organizationId: string, boardId: string) => `board:${organizationId}:${boardId}`,
+	activity: (organizationId: string) => `activity:${organizationId}`
 };
