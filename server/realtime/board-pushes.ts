@@ -72,10 +72,13 @@ export function createBoardPusher(
 		const clock = await orgClock(rt.db, organizationId);
 		const now = new Date();
 		for (const window of WINDOWS) {
-			const current = periodOf(window, now, clock).key;
+			const { start, end } = periodOf(window, now, clock);
+			const from = start.getTime();
+			const until = end.getTime();
 			for (const event of events) {
 				// A back-dated event outside the current period changes no live board.
-				if (periodOf(window, event.occurredAt, clock).key !== current) continue;
+				const at = event.occurredAt.getTime();
+				if (at < from || at >= until) continue;
 				for (const board of [POINTS_BOARD, event.metricKey]) {
 					for (const scope of SCOPES) {
 						const member = scope === 'users' ? event.userId : event.teamId;

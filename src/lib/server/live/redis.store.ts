@@ -44,9 +44,11 @@ const decode = (name: string, score: number | string): BoardEntry => ({
 	tie: decodeTie(name)
 });
 
-// A batch of one org's events. KEYS: applied, lock, then a b: and t: key per board. ARGV: the number of
-// events, then per event: id, n, and n times (board number, member, delta). Returns -1 when the org is
-// locked for a rebuild (every event deferred), else 1 (applied) or 0 (duplicate) per event.
+// A batch of one org's events. KEYS: applied, lock, then a b: and t: key per board. ARGV: the number
+// of distinct members m, the m member ids, the number of events, then per event: id, n, and n times
+// (board number, member number, delta): each member id is sent once per call, not once per board.
+// Returns -1 when the org is locked for a rebuild (every event deferred), else 1 (applied) or 0
+// (duplicate) per event.
 // The tie mark is the largest id that changed the member: an older event applied late (the reconciler)
 // only adds to the score under the member's current name.
 // The fresh events' increments are summed per (board, member) first and each sum applied once, with the
@@ -55,11 +57,12 @@ const decode = (name: string, score: number | string): BoardEntry => ({
 // instead of one per event of its reps).
 const APPLY_SCRIPT = `${LUA_ENCODE}
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local m = tonumber(ARGV[1])
 local out = {}
 local sums = {}
 local order = {}
-local p = 2
-for e = 1, tonumber(ARGV[1]) do
+local p = m + 3
+for e = 1, tonumber(ARGV[m + 2]) do
   local idstr = ARGV[p]
   local id = tonumber(idstr)
   local n = tonumber(ARGV[p + 1])
@@ -70,10 +73,12 @@ for e = 1, tonumber(ARGV[1]) do
     p = p + 3 * n
   else
     for i = 1, n do
-      local k = ARGV[p] .. '|' .. ARGV[p + 1]
+      local board = tonumber(ARGV[p])
+      local member = tonumber(ARGV[p + 1])
+      local k = board * 1048576 + member
       local s = sums[k]
       if not s then
-        s = { tonumber(ARGV[p]), ARGV[p + 1], 0, -1, '' }
+        s = { board, ARGV[1 + member], 0, -1, '' }
         sums[k] = s
         order[#order + 1] = s
       end
@@ -246,10 +251,11 @@ export class RedisLiveStore implements LiveStore {
 				const chunk = indexes.slice(from, from + APPLY_CHUNK);
 				const keys = [this.k(org, 'applied'), this.k(org, 'lock')];
 				const boards = new Map<string, number>();
-				const args = [String(chunk.length)];
+				const members = new Map<string, number>();
+				const body = [String(chunk.length)];
 				for (const i of chunk) {
 					const event = events[i];
-					args.push(String(event.id), String(event.increments.length));
+					body.push(String(event.id), String(event.increments.length));
 					for (const inc of event.increments) {
 						let board = boards.get(inc.key);
 						if (board === undefined) {
@@ -257,9 +263,12 @@ export class RedisLiveStore implements LiveStore {
 							boards.set(inc.key, board);
 							keys.push(this.k(org, `b:${inc.key}`), this.k(org, `t:${inc.key}`));
 						}
-						args.push(String(board), inc.member, String(inc.delta));
+						let member = members.get(inc.member);
+						if (member === undefined) members.set(inc.member, (member = members.size + 1));
+						body.push(String(board), String(member), String(inc.delta));
 					}
 				}
+				const args = [String(members.size), ...members.keys(), ...body];
 				calls.push(
 					this.script(APPLY_SCRIPT, keys, args).then((reply) => {
 						chunk.forEach((i, k) => {
