@@ -172,11 +172,20 @@ export async function eventIds(db: Db, organizationId: string, upToId: number) {
 }
 
 /** Events recorded recently or after an id, for the reconciler. */
-export function recentEvents(db: Db, since: Date, organizationId?: string) {
-	let q = eventWithMetric(db).where('e.recorded_at', '>=', since);
-	if (organizationId) q = q.where('e.organization_id', '=', organizationId);
-	// Newest first: after a crash the unapplied events are the latest ones.
-	return q.orderBy('e.id', 'desc').limit(50_000).execute();
+/** Ids of the events recorded since a time, newest first (after a crash the unapplied ones are the latest). */
+export function recentEventIds(db: Db, since: Date) {
+	return db
+		.selectFrom('score_events')
+		.select(['id', 'organization_id'])
+		.where('recorded_at', '>=', since)
+		.orderBy('id', 'desc')
+		.limit(50_000)
+		.execute();
+}
+
+export function eventsByIds(db: Db, organizationId: string, ids: number[]) {
+	if (ids.length === 0) return Promise.resolve([]);
+	return eventWithMetric(db).where('e.organization_id', '=', organizationId).where('e.id', 'in', ids).orderBy('e.id').execute();
 }
 
 export function eventsAfter(db: Db, organizationId: string, afterId: number) {

@@ -15,7 +15,7 @@ import {
 import { periodOf, WINDOWS, type OrgClock } from '../../shared/time-windows';
 import type { Db } from '../db';
 import { processMap } from '../process-cache';
-import { dailyTotals, eventIds, type DailyTotalsRow, eventsAfter, maxEventId, organizationsWithEvents, recentEvents } from '../repositories/event.repository';
+import { dailyTotals, eventIds, type DailyTotalsRow, eventsAfter, maxEventId, organizationsWithEvents, recentEventIds, eventsByIds } from '../repositories/event.repository';
 import type { LiveEventApply, LiveStore } from '../live/store';
 import { log } from '../log';
 
@@ -329,18 +329,21 @@ export async function reconcile(deps: LiveDeps, sinceMs = 2 * 60_000): Promise<n
 	const orgs = await organizationsWithEvents(deps.db);
 	const built = await Promise.all(orgs.map((org) => deps.live.isBuilt(org.id)));
 	for (const [i, org] of orgs.entries()) if (!built[i]) await rebuildOrg(deps, org.id);
-	// One query for every organization's recent events, then one batch of applied checks per org.
-	const rows = await recentEvents(deps.db, new Date(Date.now() - sinceMs));
-	const byOrg = new Map<string, typeof rows>();
+	// One query for the ids of every organization's recent events, one batch of applied checks per org,
+	// and full rows only for the events found missing: when all is well (nearly always) a pass reads ids.
+	const rows = await recentEventIds(deps.db, new Date(Date.now() - sinceMs));
+	const byOrg = new Map<string, number[]>();
 	for (const row of rows) {
 		const list = byOrg.get(row.organization_id);
-		if (list) list.push(row);
-		else byOrg.set(row.organization_id, [row]);
+		if (list) list.push(Number(row.id));
+		else byOrg.set(row.organization_id, [Number(row.id)]);
 	}
-	for (const [orgId, events] of byOrg) {
-		const marks = await deps.live.applied(orgId, events.map((r) => Number(r.id)));
-		const missing = events.filter((_, i) => !marks[i]);
-		if (missing.length === 0) continue;
+	for (const [orgId, ids] of byOrg) {
+		const marks = await deps.live.applied(orgId, ids);
+		const missingIds = ids.filter((_, i) => !marks[i]);
+		if (missingIds.length === 0) continue;
+		const missing = [];
+		for (let i = 0; i < missingIds.length; i += 5_000) missing.push(...(await eventsByIds(deps.db, orgId, missingIds.slice(i, i + 5_000))));
 		const done = await applyToLive(deps, orgId, missing.map(toScored));
 		applied += done.length;
 		if (done.length) log.warn(`live store: reconciled ${done.length} events of ${orgId} that were committed but not applied`);
