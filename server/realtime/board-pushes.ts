@@ -29,10 +29,8 @@ export function createBoardPusher(
 
 	async function flush() {
 		timer = undefined;
-		if (flushing) {
-			schedule();
-			return;
-		}
+		// One flush at a time, so a board's pushes leave in seq order; the running one schedules the next.
+		if (flushing) return;
 		flushing = true;
 		lastFlushAt = Date.now();
 		const batch = [...pending.values()];
@@ -59,6 +57,7 @@ export function createBoardPusher(
 			log.warn('realtime: board push failed', error);
 		} finally {
 			flushing = false;
+			if (pending.size) schedule();
 		}
 	}
 
