@@ -185,13 +185,16 @@ function boardContract(get: () => LiveStore) {
 			const store = get();
 			const org = newOrg();
 			const other = newOrg();
+			expect(await store.isLocked(org)).toBe(false);
 			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
 			expect(await store.lockForRebuild(org, 60_000)).toBe(false);
+			expect([await store.isLocked(org), await store.isLocked(other)]).toEqual([true, false]);
 			expect(await store.applyEvents([ev(org, 1, BOARD, [['ann', 5]]), ev(other, 1, BOARD, [['ann', 5]])])).toEqual(['deferred', 'applied']);
 			expect(await store.size(org, BOARD)).toBe(0);
 			expect(await store.applied(org, [1])).toEqual([false]);
 			expect(await store.boardKeys(org)).toEqual([]);
 			await store.unlock(org);
+			expect(await store.isLocked(org)).toBe(false);
 			expect(await store.applyEvents([ev(org, 1, BOARD, [['ann', 5]])])).toEqual(['applied']);
 			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 5, tie: 1 }]);
 			// The lock expires on its own, too.

@@ -27,7 +27,7 @@ import { setTeamMembership } from '../../src/lib/server/repositories/team.reposi
 import { closeRuntime, getRuntime } from '../../src/lib/server/runtime';
 import { readBoard, type BoardQuery } from '../../src/lib/server/scoring/board.service';
 import { ingestEvents, voidEvent, type IngestResult } from '../../src/lib/server/scoring/event.service';
-import { applyToLive, computeBoards, foldDailyTotals, orgClock, rebuildOrg, reconcile, toScored, verifyOrg } from '../../src/lib/server/scoring/live.service';
+import { applyToLive, computeBoards, ensureBuilt, foldDailyTotals, orgClock, rebuildOrg, reconcile, releaseRebuildLocks, toScored, verifyOrg } from '../../src/lib/server/scoring/live.service';
 import { capPoints, compareEntries, pointsFor } from '../../src/lib/shared/scoring';
 import { periodOf } from '../../src/lib/shared/time-windows';
 import { uniqueSuffix } from '../helpers/env';
@@ -340,6 +340,43 @@ describe('live boards equal a recomputation from the event log', () => {
 		await rebuildOrg(deps, org.organizationId);
 		expect(await liveBoards(deps.live, org.organizationId)).toEqual(before);
 		expect((await verifyOrg(deps, org.organizationId)).drift).toEqual([]);
+	});
+
+	test('a rebuild that finds another process rebuilding waits for its lock, even when the org is already built', async () => {
+		const org = await createOrg(deps.db);
+		const rep = await addRep(deps.db, org.organizationId);
+		await ingestEvents(deps, { organizationId: org.organizationId, source: 'api', actorId: null }, [{ id: 'x', metric: 'deal', user: rep.email }]);
+		await ensureBuilt(deps, org.organizationId);
+		// Another process holds the lock (a time-zone change being rebuilt there).
+		expect(await deps.live.lockForRebuild(org.organizationId, 60_000)).toBe(true);
+		let done = false;
+		const waiting = rebuildOrg(deps, org.organizationId).then(() => (done = true));
+		await new Promise((r) => setTimeout(r, 400));
+		expect(done).toBe(false);
+		await deps.live.unlock(org.organizationId);
+		await waiting;
+		expect(done).toBe(true);
+	});
+
+	test('a shutdown lets go of the rebuild locks this process holds', async () => {
+		const org = await createOrg(deps.db);
+		const rep = await addRep(deps.db, org.organizationId);
+		await ingestEvents(
+			deps,
+			{ organizationId: org.organizationId, source: 'api', actorId: null },
+			Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, metric: 'call', user: rep.email }))
+		);
+		let finished = false;
+		const rebuilding = rebuildOrg(deps, org.organizationId)
+			.catch(() => {})
+			.finally(() => (finished = true));
+		// The lock is taken before the rebuild reads anything: it shows while the rebuild runs.
+		while (!finished && !(await deps.live.isLocked(org.organizationId))) await new Promise((r) => setImmediate(r));
+		expect(finished).toBe(false);
+		// Shutting down releases it at once, not when the rebuild (or REBUILD_LOCK_MS) is over.
+		await releaseRebuildLocks(deps.live);
+		expect([await deps.live.isLocked(org.organizationId), finished]).toEqual([false, false]);
+		await rebuilding;
 	});
 
 	test('a retried batch with new calls appended: the known calls do not use up the daily cap', async () => {

@@ -8,7 +8,7 @@ import { MemoryLiveStore } from './live/memory.store';
 import { RedisLiveStore } from './live/redis.store';
 import type { LiveStore } from './live/store';
 import { log, setLogLevel } from './log';
-import { forgetOrgClock, rebuildOrg, reconcile } from './scoring/live.service';
+import { forgetOrgClock, rebuildOrg, reconcile, releaseRebuildLocks } from './scoring/live.service';
 import { forgetOrgLookups } from './scoring/lookups';
 import { seedDemoIfEmpty, type DemoCredentials } from './services/demo.service';
 
@@ -76,6 +76,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 			realtime: undefined,
 			async close() {
 				clearInterval(timer);
+				await releaseRebuildLocks(liveStore);
 				await liveStore.close();
 				await handle.close();
 			}

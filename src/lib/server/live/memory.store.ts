@@ -145,6 +145,10 @@ export class MemoryLiveStore implements LiveStore {
 		return true;
 	}
 
+	async isLocked(org: string) {
+		return this.org(org).lockedUntil > this.now();
+	}
+
 	async replaceOrg(org: string, snapshot: RebuildSnapshot) {
 		const state = this.org(org);
 		const boards = new Map<string, Map<string, BoardEntry>>();

@@ -351,6 +351,10 @@ export class RedisLiveStore implements LiveStore {
 		return (await this.client.set(this.k(org, 'lock'), String(Date.now()), { NX: true, PX: ttlMs })) === 'OK';
 	}
 
+	async isLocked(org: string) {
+		return (await this.client.exists(this.k(org, 'lock'))) === 1;
+	}
+
 	async replaceOrg(org: string, snapshot: RebuildSnapshot) {
 		const old = await this.boardKeys(org);
 		for (let i = 0; i < old.length; i += 500) {

@@ -58,6 +58,8 @@ export interface LiveStore {
 	isBuilt(org: string): Promise<boolean>;
 	/** Takes the org's rebuild lock; false when another process holds it. Applies are deferred meanwhile. */
 	lockForRebuild(org: string, ttlMs: number): Promise<boolean>;
+	/** True while some process holds the org's rebuild lock. */
+	isLocked(org: string): Promise<boolean>;
 	/** Replaces all of the org's boards and marks with the snapshot, marks the org built and unlocks it. */
 	replaceOrg(org: string, snapshot: RebuildSnapshot): Promise<void>;
 	unlock(org: string): Promise<void>;

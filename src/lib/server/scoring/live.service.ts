@@ -268,6 +268,17 @@ export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSi
 }
 
 const rebuilding = new Map<string, Promise<void>>();
+/** Orgs whose rebuild lock this process holds (shared by every copy of this module, see process-cache). */
+const held = processMap<string, true>('rebuild-locks');
+
+/**
+ * Lets go of the rebuild locks this process holds, for a shutdown: a rebuild cut short would otherwise
+ * leave its lock for REBUILD_LOCK_MS, and a process started meanwhile would wait on it and defer applies.
+ */
+export async function releaseRebuildLocks(live: LiveStore) {
+	await Promise.all([...held.keys()].map((org) => live.unlock(org).catch(() => {})));
+	held.clear();
+}
 
 /** Rebuilds an org's boards from Postgres, then applies whatever was committed meanwhile. */
 export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void> {
@@ -276,12 +287,14 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 		running = (async () => {
 			const started = Date.now();
 			if (!(await deps.live.lockForRebuild(organizationId, REBUILD_LOCK_MS))) {
-				// Another process is rebuilding: wait for it.
-				for (let i = 0; i < 600 && !(await deps.live.isBuilt(organizationId)); i++) {
+				// Another process is rebuilding: wait until it lets go of the lock (the org may still count as
+				// built from before, as after a time-zone change), for at most a minute.
+				for (let i = 0; i < 600 && (await deps.live.isLocked(organizationId)); i++) {
 					await new Promise((r) => setTimeout(r, 100));
 				}
 				return;
 			}
+			held.set(organizationId, true);
 			try {
 				// One snapshot for the boards and the applied marks: read apart, an event committed in
 				// between (with an id below upTo) could be marked applied without being counted, or the reverse.
@@ -308,6 +321,8 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 			} catch (error) {
 				await deps.live.unlock(organizationId).catch(() => {});
 				throw error;
+			} finally {
+				held.delete(organizationId);
 			}
 		})().finally(() => rebuilding.delete(organizationId));
 		rebuilding.set(organizationId, running);
