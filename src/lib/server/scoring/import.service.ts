@@ -201,20 +201,19 @@ async function membersByRef(db: Db, organizationId: string, refs: string[]) {
 		const emails = lowered.slice(i, i + 2000);
 		const external = raw.slice(i, i + 2000);
 		if (emails.length === 0 && external.length === 0) continue;
-		const rows = await db
-			.selectFrom('memberships as m')
-			.innerJoin('users as u', 'u.id', 'm.user_id')
-			.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
-			.select(['u.id', 'u.email', 'u.name', 'm.role', 'm.external_id', 'tm.team_id'])
-			.where('m.organization_id', '=', organizationId)
-			.where('m.status', '=', 'active')
-			.where((eb) =>
-				eb.or([
-					...(emails.length ? [eb(sql<string>`lower(u.email)`, 'in', emails)] : []),
-					...(external.length ? [eb('m.external_id', 'in', external)] : [])
-				])
-			)
-			.execute();
+		const members = () =>
+			db
+				.selectFrom('memberships as m')
+				.innerJoin('users as u', 'u.id', 'm.user_id')
+				.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
+				.select(['u.id', 'u.email', 'u.name', 'm.role', 'm.external_id', 'tm.team_id'])
+				.where('m.organization_id', '=', organizationId)
+				.where('m.status', '=', 'active');
+		// A union, not one OR across both tables: each branch uses its own index (users by lower(email),
+		// memberships by external id), where the OR scans every user and member (as in lookups.ts).
+		const byEmail = emails.length ? members().where(sql<string>`lower(u.email)`, 'in', emails) : undefined;
+		const byExternal = external.length ? members().where('m.external_id', 'in', external) : undefined;
+		const rows = await (byEmail && byExternal ? byEmail.union(byExternal) : (byEmail ?? byExternal)!).execute();
 		for (const r of rows) {
 			const member = { userId: r.id, name: r.name, role: r.role, teamId: r.team_id };
 			out.set(r.email.toLowerCase(), member);
