@@ -98,6 +98,20 @@ export async function checkApiToken(db: Db, token: string | undefined, scope: To
 	return { ok: true, organizationId: row.organization_id, tokenId: row.id, scopes: row.scopes };
 }
 
+/**
+ * The organization a read-only API request (/api/v1/leaderboards, /api/v1/members) may read: a bearer
+ * token with leaderboards:read when one is sent, else the signed-in member's organization.
+ */
+export async function readerOrganization(
+	db: Db,
+	signedInOrganizationId: string | undefined,
+	authorization: string | null
+): Promise<{ ok: true; organizationId: string } | Extract<TokenCheck, { ok: false }>> {
+	const token = bearer(authorization);
+	if (!token && signedInOrganizationId) return { ok: true, organizationId: signedInOrganizationId };
+	return checkApiToken(db, token, 'leaderboards:read');
+}
+
 export function bearer(header: string | null): string | undefined {
 	if (!header) return undefined;
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

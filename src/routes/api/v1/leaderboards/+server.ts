@@ -1,19 +1,18 @@
 // GET /api/v1/leaderboards: a board's current period, for API tokens with leaderboards:read or a signed-in member.
 import { json } from '@sveltejs/kit';
 import { describeError } from '$lib/server/validation';
-import { boardQuerySchema, readBoard } from '$lib/server/scoring/board.service';
-import { bearer, checkApiToken } from '$lib/server/scoring/token.service';
+import { boardQuerySchema, readBoard, type BoardRow } from '$lib/server/scoring/board.service';
+import { readerOrganization } from '$lib/server/scoring/token.service';
 import { parseInput } from '$lib/server/validation';
 import type { RequestHandler } from './$types';
 
+/** A row as the public API shows it: the team by name. */
+const apiRow = (e: BoardRow) => ({ rank: e.rank, id: e.id, name: e.name, team: e.team?.name ?? null, score: e.score });
+
 export const GET: RequestHandler = async ({ request, url, locals }) => {
-	let organizationId = locals.actor?.organizationId;
-	const token = bearer(request.headers.get('authorization'));
-	if (token || !organizationId) {
-		const auth = await checkApiToken(locals.runtime.db, token, 'leaderboards:read');
-		if (!auth.ok) return json({ error: auth.error }, { status: auth.status });
-		organizationId = auth.organizationId;
-	}
+	const reader = await readerOrganization(locals.runtime.db, locals.actor?.organizationId, request.headers.get('authorization'));
+	if (!reader.ok) return json({ error: reader.error }, { status: reader.status });
+	const { organizationId } = reader;
 	try {
 		const query = parseInput(boardQuerySchema, Object.fromEntries(url.searchParams));
 		const snapshot = await readBoard(locals.runtime, organizationId, query);
@@ -25,8 +24,8 @@ export const GET: RequestHandler = async ({ request, url, locals }) => {
 				team: snapshot.team,
 				seq: snapshot.seq,
 				total: snapshot.total,
-				entries: snapshot.entries.map((e) => ({ rank: e.rank, id: e.id, name: e.name, team: e.team?.name ?? null, score: e.score })),
-				...(snapshot.around ? { around: snapshot.around.map((e) => ({ rank: e.rank, id: e.id, name: e.name, team: e.team?.name ?? null, score: e.score })) } : {})
+				entries: snapshot.entries.map(apiRow),
+				...(snapshot.around ? { around: snapshot.around.map(apiRow) } : {})
 			},
 			{ headers: { 'cache-control': 'no-store' } }
 		);

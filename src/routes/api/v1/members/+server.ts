@@ -2,17 +2,13 @@
 // map their people to Podium's without database access. For API tokens with leaderboards:read, or a
 // signed-in member, exactly like /api/v1/leaderboards.
 import { json } from '@sveltejs/kit';
-import { bearer, checkApiToken } from '$lib/server/scoring/token.service';
+import { readerOrganization } from '$lib/server/scoring/token.service';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ request, locals }) => {
-	let organizationId = locals.actor?.organizationId;
-	const token = bearer(request.headers.get('authorization'));
-	if (token || !organizationId) {
-		const auth = await checkApiToken(locals.runtime.db, token, 'leaderboards:read');
-		if (!auth.ok) return json({ error: auth.error }, { status: auth.status });
-		organizationId = auth.organizationId;
-	}
+	const reader = await readerOrganization(locals.runtime.db, locals.actor?.organizationId, request.headers.get('authorization'));
+	if (!reader.ok) return json({ error: reader.error }, { status: reader.status });
+	const { organizationId } = reader;
 	const db = locals.runtime.db;
 	// TODO(repositories): this read belongs in membership.repository (listMembers does not select
 	// external_id or the team's name yet); kept here until that function grows them.
