@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
 
@@ -59,4 +60,24 @@ export async function countActiveAdmins(db: Db, organizationId: string) {
 		.where('status', '=', 'active')
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
+}
+
+/**
+ * Active members of an org named by e-mail (compared lower-cased: pass them lower-cased) or by external
+ * id, with their role and team. A union, not one OR across both tables: each branch uses its own index
+ * (users by lower(email), memberships by external id), where the OR scans every user and member.
+ */
+export function activeMembersByRefs(db: Db, organizationId: string, emails: string[], externalIds: string[]) {
+	const members = () =>
+		db
+			.selectFrom('memberships as m')
+			.innerJoin('users as u', 'u.id', 'm.user_id')
+			.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
+			.select(['u.id', 'u.email', 'u.name', 'm.role', 'm.external_id', 'tm.team_id'])
+			.where('m.organization_id', '=', organizationId)
+			.where('m.status', '=', 'active');
+	const byEmail = emails.length ? members().where(sql<string>`lower(u.email)`, 'in', emails) : undefined;
+	const byExternalId = externalIds.length ? members().where('m.external_id', 'in', externalIds) : undefined;
+	if (byEmail && byExternalId) return byEmail.union(byExternalId).execute();
+	return byEmail || byExternalId ? (byEmail ?? byExternalId)!.execute() : Promise.resolve([]);
 }

@@ -4,7 +4,6 @@
 // (sha256 of metric, member, value, instant and note), so importing the same file again changes nothing.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { sql } from 'kysely';
 import { translate, type Locale, type MessageKey, type MessageParams } from '../../i18n';
 import { zonedTimeToInstant } from '../../shared/time-windows';
 import type { Db } from '../db';
@@ -12,6 +11,7 @@ import type { Metric, MetricUnit } from '../db/schema';
 import { AppError, forbidden } from '../errors';
 import { recordAudit } from '../repositories/audit.repository';
 import { findEventsByKeys } from '../repositories/event.repository';
+import { activeMembersByRefs } from '../repositories/membership.repository';
 import type { Actor } from '../services/actor';
 import { managedTeamIds } from '../services/team.service';
 import { ingestEvents, MAX_VALUE, type IngestDeps, type IngestResult } from './event.service';
@@ -200,20 +200,7 @@ async function membersByRef(db: Db, organizationId: string, refs: string[]) {
 	for (let i = 0; i < Math.max(lowered.length, raw.length); i += 2000) {
 		const emails = lowered.slice(i, i + 2000);
 		const external = raw.slice(i, i + 2000);
-		if (emails.length === 0 && external.length === 0) continue;
-		const members = () =>
-			db
-				.selectFrom('memberships as m')
-				.innerJoin('users as u', 'u.id', 'm.user_id')
-				.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
-				.select(['u.id', 'u.email', 'u.name', 'm.role', 'm.external_id', 'tm.team_id'])
-				.where('m.organization_id', '=', organizationId)
-				.where('m.status', '=', 'active');
-		// A union, not one OR across both tables: each branch uses its own index (users by lower(email),
-		// memberships by external id), where the OR scans every user and member (as in lookups.ts).
-		const byEmail = emails.length ? members().where(sql<string>`lower(u.email)`, 'in', emails) : undefined;
-		const byExternal = external.length ? members().where('m.external_id', 'in', external) : undefined;
-		const rows = await (byEmail && byExternal ? byEmail.union(byExternal) : (byEmail ?? byExternal)!).execute();
+		const rows = await activeMembersByRefs(db, organizationId, emails, external);
 		for (const r of rows) {
 			const member = { userId: r.id, name: r.name, role: r.role, teamId: r.team_id };
 			out.set(r.email.toLowerCase(), member);

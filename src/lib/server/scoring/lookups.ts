@@ -3,9 +3,9 @@
 // A change made in this process forgets the organization's entries at once (forgetOrgLookups, called
 // on org.changed and by the metric service); a change made by another process takes effect within
 // LOOKUP_TTL_MS.
-import { sql } from 'kysely';
 import type { Db } from '../db';
 import { processMap } from '../process-cache';
+import { activeMembersByRefs } from '../repositories/membership.repository';
 import type { Metric } from '../db/schema';
 
 export const LOOKUP_TTL_MS = 2_000;
@@ -74,20 +74,7 @@ export async function resolveMembers(db: Db, organizationId: string, refs: strin
 	}
 	if (missing.size === 0) return out;
 	const lowered = [...new Set([...missing].map((r) => r.toLowerCase()))];
-	const members = () =>
-		db
-			.selectFrom('memberships as m')
-			.innerJoin('users as u', 'u.id', 'm.user_id')
-			.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
-			.select(['u.id', 'u.email', 'u.name', 'm.external_id', 'tm.team_id'])
-			.where('m.organization_id', '=', organizationId)
-			.where('m.status', '=', 'active');
-	// A union, not one OR across both tables: each branch uses its own index (users by lower(email),
-	// memberships by external id), where the OR made Postgres scan every user and member on each ingest.
-	const rows = await members()
-		.where(sql<string>`lower(u.email)`, 'in', lowered)
-		.union(members().where('m.external_id', 'in', [...missing]))
-		.execute();
+	const rows = await activeMembersByRefs(db, organizationId, lowered, [...missing]);
 	const byEmail = new Map<string, ResolvedMember>();
 	const byExternalId = new Map<string, ResolvedMember>();
 	for (const row of rows) {
