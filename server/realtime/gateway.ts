@@ -8,6 +8,7 @@ import { Server } from 'socket.io';
 import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/session';
 import { describeError } from '../../src/lib/server/validation';
 import { boardId, boardQuerySchema, readBoard } from '../../src/lib/server/scoring/board.service';
+import { activityOf } from '../../src/lib/server/scoring/activity.service';
 import { checkApiToken } from '../../src/lib/server/scoring/token.service';
 import { createBoardPusher } from './board-pushes';
 import { createWatchers } from './watchers';
@@ -18,12 +19,9 @@ import {
 	rooms,
 	type ClientToServerEvents,
 	type InterServerEvents,
-	type ActivityPayload,
 	type ServerToClientEvents,
 	type SocketData
 } from '../../src/lib/shared/socket-events';
-
-type ScoredEventLike = { id: number; userId: string; metricKey: string; value: number; points: number; occurredAt: Date; voidsEventId?: number | null };
 
 /** The newest events one activity push carries: a page shows 40. */
 const ACTIVITY_MAX = 50;
@@ -198,20 +196,20 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		})
 	];
 
-	// Activity waits up to ACTIVITY_FLUSH_MS so that the names of everything committed meanwhile come from two
-	// queries, not two per ingest request (at 1,000 single-event posts a second that was 2,000 queries).
-	// What is pushed is unchanged: every event, except that one batch announces at most its last 50.
-	const activity = new Map<string, ScoredEventLike[]>();
+	// Activity waits up to ACTIVITY_FLUSH_MS so that everything committed meanwhile is read in one query,
+	// not one per ingest request. What is pushed is every event, except that one batch announces at most
+	// its last 50.
+	const activity = new Map<string, number[]>();
 	let activityTimer: NodeJS.Timeout | undefined;
-	function queueActivity(organizationId: string, events: ScoredEventLike[]) {
+	function queueActivity(organizationId: string, events: { id: number }[]) {
 		const queued = activity.get(organizationId) ?? [];
-		queued.push(...(events.length > 50 ? events.slice(-50) : events));
+		for (const e of events.length > ACTIVITY_MAX ? events.slice(-ACTIVITY_MAX) : events) queued.push(e.id);
 		activity.set(organizationId, queued);
 		activityTimer ??= setTimeout(() => {
 			activityTimer = undefined;
 			const batch = [...activity];
 			activity.clear();
-			for (const [org, queuedEvents] of batch) announce(org, queuedEvents).catch((error) => log.warn('realtime: activity push failed', error));
+			for (const [org, queuedIds] of batch) announce(org, queuedIds).catch((error) => log.warn('realtime: activity push failed', error));
 		}, ACTIVITY_FLUSH_MS);
 	}
 
@@ -219,32 +217,11 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	 * The activity feed: one push per organization per flush carrying its newest events (corrections
 	 * included), so a burst costs each socket one message rather than one per event.
 	 */
-	async function announce(organizationId: string, queued: ScoredEventLike[]) {
+	async function announce(organizationId: string, queued: number[]) {
 		// Nobody shows the org's feed, in any process: nothing to look up or send.
 		const watching = await watchers.watched(organizationId).catch(() => null);
 		if (watching && !watching(rooms.activity(organizationId))) return;
-		const events = queued.slice(-ACTIVITY_MAX);
-		const users = [...new Set(events.map((e) => e.userId))];
-		const [people, metrics] = await Promise.all([
-			rt.db.selectFrom('users').select(['id', 'name']).where('id', 'in', users).execute(),
-			rt.db.selectFrom('metrics').select(['key', 'name_en', 'name_zh', 'unit', 'currency']).where('organization_id', '=', organizationId).execute()
-		]);
-		const items: ActivityPayload[] = [];
-		for (const e of events) {
-			const metric = metrics.find((m) => m.key === e.metricKey);
-			if (!metric) continue;
-			items.push({
-				eventId: e.id,
-				userId: e.userId,
-				name: people.find((p) => p.id === e.userId)?.name ?? '',
-				metric: { key: metric.key, nameEn: metric.name_en, nameZh: metric.name_zh, unit: metric.unit, currency: metric.currency },
-				value: e.value,
-				points: e.points,
-				occurredAt: e.occurredAt.toISOString(),
-				correction: e.voidsEventId != null,
-				voids: e.voidsEventId ?? null
-			});
-		}
+		const items = await activityOf(rt.db, organizationId, queued.slice(-ACTIVITY_MAX));
 		if (items.length) io.to(rooms.activity(organizationId)).emit('activity:new', items);
 	}
 

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { POINTS_BOARD, SCOPES } from '../../shared/scoring';
+import type { ActivityPayload } from '../../shared/socket-events';
 import { periodOf, WINDOWS } from '../../shared/time-windows';
 import type { Db } from '../db';
 import { AppError } from '../errors';
@@ -63,8 +64,9 @@ export async function canActFor(db: Db, actor: Actor, userId: string) {
 	return canManage(scope, team?.team_id);
 }
 
-export async function recentActivity(db: Db, organizationId: string, limit = 25) {
-	const rows = await db
+/** Events of an org joined with what the feed shows of them: rep, metric, and whether they were voided. */
+function activityRows(db: Db, organizationId: string) {
+	return db
 		.selectFrom('score_events as e')
 		.innerJoin('metrics as m', 'm.id', 'e.metric_id')
 		.innerJoin('users as u', 'u.id', 'e.user_id')
@@ -84,22 +86,34 @@ export async function recentActivity(db: Db, organizationId: string, limit = 25)
 			'e.voids_event_id',
 			'v.id as voided_by'
 		])
-		.where('e.organization_id', '=', organizationId)
-		.orderBy('e.id', 'desc')
-		.limit(limit)
-		.execute();
-	return rows.map((r) => ({
-		eventId: Number(r.id),
-		userId: r.user_id,
-		name: r.name,
-		metric: { key: r.key, nameEn: r.name_en, nameZh: r.name_zh, unit: r.unit, currency: r.currency },
-		value: Number(r.value),
-		points: Number(r.points),
-		occurredAt: r.occurred_at.toISOString(),
-		correction: r.voids_event_id !== null,
-		voids: r.voids_event_id === null ? null : Number(r.voids_event_id),
-		voided: r.voided_by !== null
-	}));
+		.where('e.organization_id', '=', organizationId);
+}
+
+type ActivityRow = Awaited<ReturnType<ReturnType<typeof activityRows>['execute']>>[number];
+
+const toActivity = (r: ActivityRow): ActivityPayload => ({
+	eventId: Number(r.id),
+	userId: r.user_id,
+	name: r.name,
+	metric: { key: r.key, nameEn: r.name_en, nameZh: r.name_zh, unit: r.unit, currency: r.currency },
+	value: Number(r.value),
+	points: Number(r.points),
+	occurredAt: r.occurred_at.toISOString(),
+	correction: r.voids_event_id !== null,
+	voids: r.voids_event_id === null ? null : Number(r.voids_event_id)
+});
+
+/** The newest events of the feed, newest first, each marked when it was voided since. */
+export async function recentActivity(db: Db, organizationId: string, limit = 25) {
+	const rows = await activityRows(db, organizationId).orderBy('e.id', 'desc').limit(limit).execute();
+	return rows.map((r) => ({ ...toActivity(r), voided: r.voided_by !== null }));
+}
+
+/** The feed items of just-committed events (what activity:new carries), oldest first. */
+export async function activityOf(db: Db, organizationId: string, eventIds: number[]): Promise<ActivityPayload[]> {
+	if (eventIds.length === 0) return [];
+	const rows = await activityRows(db, organizationId).where('e.id', 'in', eventIds).orderBy('e.id').execute();
+	return rows.map(toActivity);
 }
 
 export const receiptQuerySchema = z.object({
