@@ -1,11 +1,11 @@
-// The ingest API answered straight on Node's HTTP server, before SvelteKit. An integration posts
-// thousands of requests a second; through SvelteKit each one also pays for a web Request and Response,
-// the hooks and the router, which cost about as much as the ingest itself. The answers come from the
-// same answerIngest as the SvelteKit route. Used by server/index.ts and by the dev server (vite.config.ts).
+// The ingest API, answered straight on Node's HTTP server before SvelteKit (it has no SvelteKit route).
+// An integration posts thousands of requests a second; through SvelteKit each one also paid for a web
+// Request and Response, the hooks and the router, which cost about as much as the ingest itself. Used
+// by server/index.ts and by the dev server (vite.config.ts), so both serve the same API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
-import { answerIngest, INGEST_PATH } from '../../src/lib/server/scoring/ingest-http';
+import { answerIngest, INGEST_PATH, type IngestHttpAnswer } from '../../src/lib/server/scoring/ingest-http';
 
 function readLimited(req: IncomingMessage, limit: number): Promise<string | null> {
 	const declared = Number(req.headers['content-length'] ?? NaN);
@@ -33,10 +33,13 @@ function readLimited(req: IncomingMessage, limit: number): Promise<string | null
 /** Answers POST /api/v1/events and returns true; false for every other request. */
 export function ingestFastPath(runtime: Runtime) {
 	return (req: IncomingMessage, res: ServerResponse): boolean => {
-		if (req.method !== 'POST') return false;
 		const url = req.url ?? '';
 		const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
 		if (path !== INGEST_PATH) return false;
+		if (req.method !== 'POST') {
+			send(res, { status: 405, body: { error: `${req.method} is not allowed on ${INGEST_PATH}; use POST` } }, { allow: 'POST' });
+			return true;
+		}
 		answerIngest(runtime, {
 			authorization: req.headers.authorization ?? null,
 			contentType: req.headers['content-type'] ?? null,
@@ -46,13 +49,13 @@ export function ingestFastPath(runtime: Runtime) {
 				log.error('ingest fast path failed', error);
 				return { status: 503, body: { error: 'the events could not be stored now; send them again (the same ids are not counted twice)' }, close: false };
 			})
-			.then((answer) => {
-				const text = JSON.stringify(answer.body);
-				const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
-				if (answer.close) headers.connection = 'close';
-				res.writeHead(answer.status, headers);
-				res.end(text);
-			});
+			.then((answer) => send(res, answer, answer.close ? { connection: 'close' } : {}));
 		return true;
 	};
+}
+
+function send(res: ServerResponse, answer: Pick<IngestHttpAnswer, 'status' | 'body'>, extra: Record<string, string>) {
+	const text = JSON.stringify(answer.body);
+	res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra });
+	res.end(text);
 }

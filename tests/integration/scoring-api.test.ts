@@ -273,6 +273,17 @@ describe('POST /api/v1/events refusals write nothing', () => {
 		expect((await postEvents(s.token, { events: [{ id: `cs-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] }, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
 	});
 
+	test('405 naming POST for any other method', async () => {
+		const before = await countEvents(app.runtime.db, s.org.organizationId);
+		for (const method of ['GET', 'PUT', 'DELETE']) {
+			const res = await app.browser().request(method, '/api/v1/events', { headers: { authorization: `Bearer ${s.token}` } });
+			expect(res.status, method).toBe(405);
+			expect(res.headers.allow).toBe('POST');
+			expect(res.json().error).toMatch(/use POST/);
+		}
+		expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(before);
+	});
+
 	test('400 for malformed JSON and for every wrong shape', async () => {
 		await refused(() => postEvents(s.token, '{"events": [{"id": "x", '), 400, /JSON/);
 		await refused(() => postEvents(s.token, ''), 400, /JSON/);

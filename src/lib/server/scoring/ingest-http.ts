@@ -1,5 +1,4 @@
-// POST /api/v1/events, independent of the HTTP framework: the SvelteKit route and the server's fast
-// path (server/api/ingest-fast-path.ts) both answer through answerIngest, so they cannot disagree.
+// POST /api/v1/events, independent of the HTTP framework; served by server/api/ingest-fast-path.ts.
 // Everything malformed is refused before anything is written.
 import type { Runtime } from '../runtime';
 import { log } from '../log';
