@@ -33,6 +33,7 @@ async function loadLib() {
 		import('../src/lib/server/repositories/user.repository'),
 		import('../src/lib/server/scoring/live.service'),
 		import('../src/lib/server/scoring/token.service'),
+		import('../src/lib/server/services/auth.service'),
 		import('../src/lib/server/services/demo.service'),
 		import('../src/lib/server/validation')
 	] as const);
@@ -399,21 +400,13 @@ const orgCreate: CommandSpec = {
 			if (await L.slugExists(db, slug)) throw new CliError(`the slug "${slug}" is taken by another organization`);
 			if (await L.findUserByEmail(db, email)) throw new CliError(`an account with the e-mail ${email} exists already; choose another --admin-email`);
 			const passwordHash = await L.hashPassword(password);
-			const organization = await db.transaction().execute(async (trx) => {
-				const organization = await L.insertOrganization(trx, { name, slug, time_zone: timeZone, locale });
-				const user = await L.insertUser(trx, { email, name: adminName, password_hash: passwordHash, locale });
-				await L.insertMembership(trx, { organization_id: organization.id, user_id: user.id, role: 'admin' });
-				await L.insertDefaultMetrics(trx, organization.id);
-				await L.recordAudit(trx, {
-					organizationId: organization.id,
-					actorId: user.id,
-					action: 'organization.created',
-					targetType: 'organization',
-					targetId: organization.id,
-					data: { name, via: 'cli' }
-				});
-				return organization;
-			});
+			const { organization } = await db.transaction().execute((trx) =>
+				L.createOrganizationWithAdmin(trx, {
+					organization: { name, slug, timeZone, locale },
+					admin: { email, name: adminName, passwordHash, locale },
+					audit: { via: 'cli' }
+				})
+			);
 			io.out(`Created organization "${organization.name}" (${organization.slug}), time zone ${timeZone}, id ${organization.id}.`);
 			io.out(`Admin: ${adminName} <${email}>; sign in at /login.`);
 			io.out(`Metrics: ${L.DEFAULT_METRICS.map((m) => m.key).join(', ')}.`);

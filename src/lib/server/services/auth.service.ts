@@ -59,31 +59,42 @@ export async function signUp(db: Db, input: unknown, userAgent?: string | null) 
 	const passwordHash = await hashPassword(data.password);
 	return db.transaction().execute(async (trx) => {
 		const slug = await uniqueSlug(trx, data.organizationName);
-		const organization = await insertOrganization(trx, {
-			name: data.organizationName,
-			slug,
-			time_zone: data.timeZone,
-			locale: data.locale
-		});
-		const user = await insertUser(trx, {
-			email: data.email,
-			name: data.name,
-			password_hash: passwordHash,
-			locale: data.locale
-		});
-		await insertMembership(trx, { organization_id: organization.id, user_id: user.id, role: 'admin' });
-		await insertDefaultMetrics(trx, organization.id);
-		await recordAudit(trx, {
-			organizationId: organization.id,
-			actorId: user.id,
-			action: 'organization.created',
-			targetType: 'organization',
-			targetId: organization.id,
-			data: { name: organization.name }
+		const { organization, user } = await createOrganizationWithAdmin(trx, {
+			organization: { name: data.organizationName, slug, timeZone: data.timeZone, locale: data.locale },
+			admin: { email: data.email, name: data.name, passwordHash, locale: data.locale }
 		});
 		const session = await createSession(trx, { userId: user.id, organizationId: organization.id, userAgent });
 		return { organization, user, token: session.token };
 	});
+}
+
+/**
+ * A new organization with its first admin and the starting metrics, audited: what sign-up and the CLI's
+ * org:create both do. Call it inside a transaction; inputs are validated by the caller.
+ */
+export async function createOrganizationWithAdmin(
+	trx: Db,
+	input: {
+		organization: { name: string; slug: string; timeZone: string; locale: string };
+		admin: { email: string; name: string; passwordHash: string; locale: string };
+		/** Extra audit data, e.g. { via: 'cli' }. */
+		audit?: Record<string, unknown>;
+	}
+) {
+	const { organization: o, admin } = input;
+	const organization = await insertOrganization(trx, { name: o.name, slug: o.slug, time_zone: o.timeZone, locale: o.locale });
+	const user = await insertUser(trx, { email: admin.email, name: admin.name, password_hash: admin.passwordHash, locale: admin.locale });
+	await insertMembership(trx, { organization_id: organization.id, user_id: user.id, role: 'admin' });
+	await insertDefaultMetrics(trx, organization.id);
+	await recordAudit(trx, {
+		organizationId: organization.id,
+		actorId: user.id,
+		action: 'organization.created',
+		targetType: 'organization',
+		targetId: organization.id,
+		data: { name: organization.name, ...input.audit }
+	});
+	return { organization, user };
 }
 
 const rateKeys = (email: string, ip: string) => [`login:account:${email.toLowerCase()}`, `login:ip:${ip}`];
