@@ -57,34 +57,18 @@ export async function insertEvents(db: Db, rows: NewScoreEvent[]) {
  */
 export function findEventsByKeys(db: Db, organizationId: string, keys: string[]) {
 	if (keys.length === 0) return Promise.resolve([]);
+	return eventsByKeysQuery(db, organizationId, keys).execute();
+}
+
+export function eventsByKeysQuery(db: Db, organizationId: string, keys: string[]) {
 	return db
 		.selectFrom('score_events')
 		.select(['id', 'idempotency_key', 'content_hash', 'points'])
 		.where('organization_id', '=', sql<string>`(select ${organizationId}::uuid)`)
-		.where('idempotency_key', 'in', keys)
-		.execute();
+		.where('idempotency_key', 'in', keys);
 }
 
-/** Points earned per (user, metric) in [start, end), for daily caps. */
-export async function pointsInRange(db: Db, organizationId: string, userId: string, metricId: string, start: Date, end: Date) {
-	const row = await db
-		.selectFrom('score_events')
-		.select(sql<number>`coalesce(sum(points), 0)::int`.as('points'))
-		.where('organization_id', '=', organizationId)
-		.where('user_id', '=', userId)
-		.where('metric_id', '=', metricId)
-		.where('occurred_at', '>=', start)
-		.where('occurred_at', '<', end)
-		.executeTakeFirstOrThrow();
-	return Number(row.points);
-}
-
-/** Serializes cap checks of one rep and metric across concurrent transactions. */
-export async function lockRepMetric(db: Db, organizationId: string, userId: string, metricId: string) {
-	await sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}:${userId}:${metricId}`}))`.execute(db);
-}
-
-/** lockRepMetric for many pairs in one round trip; the locks are taken in the order given (array order). */
+/** Serializes cap checks of each (rep, metric) across concurrent transactions; the locks are taken in the order given (array order). */
 export async function lockRepMetrics(db: Db, organizationId: string, pairs: { userId: string; metricId: string }[]) {
 	if (pairs.length === 0) return;
 	const keys = pairs.map((p) => `${organizationId}:${p.userId}:${p.metricId}`);
@@ -92,15 +76,24 @@ export async function lockRepMetrics(db: Db, organizationId: string, pairs: { us
 }
 
 /**
- * pointsInRange for many (user, metric, [start, end)) in one round trip; answers in the order given.
+ * Points earned per (user, metric) in each [start, end), for daily caps, in one round trip; answers in the order given.
  * A correlated subquery per range, not a join: each range is then always its own index scan over the
  * rep's events of that day. As a join, the planner picked a hash join over all of the organization's
  * events whenever its statistics were older than the organization's traffic (a new or fast-growing
  * organization): every capped ingest then read the whole organization's history.
  */
-export async function pointsInRanges(db: Db, organizationId: string, ranges: { userId: string; metricId: string; start: Date; end: Date }[]) {
+export async function pointsInRanges(db: Db, organizationId: string, ranges: DayRange[]) {
 	if (ranges.length === 0) return [];
-	const { rows } = await sql<{ i: number; points: number }>`
+	const { rows } = await pointsInRangesQuery(organizationId, ranges).execute(db);
+	const out = new Array<number>(ranges.length).fill(0);
+	for (const row of rows) out[Number(row.i) - 1] = Number(row.points);
+	return out;
+}
+
+type DayRange = { userId: string; metricId: string; start: Date; end: Date };
+
+export function pointsInRangesQuery(organizationId: string, ranges: DayRange[]) {
+	return sql<{ i: number; points: number }>`
 		select r.i, (
 			select coalesce(sum(e.points), 0)::int from score_events e
 			where e.organization_id = ${organizationId} and e.user_id = r.user_id and e.metric_id = r.metric_id
@@ -109,10 +102,7 @@ export async function pointsInRanges(db: Db, organizationId: string, ranges: { u
 		from unnest(
 			${ranges.map((r) => r.userId)}::uuid[], ${ranges.map((r) => r.metricId)}::uuid[],
 			${ranges.map((r) => r.start.toISOString())}::timestamptz[], ${ranges.map((r) => r.end.toISOString())}::timestamptz[]
-		) with ordinality as r(user_id, metric_id, start_at, end_at, i)`.execute(db);
-	const out = new Array<number>(ranges.length).fill(0);
-	for (const row of rows) out[Number(row.i) - 1] = Number(row.points);
-	return out;
+		) with ordinality as r(user_id, metric_id, start_at, end_at, i)`;
 }
 
 export const eventWithMetric = (db: Db) =>
