@@ -77,10 +77,11 @@ export async function lockRepMetrics(db: Db, organizationId: string, pairs: { us
 
 /**
  * Points earned per (user, metric) in each [start, end), for daily caps, in one round trip; answers in the order given.
- * A correlated subquery per range, not a join: each range is then always its own index scan over the
- * rep's events of that day. As a join, the planner picked a hash join over all of the organization's
- * events whenever its statistics were older than the organization's traffic (a new or fast-growing
- * organization): every capped ingest then read the whole organization's history.
+ * A correlated subquery per range, not a join, with the organization compared through a sub-select as
+ * in eventsByKeysQuery: each range is then an index scan over the rep's events of that day. As a join,
+ * or with the organization's id written in, the planner believed statistics older than the
+ * organization's traffic (a new or fast-growing organization) and read all of the organization's
+ * events, or all of its events of that day, on every capped ingest.
  */
 export async function pointsInRanges(db: Db, organizationId: string, ranges: DayRange[]) {
 	if (ranges.length === 0) return [];
@@ -96,7 +97,7 @@ export function pointsInRangesQuery(organizationId: string, ranges: DayRange[]) 
 	return sql<{ i: number; points: number }>`
 		select r.i, (
 			select coalesce(sum(e.points), 0)::int from score_events e
-			where e.organization_id = ${organizationId} and e.user_id = r.user_id and e.metric_id = r.metric_id
+			where e.organization_id = (select ${organizationId}::uuid) and e.user_id = r.user_id and e.metric_id = r.metric_id
 				and e.occurred_at >= r.start_at and e.occurred_at < r.end_at
 		) as points
 		from unnest(
