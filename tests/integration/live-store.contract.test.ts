@@ -543,6 +543,64 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.applied(org, [3, 17])).toEqual([false, false]);
 		});
 
+		test('a board goes when its expiry passes: reads find nothing, boardKeys omits it, and the next event starts it afresh', async () => {
+			const store = get();
+			const org = newOrg();
+			const day = 'points|users|day|2026-11-27';
+			const soon = Date.now() + 400;
+			const expiring = (id: number, member: string, delta: number, expiresAt: number): LiveEventApply => ({
+				id,
+				org,
+				increments: [
+					{ key: day, member, delta, expiresAt },
+					{ key: BOARD, member, delta }
+				]
+			});
+			expect(await store.applyEvents([expiring(1, 'ann', 5, soon), expiring(2, 'bob', 3, soon)])).toEqual(['applied', 'applied']);
+			expect(await store.top(org, day, 10)).toEqual([
+				{ member: 'ann', score: 5, tie: 1 },
+				{ member: 'bob', score: 3, tie: 2 }
+			]);
+			expect((await store.boardKeys(org)).sort()).toEqual([day, BOARD].sort());
+			await sleep(soon - Date.now() + 150);
+			expect(await store.top(org, day, 10)).toEqual([]);
+			expect(await store.size(org, day)).toBe(0);
+			expect(await store.entries(org, day, ['ann'])).toEqual([null]);
+			expect(await store.around(org, day, 'ann', 2)).toEqual([]);
+			expect(await store.boardKeys(org)).toEqual([BOARD]);
+			// The board without an expiry is untouched, and so are the applied marks.
+			expect(await store.top(org, BOARD, 10)).toEqual([
+				{ member: 'ann', score: 5, tie: 1 },
+				{ member: 'bob', score: 3, tie: 2 }
+			]);
+			expect(await store.applyEvents([expiring(1, 'ann', 5, Date.now() + 60_000)])).toEqual(['duplicate']);
+			// A later event on the same key starts a new board (no leftovers of the old tie marks).
+			expect(await store.applyEvents([expiring(3, 'bob', 1, Date.now() + 60_000)])).toEqual(['applied']);
+			expect(await store.top(org, day, 10)).toEqual([{ member: 'bob', score: 1, tie: 3 }]);
+		});
+
+		test('replaceOrg gives each board the expiry the snapshot names', async () => {
+			const store = get();
+			const org = newOrg();
+			const day = 'points|users|day|2026-11-27';
+			const week: BoardEntry[] = [{ member: 'ann', score: 10, tie: 4 }];
+			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
+			const soon = Date.now() + 400;
+			await store.replaceOrg(org, {
+				boards: new Map([
+					[BOARD, week],
+					[day, week]
+				]),
+				appliedIds: [4],
+				expiresAt: (key) => (key === day ? soon : undefined)
+			});
+			expect(await store.top(org, day, 10)).toEqual(week);
+			await sleep(soon - Date.now() + 150);
+			expect(await store.top(org, day, 10)).toEqual([]);
+			expect(await store.boardKeys(org)).toEqual([BOARD]);
+			expect(await store.top(org, BOARD, 10)).toEqual(week);
+		});
+
 		test('sequence numbers count up by one per board and org, from 0', async () => {
 			const store = get();
 			const org = newOrg();

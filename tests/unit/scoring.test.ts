@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+	boardExpiry,
 	boardKey,
 	capPoints,
 	compareEntries,
@@ -13,7 +14,7 @@ import {
 	type BoardEntry,
 	type ScoredEvent
 } from '../../src/lib/shared/scoring';
-import { periodsOf, WINDOWS, zonedParts, zonedTimeToInstant, type OrgClock } from '../../src/lib/shared/time-windows';
+import { periodOf, periodsOf, WINDOWS, zonedParts, zonedTimeToInstant, type OrgClock } from '../../src/lib/shared/time-windows';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -148,22 +149,44 @@ describe('increments', () => {
 		occurredAt: new Date('2026-11-28T03:00:00Z')
 	});
 
-	test('an event adds its points and its value to the rep and the team, in every window', () => {
-		const incs = incrementsFor(event('t1'), clock);
+	const now = new Date('2026-11-28T05:00:00Z');
+
+	test('an event adds its points and its value to the rep and the team, in every window, each board kept until the end of the next period', () => {
+		const incs = incrementsFor(event('t1'), clock, now);
 		expect(incs).toHaveLength(WINDOWS.length * 4);
 		const periods = periodsOf(event('t1').occurredAt, clock);
 		for (const p of periods) {
-			expect(incs).toContainEqual({ key: boardKey('points', 'users', p.window, p.key), member: 'u1', delta: 50 });
-			expect(incs).toContainEqual({ key: boardKey('points', 'teams', p.window, p.key), member: 't1', delta: 50 });
-			expect(incs).toContainEqual({ key: boardKey('deal', 'users', p.window, p.key), member: 'u1', delta: 1 });
-			expect(incs).toContainEqual({ key: boardKey('deal', 'teams', p.window, p.key), member: 't1', delta: 1 });
+			const expiresAt = p.window === 'all' ? undefined : periodOf(p.window, p.end, clock).end.getTime();
+			expect(incs).toContainEqual({ key: boardKey('points', 'users', p.window, p.key), member: 'u1', delta: 50, expiresAt });
+			expect(incs).toContainEqual({ key: boardKey('points', 'teams', p.window, p.key), member: 't1', delta: 50, expiresAt });
+			expect(incs).toContainEqual({ key: boardKey('deal', 'users', p.window, p.key), member: 'u1', delta: 1, expiresAt });
+			expect(incs).toContainEqual({ key: boardKey('deal', 'teams', p.window, p.key), member: 't1', delta: 1, expiresAt });
 		}
 		expect(incs.map((i) => i.key)).toContain('points|users|week|W2026-11-23');
 		expect(incs.map((i) => i.key)).toContain('deal|teams|all|all');
+		// Shanghai is UTC+8: the day board of 28 November goes at the end of 29 November, local time.
+		expect(incs.find((i) => i.key === 'points|users|day|2026-11-28')?.expiresAt).toBe(Date.parse('2026-11-29T16:00:00Z'));
+		expect(incs.find((i) => i.key === 'points|users|month|2026-11')?.expiresAt).toBe(Date.parse('2026-12-31T16:00:00Z'));
+		expect(incs.find((i) => i.key === 'points|users|all|all')?.expiresAt).toBeUndefined();
+	});
+
+	test('a late event changes only the boards the live store still keeps: current and previous periods, and all time', () => {
+		const at = (iso: string) => ({ ...event('t1'), occurredAt: new Date(iso) });
+		const windowsOf = (iso: string) => [...new Set(incrementsFor(at(iso), clock, now).map((i) => i.key.split('|')[2]))];
+		// 27 November (yesterday in Shanghai): every window. 26 November: not its day board any more.
+		expect(windowsOf('2026-11-27T03:00:00Z')).toEqual([...WINDOWS]);
+		expect(windowsOf('2026-11-26T03:00:00Z')).toEqual(['week', 'month', 'quarter', 'year', 'all']);
+		// 10 November: its week (9–15 November) is two weeks back; its month is still current.
+		expect(windowsOf('2026-11-10T03:00:00Z')).toEqual(['month', 'quarter', 'year', 'all']);
+		// A year before last: only all time.
+		expect(windowsOf('2024-06-01T03:00:00Z')).toEqual(['all']);
+		// The day before yesterday's board, had it been written, would already have gone.
+		expect(boardExpiry('points|users|day|2026-11-26', clock)).toBe(Date.parse('2026-11-27T16:00:00Z'));
+		expect(boardExpiry('points|users|all|all', clock)).toBeUndefined();
 	});
 
 	test('a rep without a team changes no team board', () => {
-		const incs = incrementsFor(event(null), clock);
+		const incs = incrementsFor(event(null), clock, now);
 		expect(incs).toHaveLength(WINDOWS.length * 2);
 		expect(incs.every((i) => i.key.includes('|users|') && i.member === 'u1')).toBe(true);
 	});

@@ -2,7 +2,7 @@
 // A board is `points` or a metric key, by scope `users` or `teams`, over one window's period.
 // Every event adds its points to the points board and its value to its metric's board, for the rep
 // and (when the rep had one) the team, in each of the six periods that contain its occurred_at.
-import { WINDOWS, periodKeysOf, type OrgClock, type WindowKind } from './time-windows';
+import { WINDOWS, periodFromKey, periodKeysOf, periodRetention, type OrgClock, type WindowKind } from './time-windows';
 
 export const SCOPES = ['users', 'teams'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -47,24 +47,43 @@ export interface Increment {
 	key: string;
 	member: string;
 	delta: number;
+	/** When the board may go from the live store (ms since epoch; absent: kept forever). See periodRetention. */
+	expiresAt?: number;
 }
 
-export function incrementsFor(event: ScoredEvent, clock: OrgClock): Increment[] {
+/**
+ * The board changes of one event. Boards of a period the live store no longer keeps at `now` (see
+ * periodRetention) get none: a late event for an old day changes its week, month, year and all-time
+ * boards while they are kept, and never brings back an old day's board with only itself on it.
+ */
+export function incrementsFor(event: ScoredEvent, clock: OrgClock, now: Date | number = Date.now()): Increment[] {
 	const out: Increment[] = [];
 	const boards: [string, number][] = [
 		[POINTS_BOARD, event.points],
 		[event.metricKey, event.value]
 	];
 	const keys = periodKeysOf(event.occurredAt, clock);
+	const { keptUntil } = periodRetention(event.occurredAt, clock);
+	const { keptFrom } = periodRetention(now, clock);
 	WINDOWS.forEach((window, i) => {
+		if (keys[i] < keptFrom[i]) return;
+		const expiresAt = keptUntil[i] === Infinity ? undefined : keptUntil[i];
 		for (const [board, delta] of boards) {
 			// A zero change (a call past the daily cap) moves nothing, not even who reached a score first.
 			if (delta === 0) continue;
-			out.push({ key: boardKey(board, 'users', window, keys[i]), member: event.userId, delta });
-			if (event.teamId) out.push({ key: boardKey(board, 'teams', window, keys[i]), member: event.teamId, delta });
+			out.push({ key: boardKey(board, 'users', window, keys[i]), member: event.userId, delta, expiresAt });
+			if (event.teamId) out.push({ key: boardKey(board, 'teams', window, keys[i]), member: event.teamId, delta, expiresAt });
 		}
 	});
 	return out;
+}
+
+/** When the board with this key may go from the live store (ms since epoch), undefined for 'all' boards. */
+export function boardExpiry(key: string, clock: OrgClock): number | undefined {
+	const [, , window, period] = key.split('|');
+	if (window === 'all') return undefined;
+	const until = periodRetention(periodFromKey(window as WindowKind, period, clock).start, clock).keptUntil[WINDOWS.indexOf(window as WindowKind)];
+	return until === Infinity ? undefined : until;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -398,6 +398,9 @@ interface PeriodSet {
 	keys: readonly string[];
 	starts: number[];
 	ends: number[];
+	/** The local day the set is for (see periodRetention). */
+	days: number;
+	retention?: PeriodRetention;
 }
 
 interface ClockState {
@@ -447,7 +450,7 @@ function periodSet(state: ClockState, days: number): PeriodSet {
 		starts.push(dayStart(state.zone, first));
 		ends.push(dayStart(state.zone, shiftFirstDay(window, first, 1)));
 	}
-	const set: PeriodSet = { keys: Object.freeze(keys), starts, ends };
+	const set: PeriodSet = { keys: Object.freeze(keys), starts, ends, days };
 	if (state.sets.size >= PERIOD_SET_CACHE_LIMIT) state.sets.clear();
 	state.sets.set(days, set);
 	return set;
@@ -500,6 +503,40 @@ export function periodsOf(at: Date | number, clock: OrgClock): Period[] {
 		out[i] = { window: WINDOWS[i], key: set.keys[i], start: new Date(set.starts[i]), end: new Date(set.ends[i]) };
 	}
 	return out;
+}
+
+/**
+ * How long the live store keeps a period's boards: while the period is current or the one just before,
+ * so until the end of the period after it ('all' forever). Nothing reads older periods from the live
+ * store (boards and pushes show current periods; receipts and history come from the event log), and
+ * without a limit it would grow by every day, week and month's boards for as long as Podium runs.
+ */
+export interface PeriodRetention {
+	/** For the periods containing the instant, in WINDOWS order: when their boards go (ms since epoch; Infinity for 'all'). */
+	keptUntil: readonly number[];
+	/** For "now" = the instant, in WINDOWS order: the oldest period key whose boards are kept. */
+	keptFrom: readonly string[];
+}
+
+export function periodRetention(at: Date | number, clock: OrgClock): PeriodRetention {
+	const set = periodSetAt(at, clock);
+	if (set.retention) return set.retention;
+	const state = clockState(clock);
+	const keptUntil: number[] = [];
+	const keptFrom: string[] = [];
+	for (const window of WINDOWS) {
+		if (window === 'all') {
+			keptUntil.push(Infinity);
+			keptFrom.push('all');
+			continue;
+		}
+		const first = firstDayOf(window, set.days, state.weekStart);
+		const afterNext = shiftFirstDay(window, first, 2);
+		keptUntil.push(afterNext >= MAX_PERIOD_DAY ? ALL_END : dayStart(state.zone, afterNext));
+		keptFrom.push(keyOf(window, shiftFirstDay(window, first, -1)));
+	}
+	set.retention = { keptUntil: Object.freeze(keptUntil), keptFrom: Object.freeze(keptFrom) };
+	return set.retention;
 }
 
 /**

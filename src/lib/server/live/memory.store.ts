@@ -5,6 +5,8 @@ import type { ApplyOutcome, LiveEventApply, LiveStore, RebuildSnapshot } from '.
 interface OrgState {
 	boards: Map<string, Map<string, BoardEntry>>;
 	sorted: Map<string, BoardEntry[]>;
+	/** Board key → when it goes (ms since epoch); boards without an entry are kept. */
+	expiry: Map<string, number>;
 	applied: Set<number>;
 	built: boolean;
 	lockedUntil: number;
@@ -21,10 +23,22 @@ export class MemoryLiveStore implements LiveStore {
 	private org(org: string): OrgState {
 		let state = this.orgs.get(org);
 		if (!state) {
-			state = { boards: new Map(), sorted: new Map(), applied: new Set(), built: false, lockedUntil: 0, seq: new Map() };
+			state = { boards: new Map(), sorted: new Map(), expiry: new Map(), applied: new Set(), built: false, lockedUntil: 0, seq: new Map() };
 			this.orgs.set(org, state);
 		}
 		return state;
+	}
+
+	/** The board, or undefined when absent or past its expiry (then dropped, as Redis would). */
+	private board(state: OrgState, key: string) {
+		const until = state.expiry.get(key);
+		if (until !== undefined && until <= this.now()) {
+			state.boards.delete(key);
+			state.sorted.delete(key);
+			state.expiry.delete(key);
+			return undefined;
+		}
+		return state.boards.get(key);
 	}
 
 	private live(key: string) {
@@ -70,8 +84,10 @@ export class MemoryLiveStore implements LiveStore {
 			if (state.lockedUntil > this.now()) return 'deferred';
 			if (state.applied.has(event.id)) return 'duplicate';
 			for (const inc of event.increments) {
-				let board = state.boards.get(inc.key);
+				let board = this.board(state, inc.key);
 				if (!board) state.boards.set(inc.key, (board = new Map()));
+				if (inc.expiresAt === undefined) state.expiry.delete(inc.key);
+				else state.expiry.set(inc.key, inc.expiresAt);
 				const entry = board.get(inc.member);
 				if (entry) {
 					entry.score += inc.delta;
@@ -93,9 +109,10 @@ export class MemoryLiveStore implements LiveStore {
 
 	private sortedBoard(org: string, key: string): BoardEntry[] {
 		const state = this.org(org);
+		const board = this.board(state, key);
 		let sorted = state.sorted.get(key);
 		if (!sorted) {
-			sorted = [...(state.boards.get(key)?.values() ?? [])].map((e) => ({ ...e })).sort(compareEntries);
+			sorted = [...(board?.values() ?? [])].map((e) => ({ ...e })).sort(compareEntries);
 			state.sorted.set(key, sorted);
 		}
 		return sorted;
@@ -106,7 +123,7 @@ export class MemoryLiveStore implements LiveStore {
 	}
 
 	async entries(org: string, key: string, members: string[]) {
-		const board = this.org(org).boards.get(key);
+		const board = this.board(this.org(org), key);
 		return members.map((m) => {
 			const e = board?.get(m);
 			return e ? { ...e } : null;
@@ -115,7 +132,7 @@ export class MemoryLiveStore implements LiveStore {
 
 	async countAbove(org: string, key: string, score: number) {
 		let n = 0;
-		for (const e of this.org(org).boards.get(key)?.values() ?? []) if (e.score > score) n++;
+		for (const e of this.board(this.org(org), key)?.values() ?? []) if (e.score > score) n++;
 		return n;
 	}
 
@@ -127,11 +144,12 @@ export class MemoryLiveStore implements LiveStore {
 	}
 
 	async size(org: string, key: string) {
-		return this.org(org).boards.get(key)?.size ?? 0;
+		return this.board(this.org(org), key)?.size ?? 0;
 	}
 
 	async boardKeys(org: string) {
-		return [...this.org(org).boards.keys()];
+		const state = this.org(org);
+		return [...state.boards.keys()].filter((key) => this.board(state, key) !== undefined);
 	}
 
 	async isBuilt(org: string) {
@@ -160,6 +178,11 @@ export class MemoryLiveStore implements LiveStore {
 		const applied = new Set(await snapshot.appliedIds);
 		state.boards = boards;
 		state.sorted.clear();
+		state.expiry = new Map();
+		for (const key of boards.keys()) {
+			const until = snapshot.expiresAt?.(key);
+			if (until !== undefined) state.expiry.set(key, until);
+		}
 		state.applied = applied;
 		state.built = true;
 		state.lockedUntil = 0;

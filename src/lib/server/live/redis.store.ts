@@ -46,7 +46,8 @@ const decode = (name: string, score: number | string): BoardEntry => ({
 
 // A batch of one org's events. KEYS: applied, lock, then a b: and t: key per board. ARGV: the number
 // of distinct members m, the m member ids, the number of events, then per event: id, n, and n times
-// (board number, member number, delta): each member id is sent once per call, not once per board.
+// (board number, member number, delta): each member id is sent once per call, not once per board;
+// last, per board, when it expires (ms since epoch for PEXPIREAT, 0: never), set on the boards changed.
 // Returns -1 when the org is locked for a rebuild (every event deferred), else 1 (applied) or 0
 // (duplicate) per event.
 // The tie mark is the largest id that changed the member: an older event applied late (the reconciler)
@@ -61,6 +62,7 @@ local m = tonumber(ARGV[1])
 local out = {}
 local sums = {}
 local order = {}
+local touched = {}
 local p = m + 3
 for e = 1, tonumber(ARGV[m + 2]) do
   local idstr = ARGV[p]
@@ -76,6 +78,7 @@ for e = 1, tonumber(ARGV[m + 2]) do
       local board = tonumber(ARGV[p])
       local member = tonumber(ARGV[p + 1])
       local k = board * 1048576 + member
+      touched[board] = true
       local s = sums[k]
       if not s then
         s = { board, ARGV[1 + member], 0, -1, '' }
@@ -111,6 +114,14 @@ for _, s in ipairs(order) do
     else
       redis.call('ZINCRBY', bk, delta, enc(tie) .. member)
     end
+  end
+end
+local ebase = #ARGV - (#KEYS - 2) / 2
+for board in pairs(touched) do
+  local at = ARGV[ebase + board]
+  if at ~= '0' then
+    redis.call('PEXPIREAT', KEYS[1 + 2 * board], at)
+    redis.call('PEXPIREAT', KEYS[2 + 2 * board], at)
   end
 end
 return out
@@ -151,8 +162,10 @@ const CONNECT_TIMEOUT_MS = 15_000;
 const REPLACE_IN_FLIGHT = 40_000;
 const REPLACE_FLUSH = 10_000;
 const REPLACE_CHUNK = 1_000;
-// The built marker names the layout: an org built with bare member ids (marker "built") is rebuilt.
-const BUILT = 'built:v2';
+// The built marker names the layout: an org built with an older one is rebuilt. "built": bare member ids;
+// "built:v2": tie-ordered member names, but every period kept forever (no expiries).
+const BUILT = 'built:v3';
+const OLDER_MARKERS = ['built', 'built:v2'];
 
 export class RedisLiveStore implements LiveStore {
 	readonly kind = 'redis' as const;
@@ -251,6 +264,7 @@ export class RedisLiveStore implements LiveStore {
 				const chunk = indexes.slice(from, from + APPLY_CHUNK);
 				const keys = [this.k(org, 'applied'), this.k(org, 'lock')];
 				const boards = new Map<string, number>();
+				const expiries: string[] = [];
 				const members = new Map<string, number>();
 				const body = [String(chunk.length)];
 				for (const i of chunk) {
@@ -262,13 +276,14 @@ export class RedisLiveStore implements LiveStore {
 							board = boards.size + 1;
 							boards.set(inc.key, board);
 							keys.push(this.k(org, `b:${inc.key}`), this.k(org, `t:${inc.key}`));
+							expiries.push(inc.expiresAt === undefined ? '0' : String(Math.floor(inc.expiresAt)));
 						}
 						let member = members.get(inc.member);
 						if (member === undefined) members.set(inc.member, (member = members.size + 1));
 						body.push(String(board), String(member), String(inc.delta));
 					}
 				}
-				const args = [String(members.size), ...members.keys(), ...body];
+				const args = [String(members.size), ...members.keys(), ...body, ...expiries];
 				calls.push(
 					this.script(APPLY_SCRIPT, keys, args).then((reply) => {
 						chunk.forEach((i, k) => {
@@ -394,7 +409,9 @@ export class RedisLiveStore implements LiveStore {
 				if (failure) throw failure;
 			}
 		};
+		const written = new Set<string>();
 		const write = async (key: string, entries: BoardEntry[], from: number, to: number) => {
+			written.add(key);
 			const zadd = ['ZADD', this.k(org, `b:${key}`)];
 			const hset = ['HSET', this.k(org, `t:${key}`)];
 			for (let i = from; i < to; i++) {
@@ -427,6 +444,12 @@ export class RedisLiveStore implements LiveStore {
 			}
 		}
 		for (const [key, rest] of gathered) if (rest.length) await write(key, rest, 0, rest.length);
+		for (const key of written) {
+			const at = snapshot.expiresAt?.(key);
+			if (at === undefined) continue;
+			await send(['PEXPIREAT', this.k(org, `b:${key}`), String(Math.floor(at))], 1);
+			await send(['PEXPIREAT', this.k(org, `t:${key}`), String(Math.floor(at))], 1);
+		}
 		await Promise.all(inFlight.map((w) => w.done));
 		if (failure) throw failure;
 		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
@@ -435,8 +458,8 @@ export class RedisLiveStore implements LiveStore {
 		const bitmap = Buffer.alloc(Math.floor(max / 8) + 1);
 		for (const id of ids) bitmap[Math.floor(id / 8)] |= 0x80 >> id % 8;
 		await this.client.set(this.k(org, 'applied'), bitmap);
-		// The marker of the layout before tie-ordered members: such an org reads as not built and is rebuilt.
-		await this.client.del(this.k(org, 'built'));
+		// Markers of older layouts: such an org reads as not built and is rebuilt.
+		await this.client.del(OLDER_MARKERS.map((marker) => this.k(org, marker)));
 		await this.client.set(this.k(org, BUILT), String(Date.now()));
 		await this.unlock(org);
 	}

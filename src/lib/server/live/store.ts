@@ -1,5 +1,6 @@
 // The live store holds derived, rebuildable state: board sorted sets with their tie-break marks,
-// the idempotency marks of applied events, board sequence numbers and rate-limit counters.
+// the idempotency marks of applied events, board sequence numbers and rate-limit counters. A board
+// goes when its expiry passes (see periodRetention): reading it then finds nothing, and boardKeys omits it.
 // Two implementations share this interface and one contract test suite: memory and Redis.
 // Invariant: an event's increments and its idempotency mark are applied together or not at all,
 // so applying the same event twice changes nothing.
@@ -22,6 +23,8 @@ export interface RebuildSnapshot {
 	boards: Iterable<[string, BoardEntry[]]> | AsyncIterable<[string, BoardEntry[]]>;
 	/** Ids of every event folded into the snapshot (awaited once the boards are written). */
 	appliedIds: number[] | Promise<number[]>;
+	/** When a board may go (ms since epoch; undefined: kept forever), as Increment.expiresAt. */
+	expiresAt?: (key: string) => number | undefined;
 }
 
 export interface LiveStore {
@@ -37,7 +40,10 @@ export interface LiveStore {
 	ttl(key: string): Promise<number>;
 	reset(key: string): Promise<void>;
 
-	/** Applies each event atomically with its mark. 'deferred' while the org is being rebuilt. */
+	/**
+	 * Applies each event atomically with its mark. 'deferred' while the org is being rebuilt. A board an
+	 * increment touches takes that increment's expiresAt.
+	 */
 	applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]>;
 	/** Whether each event id has been applied for the org. */
 	applied(org: string, ids: number[]): Promise<boolean[]>;

@@ -4,6 +4,7 @@
 // - rebuild: when an org's boards are missing (a flush), they are recomputed from the log under a lock;
 // - verify: every current board is compared with a recomputation from the log.
 import {
+	boardExpiry,
 	boardKey,
 	compareEntries,
 	incrementsFor,
@@ -12,7 +13,7 @@ import {
 	type BoardEntry,
 	type ScoredEvent
 } from '../../shared/scoring';
-import { periodOf, WINDOWS, type OrgClock } from '../../shared/time-windows';
+import { periodOf, periodRetention, WINDOWS, type OrgClock } from '../../shared/time-windows';
 import type { Db } from '../db';
 import { processMap } from '../process-cache';
 import { dailyTotals, eventIds, type DailyTotalsRow, eventsAfter, maxEventId, organizationsWithEvents, recentEventIds, eventsByIds } from '../repositories/event.repository';
@@ -73,7 +74,8 @@ export function toScored(row: EventRow): ScoredEvent {
 export async function applyToLive(deps: LiveDeps, organizationId: string, events: ScoredEvent[]): Promise<number[]> {
 	if (events.length === 0) return [];
 	const clock = await orgClock(deps.db, organizationId);
-	let batch: LiveEventApply[] = events.map((e) => ({ id: e.id, org: organizationId, increments: incrementsFor(e, clock) }));
+	const now = Date.now();
+	let batch: LiveEventApply[] = events.map((e) => ({ id: e.id, org: organizationId, increments: incrementsFor(e, clock, now) }));
 	const applied: number[] = [];
 	// Applies are deferred while the org is being rebuilt; retry them once the rebuild is done (or
 	// leave them to the reconciler after DEFER_WAIT_MS), so a write never waits on a stale board for long.
@@ -88,12 +90,12 @@ export async function applyToLive(deps: LiveDeps, organizationId: string, events
 	return applied;
 }
 
-/** Recomputes every board of an org from the event log (no live store involved). */
-export async function computeBoards(db: Db, organizationId: string, upToId: number) {
+/** Recomputes every board of an org that the live store keeps at `now` from the event log (no live store involved). */
+export async function computeBoards(db: Db, organizationId: string, upToId: number, now: Date | number = Date.now()) {
 	const clock = await orgClock(db, organizationId);
 	const { rows } = await dailyTotals(db, organizationId, clock.timeZone, upToId);
 	const boards = new Map<string, BoardEntry[]>();
-	for (const [key, entries] of foldDailyTotals(rows, clock)) {
+	for (const [key, entries] of foldDailyTotals(rows, clock, undefined, now)) {
 		const board = boards.get(key);
 		if (board) for (const e of entries) board.push(e);
 		else boards.set(key, entries);
@@ -111,13 +113,16 @@ export async function computeBoards(db: Db, organizationId: string, upToId: numb
  *   when the next user starts, so the large users boards are never searched by member;
  * - only the teams boards (few members each) are maps.
  */
-export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSize = 100_000): Generator<[string, BoardEntry[]]> {
+export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSize = 100_000, now: Date | number = Date.now()): Generator<[string, BoardEntry[]]> {
 	const W = WINDOWS.length;
 	const keys: string[] = [];
 	const lists: BoardEntry[][] = [];
 	const teamBoards: (Map<string, BoardEntry> | null)[] = [];
 	const idOfKey = new Map<string, number>();
+	// Periods the live store no longer keeps get no board (id -1): see periodRetention.
+	const { keptFrom } = periodRetention(now, clock);
 	const boardId = (board: string, scope: 'users' | 'teams', w: number, period: string) => {
+		if (period < keptFrom[w]) return -1;
 		const key = boardKey(board, scope, WINDOWS[w], period);
 		let id = idOfKey.get(key);
 		if (id === undefined) {
@@ -212,6 +217,7 @@ export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSi
 		if (!byDay) targetsByMetric.set(row.metric_key, (byDay = new Map()));
 		const emit = (w: number) => {
 			const t = runTargets[w]!;
+			if (t[4 * w] < 0) return;
 			if (tiePoints[w] > 0) {
 				addUser(t[4 * w], points[w], tiePoints[w]);
 				if (team) addTeam(t[4 * w + 1], team, points[w], tiePoints[w]);
@@ -239,7 +245,8 @@ export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSi
 			at = end + 1;
 			const targets = targetsOf(row.metric_key, byDay, day);
 			for (let w = 0; w < W; w++) {
-				// Period keys are interned per day: a new key object means a new period of this window.
+				// Period keys are interned per day: a new key object means a new period of this window
+				// (undefined for the run of periods no longer kept, which emit skips).
 				const period = keys[targets[4 * w]];
 				if (period !== runPeriod[w]) {
 					if (runPeriod[w] !== null) emit(w);
@@ -312,7 +319,11 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 						const { rows } = await totals;
 						// The boards are written part by part as they are folded, so the live store works
 						// while this process folds the rest.
-						await deps.live.replaceOrg(organizationId, { boards: foldDailyTotals(rows, clock), appliedIds: ids });
+						await deps.live.replaceOrg(organizationId, {
+							boards: foldDailyTotals(rows, clock),
+							appliedIds: ids,
+							expiresAt: (key) => boardExpiry(key, clock)
+						});
 						return { upTo, ids: await ids };
 					});
 				const later = await eventsAfter(deps.db, organizationId, upTo);
