@@ -127,21 +127,24 @@ describe('POST /api/v1/events', () => {
 		const [ann] = s.reps;
 		const ok = { id: `ok-${uniqueSuffix()}`, metric: 'deal', user: ann.email, value: 1 };
 		const cases: [unknown, RegExp][] = [
-			[{ metric: 'deal', user: ann.email }, /^id\b/],
+			[{ metric: 'deal', user: ann.email }, /^id is required$/],
+			[{ id: 7, metric: 'deal', user: ann.email }, /^id must be a string$/],
 			[{ id: '', metric: 'deal', user: ann.email }, /^id\b/],
 			[{ id: 'x'.repeat(129), metric: 'deal', user: ann.email }, /^id\b.*128/],
-			[{ id: `m-${uniqueSuffix()}`, user: ann.email }, /^metric\b/],
-			[{ id: `u-${uniqueSuffix()}`, metric: 'deal' }, /^user\b/],
+			[{ id: `m-${uniqueSuffix()}`, user: ann.email }, /^metric is required$/],
+			[{ id: `m2-${uniqueSuffix()}`, metric: 7, user: ann.email }, /^metric must be a string$/],
+			[{ id: `u-${uniqueSuffix()}`, metric: 'deal' }, /^user is required$/],
+			[{ id: `u3-${uniqueSuffix()}`, metric: 'deal', user: [ann.email] }, /^user must be a string$/],
 			[{ id: `u2-${uniqueSuffix()}`, metric: 'deal', user: 'nobody@example.test' }, /^user\b.*not an active member/],
 			[{ id: `v1-${uniqueSuffix()}`, metric: 'deal', user: ann.email, value: -1 }, /^value\b/],
-			[{ id: `v2-${uniqueSuffix()}`, metric: 'deal', user: ann.email, value: 1.5 }, /^value\b/],
-			[{ id: `v3-${uniqueSuffix()}`, metric: 'deal', user: ann.email, value: '5' }, /^value\b/],
+			[{ id: `v2-${uniqueSuffix()}`, metric: 'deal', user: ann.email, value: 1.5 }, /^value must be a whole number$/],
+			[{ id: `v3-${uniqueSuffix()}`, metric: 'deal', user: ann.email, value: '5' }, /^value must be a number$/],
 			[{ id: `o1-${uniqueSuffix()}`, metric: 'deal', user: ann.email, occurredAt: 'yesterday' }, /^occurredAt\b/],
 			[{ id: `o2-${uniqueSuffix()}`, metric: 'deal', user: ann.email, occurredAt: '2026-11-28T10:00:00' }, /^occurredAt\b/],
 			[{ id: `o3-${uniqueSuffix()}`, metric: 'deal', user: ann.email, occurredAt: new Date(Date.now() + 24 * HOUR).toISOString() }, /^occurredAt\b.*future/],
 			[{ id: `n-${uniqueSuffix()}`, metric: 'deal', user: ann.email, note: 'n'.repeat(501) }, /^note\b/],
-			[42, /^event\b/],
-			[null, /^event\b/]
+			[42, /^event must be an object$/],
+			[null, /^event must be an object$/]
 		];
 		const before = await countEvents(app.runtime.db, s.org.organizationId);
 		const res = await postEvents(s.token, { events: [...cases.map(([event]) => event), ok] });
@@ -547,7 +550,9 @@ describe('GET /api/v1/leaderboards', () => {
 		expect(unknown.status).toBe(404);
 		expect(unknown.json().fields).toHaveProperty('board');
 		expect((await getBoard(s.token, { around: 'nobody@example.test' })).status).toBe(404);
-		expect((await getBoard(s.token, { team: '6f1c2b9e-8d7a-4c3b-9e2f-1a2b3c4d5e6f' })).status).toBe(404);
+		const noTeam = await getBoard(s.token, { team: '6f1c2b9e-8d7a-4c3b-9e2f-1a2b3c4d5e6f' });
+		expect(noTeam.status).toBe(404);
+		expect(noTeam.json().error).toBe('Team was not found.');
 		expect((await app.browser().get('/api/v1/leaderboards')).status).toBe(401);
 	});
 });

@@ -60,6 +60,13 @@ describe('describeError names the field', () => {
 		expect(describe400({ ...goodSignup, name: '   ' }).errors).toEqual({ name: 'Name is required.' });
 	});
 
+	test('a value of the wrong type is invalid, not missing', () => {
+		const d = describe400({ ...goodSignup, name: 42, email: ['ann@example.com'] });
+		expect(d.errors.name).not.toMatch(/required/);
+		expect(d.errors.email).not.toMatch(/required/);
+		expect(validationErrorOf(signupSchema, { ...goodSignup, name: 42 }).issues).toEqual([{ field: 'name', key: 'validation.invalid' }]);
+	});
+
 	test('over-long name', () => {
 		expect(describe400({ ...goodSignup, name: 'x'.repeat(81) }).errors).toEqual({
 			name: 'Name must be at most 80 characters.'

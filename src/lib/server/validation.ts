@@ -14,6 +14,7 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	weekStart: 'fields.weekStart',
 	role: 'fields.role',
 	teamId: 'fields.team',
+	team: 'fields.team',
 	parentId: 'fields.parent',
 	leaderIds: 'fields.leaders',
 	userId: 'fields.user',
@@ -65,7 +66,9 @@ function issueToField(issue: z.core.$ZodIssue): FieldIssue {
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-	const result = schema.safeParse(input);
+	// reportInput: without it Zod 4 leaves `input` out of issues, and a value of the wrong type would
+	// read as missing ("required").
+	const result = schema.safeParse(input, { reportInput: true });
 	if (result.success) return result.data;
 	const seen = new Set<string>();
 	const issues = result.error.issues.map(issueToField).filter((issue) => {

@@ -62,11 +62,14 @@ export interface IngestContext {
 	now?: Date;
 }
 
+const EXPECTED: Record<string, string> = { string: 'a string', number: 'a number', int: 'a whole number', object: 'an object', boolean: 'true or false' };
+
+/** An item's first problem in words that name the field; items are parsed with reportInput, so a wrong type is not "required". */
 function describeIssue(issue: z.core.$ZodIssue): string {
 	const field = String(issue.path[0] ?? 'event');
 	switch (issue.code) {
 		case 'invalid_type':
-			return issue.input === undefined ? `${field} is required` : `${field} must be a ${issue.expected}`;
+			return issue.input === undefined ? `${field} is required` : `${field} must be ${EXPECTED[issue.expected] ?? `of type ${issue.expected}`}`;
 		case 'too_small':
 			return issue.origin === 'string' ? `${field} must not be empty` : `${field} must be at least ${issue.minimum}`;
 		case 'too_big':
@@ -123,7 +126,7 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 	const results: IngestResult[] = new Array(items.length);
 	const parsed: { index: number; item: z.output<typeof ingestItemSchema> }[] = [];
 	items.forEach((raw, index) => {
-		const r = ingestItemSchema.safeParse(raw);
+		const r = ingestItemSchema.safeParse(raw, { reportInput: true });
 		if (r.success) parsed.push({ index, item: r.data });
 		else {
 			const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : '';
