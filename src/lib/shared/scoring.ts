@@ -82,8 +82,7 @@ export function incrementsFor(event: ScoredEvent, clock: OrgClock, now: Date | n
 export function boardExpiry(key: string, clock: OrgClock): number | undefined {
 	const [, , window, period] = key.split('|');
 	if (window === 'all') return undefined;
-	const until = periodRetention(periodFromKey(window as WindowKind, period, clock).start, clock).keptUntil[WINDOWS.indexOf(window as WindowKind)];
-	return until === Infinity ? undefined : until;
+	return periodRetention(periodFromKey(window as WindowKind, period, clock).start, clock).keptUntil[WINDOWS.indexOf(window as WindowKind)];
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -193,7 +193,6 @@ export async function eventIds(db: Db, organizationId: string, upToId: number) {
 	return ids;
 }
 
-/** Events recorded recently or after an id, for the reconciler. */
 /** Ids of the events recorded since a time, newest first (after a crash the unapplied ones are the latest). */
 export function recentEventIds(db: Db, since: Date) {
 	return db

@@ -78,6 +78,6 @@ export function activeMembersByRefs(db: Db, organizationId: string, emails: stri
 			.where('m.status', '=', 'active');
 	const byEmail = emails.length ? members().where(sql<string>`lower(u.email)`, 'in', emails) : undefined;
 	const byExternalId = externalIds.length ? members().where('m.external_id', 'in', externalIds) : undefined;
-	if (byEmail && byExternalId) return byEmail.union(byExternalId).execute();
-	return byEmail || byExternalId ? (byEmail ?? byExternalId)!.execute() : Promise.resolve([]);
+	const query = byEmail && byExternalId ? byEmail.union(byExternalId) : (byEmail ?? byExternalId);
+	return query ? query.execute() : Promise.resolve([]);
 }

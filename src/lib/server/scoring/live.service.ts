@@ -104,8 +104,8 @@ export async function computeBoards(db: Db, organizationId: string, upToId: numb
 }
 
 /**
- * Every board of an org from its daily totals (see dailyTotals), for every period of every window, in
- * parts: the users boards' entries every 100,000 or so (each part holds users no other part
+ * Every board of an org from its daily totals (see dailyTotals), for every period the live store keeps
+ * at `now` (see periodRetention), in parts: the users boards' entries every 100,000 or so (each part holds users no other part
  * holds), the teams boards at the end. A rebuild writes the parts while the rest is being folded.
  * Rows come ordered by user, each (metric, user, team) with its days in date order, so:
  * - each window's periods come in runs of days: a run is summed locally and added once;
