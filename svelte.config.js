@@ -6,7 +6,27 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ out: "build" })
+		adapter: adapter({ out: "build" }),
+		// mode 'auto': every server-rendered page gets a fresh nonce on SvelteKit's own inline script (and
+		// hashes on prerendered pages, of which there are none). In dev SvelteKit adds what Vite's injected
+		// styles need. hooks.server.ts adds the socket's ws(s) origin to connect-src and the other headers.
+		// Styles allow 'unsafe-inline': Svelte renders style attributes (style:, transitions) that a
+		// nonce cannot cover; scripts never do.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:', 'https:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -11,7 +11,7 @@ function podiumRealtime(): Plugin {
 			if (!server.httpServer || server.config.mode === 'test') return;
 			// Loaded through Vite so that it shares the runtime (database, events) with SvelteKit's SSR.
 			const { attachRealtime } = await server.ssrLoadModule('/server/realtime/gateway.ts');
-			const { getRuntime } = await server.ssrLoadModule('/src/lib/server/runtime.ts');
+			const { getRuntime } = await server.ssrLoadModule('/src/lib/server/platform/runtime.ts');
 			const { ingestFastPath } = await server.ssrLoadModule('/server/api/ingest-fast-path.ts');
 			const runtime = await getRuntime();
 			const gateway = await attachRealtime(server.httpServer, runtime);
@@ -38,12 +38,24 @@ export default defineConfig({
 	plugins: [sveltekit(), podiumRealtime()],
 	server: { port: 5173, strictPort: false },
 	test: {
-		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: 'forks',
 		maxWorkers: 2,
-		fileParallelism: true
+		fileParallelism: true,
+		// `npm test` runs both; `vitest run --project client` one of them.
+		projects: [
+			{
+				extends: true,
+				test: { name: 'server', include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'], environment: 'node' }
+			},
+			{
+				// Browser-side stores (src/lib/realtime), compiled for the browser, in a DOM without a browser.
+				extends: true,
+				// Svelte's browser build, so that components can be mounted (tests/client/*.svelte.test.ts).
+				resolve: { conditions: ['browser'] },
+				test: { name: 'client', include: ['tests/client/**/*.test.ts'], environment: 'happy-dom' }
+			}
+		]
 	}
 });

@@ -1,5 +1,8 @@
 // `npm run bench`: Podium's performance benchmark against real Postgres and Redis. It prints one table
-// (measure | result | target | met?) under a short header describing the machine. Progress goes to stderr.
+// (measure | result | baseline | ratio | target | met?) under a short header describing the machine. Progress
+// goes to stderr. Beside each Podium figure that has one, the baseline is the same work done by the bare
+// tools in the same run (raw INSERTs, a bare Socket.IO server) and the ratio compares the two: this shared
+// machine's figures swing by 2× from run to run, so only ratios compare between commits.
 //
 // It owns a fresh database (dropped and created: podium_bench) and a dedicated Redis logical database
 // (db 9), starts one production server process (build/ + server/index.ts) on a free loopback port, and
@@ -19,11 +22,14 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { openDatabase, migrateToLatest, type DbHandle } from '../src/lib/server/db';
 import { RedisLiveStore } from '../src/lib/server/live/redis.store';
-import { setLogLevel } from '../src/lib/server/log';
+import { setLogLevel } from '../src/lib/server/platform/log';
 import { boardQuerySchema, readBoard } from '../src/lib/server/scoring/board.service';
 import { rebuildOrg } from '../src/lib/server/scoring/live.service';
-import { boardKey, POINTS_BOARD } from '../src/lib/shared/scoring';
+import { FLUSH_MS } from '../server/realtime/pushes/scoring';
+import { encodeBoardKey, POINTS_BOARD } from '../src/lib/shared/boards/identity';
 import type { BoardSelector } from '../src/lib/shared/socket-events';
+import { startLiveContests } from './contests';
+import { addBadgeRules, archiveBadgeRules } from './badges';
 import { createOrg, generateEvents, prepareSeedTables, type BenchOrg } from './seed';
 import { fmtInt, fmtMs, fmtS, Histogram, summarize, wallMs } from './stats';
 
@@ -56,7 +62,9 @@ const S = {
 	latencySeconds: QUICK ? 6 : 20,
 	latencyWarmupSeconds: 2
 };
-const TARGETS = { single: 1_500, batched: 5_000, p99: 150, readRatio: 20, rebuildMs: 10_000, rssMb: 400 };
+const TARGETS = { single: 1_500, batched: 5_000, p99: 150, readRatio: 20, rebuildMs: 10_000, rssMb: 400, contestRatio: 0.7, badgeRatio: 0.7 };
+const CONTESTS = 20;
+const BADGE_RULES = 30;
 
 const log = (message: string) => process.stderr.write(`[bench ${((wallMs() - T0) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
 const T0 = wallMs();
@@ -162,14 +170,19 @@ function post(agent: http.Agent, port: number, path: string, token: string, body
 }
 
 // ---------------------------------------------------------------------------------------------- results
-type Row = { measure: string; result: string; target: string; met: string };
+type Row = { measure: string; result: string; baseline: string; ratio: string; target: string; met: string };
 const rows: Row[] = [];
-const row = (measure: string, result: string, target = 'baseline', met: boolean | null = null) =>
-	rows.push({ measure, result, target, met: met === null ? '—' : met ? 'yes' : 'NO' });
+/** A Podium figure beside the same work done bare in this run: the baseline and Podium / baseline. */
+type Versus = { baseline: string; ratio: string };
+const row = (measure: string, result: string, target = 'baseline', met: boolean | null = null, versus?: Versus) =>
+	rows.push({ measure, result, baseline: versus?.baseline ?? '—', ratio: versus?.ratio ?? '—', target, met: met === null ? '—' : met ? 'yes' : 'NO' });
+const ratioOf = (podium: number, baseline: number) => (Number.isFinite(podium / baseline) && baseline > 0 ? `${(podium / baseline).toFixed(2)}×` : 'n/a');
+/** Rates measured by the baselines, for the ratios of the Podium rows measured later. */
+const measured = { singleInsertRate: NaN };
 
 function printTable(header: string[]) {
-	const cols: (keyof Row)[] = ['measure', 'result', 'target', 'met'];
-	const titles: Row = { measure: 'measure', result: 'result', target: 'target', met: 'met?' };
+	const cols: (keyof Row)[] = ['measure', 'result', 'baseline', 'ratio', 'target', 'met'];
+	const titles: Row = { measure: 'measure', result: 'result', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', met: 'met?' };
 	const width = Object.fromEntries(cols.map((c) => [c, Math.max(titles[c].length, ...rows.map((r) => r[c].length))])) as Record<keyof Row, number>;
 	const line = (r: Row) => `| ${cols.map((c) => r[c].padEnd(width[c])).join(' | ')} |`;
 	const out = [
@@ -194,6 +207,7 @@ async function baselines(client: pg.Client, redisUrl: string) {
 		n++;
 	}
 	const pgRate = n / ((wallMs() - t) / 1000);
+	measured.singleInsertRate = pgRate;
 	const sync = (await client.query(`select current_setting('synchronous_commit') as s`)).rows[0].s;
 	row(`Postgres single-row INSERT, 1 connection, sequential, autocommit (synchronous_commit=${sync})`, `${fmtInt(pgRate)} rows/s`);
 
@@ -251,7 +265,7 @@ async function readPhase(client: pg.Client, handle: DbHandle, live: RedisLiveSto
 	log(`reads: rebuilt in ${fmtS(wallMs() - t)}`);
 
 	// The board: points, users, window "all" (every member, and no calendar edge can shrink it mid-run).
-	const key = boardKey(POINTS_BOARD, 'users', 'all', 'all');
+	const key = encodeBoardKey({ board: POINTS_BOARD, scope: 'users', window: 'all', period: 'all' });
 	const size = await live.size(org.id, key);
 	// "Around me" for a rep in the middle of the board.
 	const middle = (await live.top(org.id, key, Math.floor(size / 2) + 1)).at(-1)!;
@@ -402,16 +416,23 @@ async function autoAnalyze(client: pg.Client, table: string) {
 	if (rows[0] && Number(rows[0].changed) > 50 + 0.1 * Number(rows[0].tuples)) await client.query(`analyze ${table}`);
 }
 
+const INGEST_METRICS = ['call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'meeting', 'meeting', 'meeting', 'meeting', 'deal', 'deal', 'deal', 'revenue', 'revenue', 'new_customer'];
+
+/** Event number n of an ingest run, the same for Podium's runs and the raw-insert baseline. */
+function ingestEvent(n: number, label: string, reps: number) {
+	const metric = INGEST_METRICS[n % INGEST_METRICS.length];
+	return { id: `${label}-${n}`, metric, rep: (n * 7919) % reps, value: metric === 'revenue' ? 1_500_000 + (n % 97) * 10_000 : 1 };
+}
+
 /** Closed-loop ingest: `connections` workers, each posting its next batch as soon as the last one answers. */
 async function ingest(pid: number, port: number, org: BenchOrg, batch: number, connections: number, label: string, atMeasureStart: () => Promise<unknown>) {
 	const agent = agentOf(connections);
-	const metrics = ['call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'meeting', 'meeting', 'meeting', 'meeting', 'deal', 'deal', 'deal', 'revenue', 'revenue', 'new_customer'];
 	let n = 0;
 	const body = () => {
 		const events = [];
 		for (let i = 0; i < batch; i++, n++) {
-			const metric = metrics[n % metrics.length];
-			events.push({ id: `${label}-${n}`, metric, user: org.email((n * 7919) % org.reps), value: metric === 'revenue' ? 1_500_000 + (n % 97) * 10_000 : 1 });
+			const e = ingestEvent(n, label, org.reps);
+			events.push({ id: e.id, metric: e.metric, user: org.email(e.rep), value: e.value });
 		}
 		return JSON.stringify({ events });
 	};
@@ -468,7 +489,85 @@ async function ingest(pid: number, port: number, org: BenchOrg, batch: number, c
 	return { rate: accepted / seconds, accepted, failures, other, lat, cpu, waiting };
 }
 
-async function latencyPhase(port: number, pid: number, org: BenchOrg, idleRss: number) {
+/**
+ * The batched-ingest baseline: the rows a batched run writes (the same events, with their points, team and
+ * idempotency key), INSERTed straight into a copy of score_events (its columns, defaults, indexes, unique
+ * key and foreign keys; org_seq from a sequence), `batch` rows per statement over `connections` connections in a closed loop, with
+ * the same warm-up and duration. What Podium adds on top: HTTP, validation, lookups, caps, the live apply.
+ */
+async function rawInsert(databaseUrl: string, client: pg.Client, org: BenchOrg, batch: number, connections: number, label: string) {
+	await client.query(`create table if not exists bench_raw_events (like score_events including all)`);
+	// Each row still gets its number within the organization (org_seq, unique per organization), here
+	// from a plain sequence: the baseline pays for the column and its index, not for ingest's counter.
+	await client.query(`create sequence if not exists bench_raw_events_seq`);
+	await client.query(`alter table bench_raw_events alter column org_seq set default nextval('bench_raw_events_seq')`);
+	for (const [column, target] of [
+		['organization_id', 'organizations'],
+		['metric_id', 'metrics'],
+		['user_id', 'users'],
+		['team_id', 'teams']
+	]) {
+		await client.query(`alter table bench_raw_events add foreign key (${column}) references ${target}(id)`);
+	}
+	const reps = (await client.query<{ user_id: string; team_id: string | null }>(`select user_id, team_id from bench_reps where org = $1 order by k`, [org.id])).rows;
+	const metrics = new Map(
+		(await client.query<{ id: string; key: string; step: number; points_per_step: number }>(`select id, key, step::int as step, points_per_step from metrics where organization_id = $1`, [org.id])).rows.map((m) => [m.key, m])
+	);
+	const workers = await Promise.all(
+		Array.from({ length: connections }, async () => {
+			const c = new pg.Client({ connectionString: databaseUrl });
+			await c.connect();
+			return c;
+		})
+	);
+	const statement = `
+		insert into bench_raw_events (organization_id, metric_id, user_id, team_id, value, points, occurred_at, source, idempotency_key, content_hash)
+		select $1, x.metric_id, x.user_id, x.team_id, x.value, x.points, x.occurred_at, 'api', x.key, x.hash
+		from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::int[], $7::timestamptz[], $8::text[], $9::text[])
+			as x(metric_id, user_id, team_id, value, points, occurred_at, key, hash)`;
+	let n = 0;
+	const params = () => {
+		const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+		const now = new Date();
+		for (let i = 0; i < batch; i++, n++) {
+			const e = ingestEvent(n, label, org.reps);
+			const m = metrics.get(e.metric)!;
+			const values = [m.id, reps[e.rep].user_id, reps[e.rep].team_id, e.value, Math.floor(e.value / m.step) * m.points_per_step, now, e.id, e.id];
+			values.forEach((v, j) => cols[j].push(v));
+		}
+		return [org.id, ...cols];
+	};
+	const start = wallMs();
+	const measureFrom = start + S.warmupSeconds * 1000;
+	const end = measureFrom + S.ingestSeconds * 1000;
+	let rowsWritten = 0;
+	let lastDone = measureFrom;
+	try {
+		await Promise.all(
+			workers.map(async (c) => {
+				while (wallMs() < end) {
+					const t = wallMs();
+					const result = await c.query(statement, params());
+					if (t < measureFrom) continue;
+					rowsWritten += result.rowCount ?? 0;
+					lastDone = Math.max(lastDone, wallMs());
+				}
+			})
+		);
+	} finally {
+		await Promise.all(workers.map((c) => c.end().catch(() => {})));
+	}
+	return rowsWritten / ((lastDone - measureFrom) / 1000);
+}
+
+type LatencyMode = { kind: 'bare' } | { kind: 'podium'; idleRss: number; bare: { p99: number } | undefined };
+
+/**
+ * Event-to-client latency over 2,000 socket.io clients (bench/clients.ts). Against Podium it adds the
+ * latency rows; against the bare Socket.IO server (bench/bare-server.ts, the baseline) it adds none and
+ * returns its percentiles.
+ */
+async function latencyPhase(port: number, pid: number, org: BenchOrg, mode: LatencyMode) {
 	const selector: BoardSelector = { board: POINTS_BOARD, scope: 'users', window: 'all' };
 	const per = Math.ceil(S.clients / S.clientProcesses);
 	const children = Array.from({ length: S.clientProcesses }, () => {
@@ -552,7 +651,10 @@ async function latencyPhase(port: number, pid: number, org: BenchOrg, idleRss: n
 		const measure = i >= S.rate * S.latencyWarmupSeconds;
 		const t0 = wallMs();
 		for (const child of children) child.send({ type: 'event', i, u, target: totals[u], t0, measure });
-		const body = JSON.stringify({ events: [{ id: `lat-${i}`, metric: 'deal', user: org.email(u), value: 1 }] });
+		const body =
+			mode.kind === 'bare'
+				? JSON.stringify({ u: org.userIds[u], score: totals[u] })
+				: JSON.stringify({ events: [{ id: `lat-${i}`, metric: 'deal', user: org.email(u), value: 1 }] });
 		inflight.push(
 			post(agent, port, '/api/v1/events', org.token, body).then(
 				(res) => {
@@ -596,9 +698,19 @@ async function latencyPhase(port: number, pid: number, org: BenchOrg, idleRss: n
 	for (const r of done) for (const [i, ms] of r.first as [number, number][]) if (ms >= 0) firstOf.set(i, Math.min(firstOf.get(i) ?? Infinity, ms));
 	const first = summarize([...firstOf.values()]);
 	const label = `${fmtInt(subscribed)} clients on 1 board, ${S.rate} events/s for ${S.latencySeconds} s`;
+	if (mode.kind === 'bare') {
+		log(`latency (bare socket.io): p50 ${fmtMs(p(50))}, p99 ${fmtMs(p(99))}; ${fmtInt(delivered)} of ${fmtInt(expected)} delivered; server CPU ${cpuServer.toFixed(2)}`);
+		return { p50: p(50), p95: p(95), p99: p(99) };
+	}
+	const bare = mode.bare;
 	row(`Event-to-client latency p50 (POST start -> board:update; ${label})`, fmtMs(p(50)), '—');
 	row('Event-to-client latency p95', fmtMs(p(95)), '—');
-	row('Event-to-client latency p99', fmtMs(p(99)), `≤ ${TARGETS.p99} ms`, p(99) <= TARGETS.p99);
+	row('Event-to-client latency p99', fmtMs(p(99)), `≤ ${TARGETS.p99} ms`, p(99) <= TARGETS.p99, {
+		baseline: bare ? `${fmtMs(bare.p99)} bare (same ${FLUSH_MS} ms coalescing)` : 'n/a',
+		// The bare server coalesces as Podium does, so its p99 includes the window: Podium p99 / bare p99 is
+		// what Podium's database, live store and reads add to the same pushes.
+		ratio: bare ? ratioOf(p(99), bare.p99) : 'n/a'
+	});
 	row('Event-to-first-client latency p50 / p99 (fastest client per event: the pipeline without the fan-out)', `${fmtMs(first.p50)} / ${fmtMs(first.p99)}`, '—');
 	row(
 		`Updates delivered (events × clients after ${S.latencyWarmupSeconds} s warm-up; seq gaps seen: ${fmtInt(gaps)})`,
@@ -618,11 +730,34 @@ async function latencyPhase(port: number, pid: number, org: BenchOrg, idleRss: n
 		'—'
 	);
 	row(
-		`Server peak RSS with ${fmtInt(subscribed)} clients (VmHWM${hwmReset ? ' from before they connected' : ', lifetime'}; sampled max ${fmtInt(rssMax)} MB; idle after start ${fmtInt(idleRss)} MB)`,
+		`Server peak RSS with ${fmtInt(subscribed)} clients (VmHWM${hwmReset ? ' from before they connected' : ', lifetime'}; sampled max ${fmtInt(rssMax)} MB; idle after start ${fmtInt(mode.idleRss)} MB)`,
 		`${fmtInt(hwm)} MB`,
 		`≤ ${TARGETS.rssMb} MB`,
 		hwm <= TARGETS.rssMb
 	);
+	return { p50: p(50), p95: p(95), p99: p(99) };
+}
+
+/** Starts bench/bare-server.ts, the latency baseline, on a free loopback port. */
+async function startBareServer() {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { cwd: ROOT, env: { PATH: env.PATH, HOME: env.HOME, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+	started.push(child);
+	const port = await new Promise<number>((resolve, reject) => {
+		let out = '';
+		const timer = setTimeout(() => reject(new Error('the bare socket.io server did not start in 60 s')), 60_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			out += chunk.toString('utf8');
+			const line = out.split('\n').find((l) => l.startsWith('{"port"'));
+			if (!line) return;
+			clearTimeout(timer);
+			resolve(JSON.parse(line).port);
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`the bare socket.io server exited (${code})`));
+		});
+	});
+	return { child, port, pid: child.pid! };
 }
 
 // ---------------------------------------------------------------------------------------------- main
@@ -667,6 +802,7 @@ async function main() {
 		// reconciler rebuilds the ingest org mid-run, deferring live applies meanwhile, and a server stopped
 		// during that rebuild leaves its lock behind for the next one to wait on (see docs/performance.md).
 		for (const org of [ingestOrg, latencyOrg]) await rebuildOrg({ db: handle.db, live }, org.id);
+		const plainRates = new Map<string, number>();
 		for (const [name, shape] of [
 			['single', S.single],
 			['batched', S.batched]
@@ -679,23 +815,91 @@ async function main() {
 			}
 			log(`ingest: batches of ${shape.batch}, ${shape.connections} keep-alive connections, ${S.warmupSeconds} s warm-up + ${S.ingestSeconds} s`);
 			const r = await ingest(server.pid, server.port, ingestOrg, shape.batch, shape.connections, name, () => autoAnalyze(client, 'score_events'));
+			plainRates.set(name, r.rate);
 			const target = name === 'single' ? TARGETS.single : TARGETS.batched;
+			let versus: Versus;
+			if (name === 'single') {
+				const base = measured.singleInsertRate;
+				versus = { baseline: `${fmtInt(base)} rows/s (1-row INSERTs, 1 connection)`, ratio: ratioOf(r.rate, base) };
+			} else {
+				log(`ingest baseline: the same rows INSERTed directly, ${shape.batch} per statement over ${shape.connections} connections`);
+				const base = await rawInsert(databaseUrl, client, ingestOrg, shape.batch, shape.connections, 'raw-batched');
+				versus = { baseline: `${fmtInt(base)} rows/s (raw INSERT of the same rows, ${shape.batch} per statement, ${shape.connections} connections)`, ratio: ratioOf(r.rate, base) };
+			}
 			row(
 				`Ingest POST /api/v1/events, batches of ${shape.batch}, ${shape.connections} keep-alive connections (request p50 ${fmtMs(r.lat.p50)}, p99 ${fmtMs(r.lat.p99)}; server CPU ${r.cpu.toFixed(2)} cores, waiting for a CPU ${pct(r.waiting)} of the time${r.failures ? `; ${r.failures} failed` : ''})`,
 				`${fmtInt(r.rate)} events/s`,
 				`≥ ${fmtInt(target)}/s`,
-				r.rate >= target && r.failures === 0 && r.other === 0
+				r.rate >= target && r.failures === 0 && r.other === 0,
+				versus
 			);
+		}
+		if (server && plainRates.size > 0) {
+			// The same ingest again with live contests over the same reps: the contest family's per-event cost.
+			log(`ingest: ${CONTESTS} live contests over the same reps`);
+			await startLiveContests(handle.db, live, ingestOrg, CONTESTS);
+			for (const [name, shape] of [
+				['single', S.single],
+				['batched', S.batched]
+			] as const) {
+				const plain = plainRates.get(name);
+				if (plain === undefined) continue;
+				log(`ingest with ${CONTESTS} live contests: batches of ${shape.batch}, ${shape.connections} keep-alive connections`);
+				const r = await ingest(server.pid, server.port, ingestOrg, shape.batch, shape.connections, `${name}-contests`, () => autoAnalyze(client, 'score_events'));
+				row(
+					`Ingest with ${CONTESTS} live contests over the same reps, batches of ${shape.batch}, ${shape.connections} keep-alive connections (request p50 ${fmtMs(r.lat.p50)}, p99 ${fmtMs(r.lat.p99)}; server CPU ${r.cpu.toFixed(2)} cores${r.failures ? `; ${r.failures} failed` : ''})`,
+					`${fmtInt(r.rate)} events/s`,
+					`ratio ≥ ${TARGETS.contestRatio}`,
+					r.rate / plain >= TARGETS.contestRatio && r.failures === 0 && r.other === 0,
+					{ baseline: `${fmtInt(plain)} events/s (the plain ingest row above, same shape)`, ratio: ratioOf(r.rate, plain) }
+				);
+			}
+		}
+		if (server && plainRates.size > 0) {
+			// The same ingest again with active badge rules: the badge engine's per-event cost. Last, because
+			// the engine may still be evaluating a backlog when its rows end. The contests are cancelled first
+			// and the server's contest cache (10 s) forgets them, so that this row counts badges only.
+			await client.query(`update contests set status = 'cancelled' where organization_id = $1 and status in ('scheduled', 'live', 'ended')`, [ingestOrg.id]);
+			await sleep(11_000);
+			log(`ingest: ${BADGE_RULES} active badge rules over the same reps`);
+			const badgeIds = await addBadgeRules(client, ingestOrg, BADGE_RULES);
+			for (const [name, shape] of [
+				['single', S.single],
+				['batched', S.batched]
+			] as const) {
+				const plain = plainRates.get(name);
+				if (plain === undefined) continue;
+				log(`ingest with ${BADGE_RULES} badge rules: batches of ${shape.batch}, ${shape.connections} keep-alive connections`);
+				const r = await ingest(server.pid, server.port, ingestOrg, shape.batch, shape.connections, `${name}-badges`, () => autoAnalyze(client, 'score_events'));
+				row(
+					`Ingest with ${BADGE_RULES} active badge rules (first time, day/week/month counts and values, streaks, personal bests), batches of ${shape.batch}, ${shape.connections} keep-alive connections (request p50 ${fmtMs(r.lat.p50)}, p99 ${fmtMs(r.lat.p99)}; server CPU ${r.cpu.toFixed(2)} cores${r.failures ? `; ${r.failures} failed` : ''})`,
+					`${fmtInt(r.rate)} events/s`,
+					`ratio ≥ ${TARGETS.badgeRatio}`,
+					r.rate / plain >= TARGETS.badgeRatio && r.failures === 0 && r.other === 0,
+					{ baseline: `${fmtInt(plain)} events/s (the plain ingest row above, same shape)`, ratio: ratioOf(r.rate, plain) }
+				);
+			}
+			await archiveBadgeRules(client, badgeIds);
 		}
 		if (S.phases.has('latency')) {
 			// A fresh process, so that neither the ingest phases' heap nor their backlog (pushes, the
 			// reconciler's scan of recent events) weighs on the latency or the peak RSS measured here.
 			if (server) await stopServer(server.child);
-			log('server: starting a fresh production process for the 2,000-client phase');
+			server = undefined;
+			// The baseline first, alone on the machine: a bare socket.io server and the same clients and load.
+			log('latency baseline: a bare socket.io server (bench/bare-server.ts) with the same clients and load');
+			const bareServer = await startBareServer();
+			let bare: { p99: number } | undefined;
+			try {
+				bare = await latencyPhase(bareServer.port, bareServer.pid, latencyOrg, { kind: 'bare' });
+			} finally {
+				await stopServer(bareServer.child);
+			}
+			log(`server: starting a fresh production process for the ${fmtInt(S.clients)}-client phase`);
 			server = await startServer(databaseUrl, S.redisUrl);
 			await sleep(2_000);
 			const idle = procStatus(server.pid, 'VmRSS');
-			await latencyPhase(server.port, server.pid, latencyOrg, idle);
+			await latencyPhase(server.port, server.pid, latencyOrg, { kind: 'podium', idleRss: idle, bare });
 		}
 	} finally {
 		await cleanup();

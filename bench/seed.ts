@@ -3,7 +3,7 @@
 // so that a million events take seconds, not minutes. Generated history ignores daily caps.
 import type pg from 'pg';
 import { generateSecureRandomString, hashSecret } from '../src/lib/server/auth/tokens';
-import { DEFAULT_METRICS } from '../src/lib/server/repositories/metric.repository';
+import { DEFAULT_METRICS } from '../src/lib/server/scoring/metric.repository';
 
 export interface BenchOrg {
 	id: string;
@@ -28,9 +28,9 @@ export async function createOrg(client: pg.Client, slug: string, reps: number, t
 		rows: [org]
 	} = await client.query<{ id: string }>(`insert into organizations (name, slug, time_zone) values ($1, $2, $3) returning id`, [`Bench ${slug}`, slug, timeZone]);
 	await client.query(
-		`insert into metrics (organization_id, key, name_en, name_zh, unit, currency, step, points_per_step, daily_cap, self_report)
-		 select $1, key, name_en, name_zh, unit, currency, step, points_per_step, daily_cap, self_report
-		 from jsonb_to_recordset($2::jsonb) as x(key text, name_en text, name_zh text, unit text, currency text, step bigint, points_per_step int, daily_cap int, self_report boolean)`,
+		`insert into metrics (organization_id, key, name, unit, currency, step, points_per_step, daily_cap, max_value, self_report)
+		 select $1, key, name, unit, currency, step, points_per_step, daily_cap, max_value, self_report
+		 from jsonb_to_recordset($2::jsonb) as x(key text, name jsonb, unit text, currency text, step bigint, points_per_step int, daily_cap int, max_value bigint, self_report boolean)`,
 		[org.id, JSON.stringify(DEFAULT_METRICS)]
 	);
 	await client.query(`insert into teams (organization_id, name) select $1, format('Team %s', g) from generate_series(1, $2) g`, [org.id, teams]);
@@ -51,6 +51,10 @@ export async function createOrg(client: pg.Client, slug: string, reps: number, t
 	);
 	await client.query(`insert into memberships (organization_id, user_id, role) select org, user_id, 'rep' from bench_reps where org = $1`, [org.id]);
 	await client.query(`insert into team_members (organization_id, user_id, team_id) select org, user_id, team_id from bench_reps where org = $1`, [org.id]);
+	// One level: the bench's reps score thousands of points in seconds, and each level they crossed would
+	// be a celebration pushed to every socket of the org, measured in the board-push latency rows. Level-ups
+	// are rare in a real org; their cost belongs to a recognition row of its own.
+	await client.query(`insert into levels (organization_id, number, name, threshold) values ($1, 1, '{"en":"Bench"}', 0) on conflict do nothing`, [org.id]);
 	const token = `pod_${generateSecureRandomString(32)}`;
 	await client.query(`insert into api_tokens (organization_id, name, token_hash, scopes) values ($1, 'bench', $2, $3)`, [
 		org.id,
@@ -79,9 +83,15 @@ export async function generateEvents(client: pg.Client, org: BenchOrg, count: nu
 }
 
 async function insertGenerated(client: pg.Client, org: BenchOrg, count: number, days: number, everyRep: boolean) {
+	// Events are numbered within the organization (org_seq) after its existing ones, in the order they
+	// occurred, and the organization's counter ends at the last number, as ingest keeps it.
+	const {
+		rows: [{ last }]
+	} = await client.query<{ last: string }>(`select coalesce(max(org_seq), 0)::text as last from score_events where organization_id = $1`, [org.id]);
 	await client.query(
-		`insert into score_events (organization_id, metric_id, user_id, team_id, value, points, occurred_at, recorded_at, source, idempotency_key, content_hash)
-		 select $1, m.id, r.user_id, r.team_id, x.value, ((x.value / m.step) * m.points_per_step)::int, x.ts, x.ts, 'import', 'gen-' || x.g, md5(x.g::text)
+		`insert into score_events (organization_id, metric_id, user_id, team_id, value, points, occurred_at, recorded_at, source, idempotency_key, content_hash, org_seq)
+		 select $1, m.id, r.user_id, r.team_id, x.value, ((x.value / m.step) * m.points_per_step)::int, x.ts, x.ts, 'import', 'gen-' || x.g, md5(x.g::text),
+			$6::bigint + row_number() over (order by x.ts, x.g)
 		 from (
 			select g, k, key,
 				case when key = 'revenue' then (1000 + floor(random() * 500000))::bigint * 100 else 1::bigint end as value,
@@ -96,6 +106,10 @@ async function insertGenerated(client: pg.Client, org: BenchOrg, count: number, 
 		 join bench_reps r on r.org = $1 and r.k = x.k
 		 join metrics m on m.organization_id = $1 and m.key = x.key
 		 order by x.ts`,
-		[org.id, org.reps, everyRep, days, count]
+		[org.id, org.reps, everyRep, days, count, last]
+	);
+	await client.query(
+		`select setval(org_seq_name($1::uuid)::regclass, max(org_seq), true) from score_events where organization_id = $1 having max(org_seq) > 0`,
+		[org.id]
 	);
 }

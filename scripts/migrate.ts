@@ -1,5 +1,5 @@
 // npm run db:migrate [-- --down]: applies every pending migration (or reverts the last one) on the configured database.
-import { configFromProcess, ConfigError } from '../src/lib/server/config';
+import { configFromProcess, ConfigError } from '../src/lib/server/platform/config';
 import { migrateDown, migrateToLatest, openDatabase } from '../src/lib/server/db';
 
 async function main() {

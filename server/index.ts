@@ -1,8 +1,8 @@
 // Production entry: the SvelteKit handler (adapter-node) and the realtime gateway on one HTTP server.
 import { createServer } from 'node:http';
-import { ConfigError } from '../src/lib/server/config';
-import { log } from '../src/lib/server/log';
-import { closeRuntime, getRuntime } from '../src/lib/server/runtime';
+import { ConfigError } from '../src/lib/server/platform/config';
+import { log } from '../src/lib/server/platform/log';
+import { closeRuntime, getRuntime } from '../src/lib/server/platform/runtime';
 import { ingestFastPath } from './api/ingest-fast-path';
 import { attachRealtime } from './realtime/gateway';
 

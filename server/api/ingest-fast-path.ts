@@ -3,8 +3,8 @@
 // Request and Response, the hooks and the router, which cost about as much as the ingest itself. Used
 // by server/index.ts and by the dev server (vite.config.ts), so both serve the same API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { log } from '../../src/lib/server/log';
-import type { Runtime } from '../../src/lib/server/runtime';
+import { log } from '../../src/lib/server/platform/log';
+import type { Runtime } from '../../src/lib/server/platform/runtime';
 import { answerIngest, INGEST_PATH, type IngestHttpAnswer } from '../../src/lib/server/scoring/ingest-http';
 
 function readLimited(req: IncomingMessage, limit: number): Promise<string | null> {
@@ -54,8 +54,16 @@ export function ingestFastPath(runtime: Runtime) {
 	};
 }
 
+// What hooks.server.ts gives every JSON answer that goes through SvelteKit (applySecurityHeaders).
+const JSON_HEADERS = {
+	'content-type': 'application/json',
+	'x-content-type-options': 'nosniff',
+	'cache-control': 'no-store',
+	'content-security-policy': "default-src 'none'; frame-ancestors 'none'"
+};
+
 function send(res: ServerResponse, answer: Pick<IngestHttpAnswer, 'status' | 'body'>, extra: Record<string, string>) {
 	const text = JSON.stringify(answer.body);
-	res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra });
+	res.writeHead(answer.status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text), ...extra });
 	res.end(text);
 }

@@ -6,33 +6,49 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/session';
-import { describeError } from '../../src/lib/server/validation';
-import { boardId, boardQuerySchema, readBoard } from '../../src/lib/server/scoring/board.service';
-import { activityOf } from '../../src/lib/server/scoring/activity.service';
 import { checkApiToken } from '../../src/lib/server/scoring/token.service';
-import { createBoardPusher } from './board-pushes';
+import type { PodiumIo, RealtimeContext, RealtimeDomain } from './domain';
+import { scoringHandlers } from './handlers/scoring';
+import { sessionHandlers } from './handlers/session';
+import { authPushes } from './pushes/auth';
+import { orgPushes } from './pushes/org';
+import { scoringPushes } from './pushes/scoring';
 import { createWatchers } from './watchers';
+import { contestHandlers } from './handlers/contests';
+import { contestPushes } from './pushes/contests';
+import { recognitionPushes } from './pushes/recognition';
+import { kudosHandlers } from './handlers/kudos';
+import { kudosPushes } from './pushes/kudos';
+import { RedisDomainEventBus } from '../../src/lib/server/platform/events';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
-import { log } from '../../src/lib/server/log';
-import { getRuntime, type Runtime } from '../../src/lib/server/runtime';
-import {
-	rooms,
-	type ClientToServerEvents,
-	type InterServerEvents,
-	type ServerToClientEvents,
-	type SocketData
-} from '../../src/lib/shared/socket-events';
+import { log } from '../../src/lib/server/platform/log';
+import { getRuntime, type Runtime } from '../../src/lib/server/platform/runtime';
+import { RATE_LIMIT_ERROR, rooms, type SocketData } from '../../src/lib/shared/socket-events';
 
-/** The newest events one activity push carries: a page shows 40. */
-const ACTIVITY_MAX = 50;
 /**
- * Activity is coalesced over a longer window than boards: every socket of the org receives it, so at
- * thousands of sockets each push costs thousands of writes, and a feed item half a second late is not
- * noticed where a rank that lags is.
+ * The domains on the socket: each brings its handlers (handlers/<domain>.ts) and its pushes
+ * (pushes/<domain>.ts). A new domain adds its entry here.
  */
-export const ACTIVITY_FLUSH_MS = 500;
+export const REALTIME_DOMAINS: RealtimeDomain[] = [
+	{ name: 'session', handlers: sessionHandlers, pushes: authPushes },
+	{ name: 'org', pushes: orgPushes },
+	{ name: 'scoring', handlers: scoringHandlers, pushes: scoringPushes },
+	{ name: 'contests', handlers: contestHandlers, pushes: contestPushes },
+	{ name: 'recognition', pushes: recognitionPushes },
+	{ name: 'kudos', handlers: kudosHandlers, pushes: kudosPushes }
+];
 
-export type PodiumIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type { PodiumIo } from './domain';
+
+/**
+ * Messages a socket may send: a bucket of RATE_BURST that refills RATE_PER_SECOND a second. A message
+ * over it is dropped with the RATE_LIMIT_ERROR ack; RATE_DISCONNECT_AFTER of them in a row disconnect.
+ */
+export const RATE_BURST = 100;
+export const RATE_PER_SECOND = 50;
+export const RATE_DISCONNECT_AFTER = 200;
+/** A revocation is remembered this long, for sockets whose handshake was checked just before it (a handshake takes less). */
+const REVOCATION_MEMORY_MS = 10_000;
 
 export interface RealtimeGateway {
 	io: PodiumIo;
@@ -55,13 +71,31 @@ export function readCookie(header: string | undefined, name: string): string | u
 	return undefined;
 }
 
-/** The org a room belongs to: org:<org>, activity:<org>, board:<org>:<board id>; undefined for user and socket rooms. */
+/**
+ * Whether a cookie-authenticated handshake comes from our own origin: the configured ORIGIN, else the
+ * Host the request came to. Browsers always send Origin on cross-origin requests and on WebSockets, so
+ * a handshake without one is not a cross-site browser request (same-origin polling may omit it).
+ */
+export function sameOrigin(origin: string | undefined, host: string | undefined, configured: string | undefined): boolean {
+	if (origin === undefined) return true;
+	let from: URL;
+	try {
+		from = new URL(origin);
+	} catch {
+		return false;
+	}
+	if (configured) return from.origin === new URL(configured).origin;
+	return !!host && from.host === host.toLowerCase();
+}
+
+/** The org a room belongs to: org:<org>, activity:<org>, board:<org>:<board id>, contest:<org>:<contest id>; undefined for user and socket rooms. */
 export function orgOfRoom(room: string): string | undefined {
 	if (room.startsWith('org:')) return room.slice(4);
 	if (room.startsWith('activity:')) return room.slice(9);
-	if (room.startsWith('board:')) {
-		const end = room.indexOf(':', 6);
-		return end > 6 ? room.slice(6, end) : undefined;
+	for (const prefix of ['board:', 'contest:']) {
+		if (!room.startsWith(prefix)) continue;
+		const end = room.indexOf(':', prefix.length);
+		return end > prefix.length ? room.slice(prefix.length, end) : undefined;
 	}
 	return undefined;
 }
@@ -88,13 +122,15 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		io.adapter(createAdapter(redis, { streamName: 'podium:socket.io', maxLen: 10_000 }));
 	}
 
+	const liveClient = rt.live instanceof RedisLiveStore ? rt.live.client : undefined;
 	const watchers = createWatchers({
-		redis: rt.live instanceof RedisLiveStore ? rt.live.client : undefined,
+		redis: liveClient,
 		localRooms: () => io.of('/').adapter.rooms,
 		orgOfRoom
 	});
 
 	io.use(async (socket, next) => {
+		socket.data.checkedAt = Date.now();
 		try {
 			// Displays and bots authenticate with an API token that has leaderboards:read.
 			const apiToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -104,14 +140,20 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 				socket.data.userId = null;
 				socket.data.organizationId = check.organizationId;
 				socket.data.role = 'token';
+				socket.data.sessionId = null;
+				socket.data.tokenId = check.tokenId;
 				return next();
 			}
+			// The browser sends the cookie to whichever page opens the socket: only our own pages may.
+			if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host, rt.config.origin)) return next(new Error('unauthorized'));
 			const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
 			const auth = token ? await validateSessionToken(rt.db, token, rt.config.sessionIdleMs) : null;
 			if (!auth) return next(new Error('unauthorized'));
 			socket.data.userId = auth.user.id;
 			socket.data.organizationId = auth.organization.id;
 			socket.data.role = auth.membership.role;
+			socket.data.sessionId = auth.session.id;
+			socket.data.tokenId = null;
 			next();
 		} catch (error) {
 			log.error('realtime handshake failed', error);
@@ -119,128 +161,95 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 		}
 	});
 
+	// This process's sockets whose credentials a revocation ended: each process disconnects its own.
+	const recentRevocations: { at: number; matches: (data: SocketData) => boolean }[] = [];
+	function revoke(room: string, matches: (data: SocketData) => boolean) {
+		const now = Date.now();
+		while (recentRevocations.length && now - recentRevocations[0].at > REVOCATION_MEMORY_MS) recentRevocations.shift();
+		recentRevocations.push({ at: now, matches });
+		const ids = io.of('/').adapter.rooms.get(room);
+		for (const id of ids ? [...ids] : []) {
+			const socket = io.of('/').sockets.get(id);
+			if (socket && matches(socket.data)) socket.disconnect(true);
+		}
+	}
+
+	const ctx: RealtimeContext = { rt, io, watchers, revoke };
+
+	io.of('/').adapter.on('delete-room', (room: string) => watchers.forget(room));
+
 	io.on('connection', (socket) => {
+		// Its credentials were checked before a revocation that arrived meanwhile: it goes now.
+		if (recentRevocations.some((r) => r.at > socket.data.checkedAt && r.matches(socket.data))) {
+			socket.disconnect(true);
+			return;
+		}
 		const own = [rooms.org(socket.data.organizationId)];
 		if (socket.data.userId) own.push(rooms.user(socket.data.userId));
 		socket.join(own);
-		socket.on('board:subscribe', async (selector, ack) => {
-			if (typeof ack !== 'function') return;
-			try {
-				const query = boardQuerySchema.parse({ ...(selector ?? {}), limit: 100, around: undefined });
-				const room = rooms.board(socket.data.organizationId, boardId(query));
-				// Watched (announced, then joined) before the snapshot is read: a change made after the read
-				// reaches this socket in a push; one made before is in the snapshot (see watchers.ts).
-				await watchers.announce(socket.data.organizationId, [room]);
-				await socket.join(room);
-				const snapshot = await readBoard(rt, socket.data.organizationId, query);
-				ack({ data: { ...snapshot, entries: snapshot.entries } });
-			} catch (error) {
-				const described = describeError('en', error);
-				if (!described) log.warn('realtime: board:subscribe failed', error);
-				ack({ error: described?.message ?? 'invalid board selector' });
+
+		// A token bucket per socket: a flood of messages is answered cheaply, and a persistent one disconnects.
+		let tokens = RATE_BURST;
+		let filledAt = Date.now();
+		let refusedInARow = 0;
+		socket.use((packet, next) => {
+			const now = Date.now();
+			tokens = Math.min(RATE_BURST, tokens + ((now - filledAt) / 1000) * RATE_PER_SECOND);
+			filledAt = now;
+			if (tokens >= 1) {
+				tokens -= 1;
+				refusedInARow = 0;
+				return next();
 			}
+			const ack = packet[packet.length - 1];
+			if (typeof ack === 'function') ack({ error: RATE_LIMIT_ERROR });
+			if (++refusedInARow >= RATE_DISCONNECT_AFTER) socket.disconnect(true);
 		});
-		socket.on('board:unsubscribe', async (selector, ack) => {
-			const parsed = boardQuerySchema.safeParse({ ...(selector ?? {}), around: undefined });
-			if (parsed.success) await socket.leave(rooms.board(socket.data.organizationId, boardId(parsed.data)));
-			if (typeof ack === 'function') ack(parsed.success ? { data: true } : { error: 'invalid board selector' });
-		});
-		// The activity feed goes only to sockets that show it: at thousands of sockets each push is
-		// thousands of writes, wasted on a display that only shows a board.
-		socket.on('activity:subscribe', async (ack) => {
-			const room = rooms.activity(socket.data.organizationId);
-			try {
-				await watchers.announce(socket.data.organizationId, [room]);
-				await socket.join(room);
-				if (typeof ack === 'function') ack({ data: true });
-			} catch (error) {
-				log.warn('realtime: activity:subscribe failed', error);
-				if (typeof ack === 'function') ack({ error: 'unavailable' });
-			}
-		});
-		socket.on('activity:unsubscribe', async (ack) => {
-			await socket.leave(rooms.activity(socket.data.organizationId));
-			if (typeof ack === 'function') ack({ data: true });
-		});
-		socket.on('session:whoami', (ack) => {
-			if (typeof ack !== 'function') return;
-			ack({
-				data: {
-					userId: socket.data.userId,
-					organizationId: socket.data.organizationId,
-					rooms: [...socket.rooms].filter((room) => room !== socket.id)
-				}
-			});
-		});
+
+		for (const domain of REALTIME_DOMAINS) domain.handlers?.(socket, ctx);
 	});
 
-	const pusher = createBoardPusher(
-		rt,
-		(room, payload) => io.to(room).emit('board:update', payload),
-		// When Redis cannot say who watches, push every board: a push too many is harmless, one too few is not.
-		(organizationId) => watchers.watched(organizationId).catch((error) => (log.warn('realtime: could not read watched rooms', error), null))
-	);
-	const unsubscribe = [
-		rt.events.on('scores.changed', ({ organizationId, events }) => {
-			pusher.onScores(organizationId, events).catch((error) => log.warn('realtime: scores push failed', error));
-			queueActivity(organizationId, events);
-		}),
-		rt.events.on('org.changed', ({ organizationId, what }) => {
-			io.to(rooms.org(organizationId)).emit('org:changed', { what, at: new Date().toISOString() });
-		}),
-		rt.events.on('user.sessions_revoked', ({ userId, organizationId }) => {
-			io.in(rooms.user(userId)).fetchSockets().then(
-				(sockets) => sockets.filter((s) => s.data.organizationId === organizationId).forEach((s) => s.disconnect(true)),
-				(error) => log.warn('realtime: could not disconnect revoked sessions', error)
-			);
-		})
-	];
+	const stopPushes = REALTIME_DOMAINS.map((domain) => domain.pushes?.(ctx) ?? (() => {}));
 
-	// Activity waits up to ACTIVITY_FLUSH_MS so that everything committed meanwhile is read in one query,
-	// not one per ingest request. What is pushed is every event, except that one batch announces at most
-	// its last 50.
-	const activity = new Map<string, number[]>();
-	let activityTimer: NodeJS.Timeout | undefined;
-	function queueActivity(organizationId: string, events: { id: number }[]) {
-		const queued = activity.get(organizationId) ?? [];
-		for (const e of events.length > ACTIVITY_MAX ? events.slice(-ACTIVITY_MAX) : events) queued.push(e.id);
-		activity.set(organizationId, queued);
-		activityTimer ??= setTimeout(() => {
-			activityTimer = undefined;
-			const batch = [...activity];
-			activity.clear();
-			for (const [org, queuedIds] of batch) announce(org, queuedIds).catch((error) => log.warn('realtime: activity push failed', error));
-		}, ACTIVITY_FLUSH_MS);
-	}
-
-	/**
-	 * The activity feed: one push per organization per flush carrying its newest events (corrections
-	 * included), so a burst costs each socket one message rather than one per event.
-	 */
-	async function announce(organizationId: string, queued: number[]) {
-		// Nobody shows the org's feed, in any process: nothing to look up or send.
-		const watching = await watchers.watched(organizationId).catch(() => null);
-		if (watching && !watching(rooms.activity(organizationId))) return;
-		const items = await activityOf(rt.db, organizationId, queued.slice(-ACTIVITY_MAX));
-		if (items.length) io.to(rooms.activity(organizationId)).emit('activity:new', items);
+	// Sockets of a process that was cut off from Redis reconnect through a fresh handshake once it is
+	// back: pushes meant for them meanwhile were lost, a restarted Redis has forgotten their watched
+	// rooms (other processes stop pushing to them) and restarted the boards' counters. A reconnecting
+	// client subscribes again, announcing its rooms, and takes a snapshot rebuilt from the event log.
+	const redisClients = [redis, liveClient].filter((c) => c !== undefined);
+	let cutOff = false;
+	const onReconnecting = () => (cutOff = true);
+	const onReady = () => {
+		if (!cutOff || !redisClients.every((c) => c.isReady)) return;
+		cutOff = false;
+		log.warn("realtime: Redis is back; this process's sockets reconnect to subscribe again");
+		io.local.disconnectSockets(true);
+	};
+	for (const client of redisClients) {
+		client.on('reconnecting', onReconnecting);
+		client.on('ready', onReady);
 	}
 
 	rt.realtime = () => ({
-		status: redis && !redis.isReady ? 'down' : 'up',
+		// Down while the adapter's connection or the domain events' subscriber is cut off from Redis.
+		status: (redis && !redis.isReady) || (rt.events instanceof RedisDomainEventBus && !rt.events.healthy) ? 'down' : 'up',
 		adapter: redis ? 'redis-streams' : 'memory',
-		clients: io.engine?.clientsCount ?? 0
+		clients: io.engine?.clientsCount ?? 0,
+		rooms: [...io.of('/').adapter.rooms.keys()].filter((room) => orgOfRoom(room) !== undefined || room.startsWith('user:')).length
 	});
 
 	return {
 		io,
 		async close() {
-			unsubscribe.forEach((off) => off());
-			pusher.close();
+			stopPushes.forEach((stop) => stop());
+			for (const client of redisClients) {
+				client.off('reconnecting', onReconnecting);
+				client.off('ready', onReady);
+			}
 			watchers.close();
-			if (activityTimer) clearTimeout(activityTimer);
-			activity.clear();
 			rt.realtime = undefined;
-			io.disconnectSockets(true);
+			// This process's sockets only: through the Redis adapter io.disconnectSockets() reaches every
+			// process, so one process stopping (a deploy, a test file ending) disconnected the whole cluster.
+			io.local.disconnectSockets(true);
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 			if (redis?.isOpen) await redis.quit().catch(() => redis?.destroy());
 		}

@@ -1,73 +1,13 @@
 // The live leaderboard, end to end: two reps log calls in their own browsers while a third browser
 // watches the Calls board for today. The watcher sees rows appear, move and drop over the socket,
 // without a reload; a click on a score opens its receipt; an admin's void corrects the board.
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { createTeam, newAdmin, PASSWORD, signUp, uniqueSuffix } from './support';
+import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { CALLS_BOARD as BOARD, createTeam, expectLive, inviteRep as invite, joinAsRep as join, LIVE, logCalls, newAdmin, openCallsBoard as openBoard, signUp, uniqueSuffix, type Rep, visit } from './support';
 
 declare global {
 	interface Window {
 		__marker?: number;
 	}
-}
-
-// Pushes travel through the server's coalescing timer and a loaded machine: give them room.
-const LIVE = { timeout: 20_000 };
-const BOARD = '/leaderboards?board=call&window=day';
-
-interface Rep {
-	name: string;
-	email: string;
-}
-
-/** Creates an invitation link for a rep in `team` on /admin/members. */
-async function invite(admin: Page, rep: Rep, team: string): Promise<string> {
-	await admin.goto('/admin/members');
-	const form = admin.locator('form[action="?/invite"]');
-	await form.getByLabel('E-mail').fill(rep.email);
-	await form.getByRole('combobox', { name: /^Role/ }).selectOption('rep');
-	await form.getByRole('combobox', { name: /^Team/ }).selectOption({ label: team });
-	await form.getByRole('button', { name: 'Create invitation link' }).click();
-	const link = admin.getByTestId('invitation-link');
-	await expect(link).toBeVisible();
-	await expect(admin.getByText(rep.email).first()).toBeVisible();
-	return link.inputValue();
-}
-
-/** Opens the invitation in a fresh browser context and joins; the context stays signed in as the rep. */
-async function join(browser: Browser, link: string, rep: Rep): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto(link);
-	await page.getByLabel('Your name').fill(rep.name);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await page.getByRole('button', { name: /^Join / }).click();
-	await expect(page).toHaveURL(/\/team$/);
-	return { context, page };
-}
-
-async function openBoard(page: Page) {
-	await page.goto(BOARD);
-	await expect(page.getByRole('heading', { level: 1, name: 'Calls' })).toBeVisible();
-	await expectLive(page);
-}
-
-async function expectLive(page: Page) {
-	await expect(page.locator('.topbar [data-status]')).toHaveAttribute('data-status', 'connected', LIVE);
-	await expect(page.locator('.topbar [data-status]')).toHaveText('Live');
-}
-
-/** Logs calls for oneself with the "Log activity" form and waits for the confirmation. */
-async function logCalls(page: Page, amount: number) {
-	const form = page.getByRole('region', { name: 'Log activity' });
-	const activity = form.getByRole('combobox', { name: 'Activity' });
-	// The select starts on a real activity, never blank (a blank one posts no metric).
-	await expect(activity).not.toHaveValue('');
-	await activity.selectOption({ label: 'Calls' });
-	await form.getByRole('textbox', { name: 'Amount' }).fill(String(amount));
-	await form.getByRole('button', { name: 'Log it' }).click();
-	// One point per call, so the confirmation names the amount.
-	await expect(form.getByRole('status')).toHaveText(amount === 1 ? 'Logged: +1 point.' : `Logged: +${amount} points.`);
-	await expect(form.getByRole('button', { name: 'Log it' })).toBeEnabled();
 }
 
 const rows = (page: Page) => page.locator('.board .row[data-member]');
@@ -188,7 +128,7 @@ test('a rep logs a call, and a second browser watching the leaderboard sees the 
 		});
 
 		await test.step('the admin voids Sam’s 5 calls; Rita’s board drops him back without a reload', async () => {
-			await admin.goto(BOARD);
+			await visit(admin, BOARD);
 			await expectBoard(admin, [
 				{ rep: sam, rank: 1, score: '6' },
 				{ rep: rita, rank: 2, score: '2' }

@@ -1,12 +1,12 @@
 // Onboarding, end to end: an admin signs up, creates a team and invites a rep by link; the rep
 // joins in a second browser context, and both of them see the team and the rep on /team.
 import { expect, test } from '@playwright/test';
-import { newAdmin, PASSWORD, uniqueSuffix } from './support';
+import { newAdmin, PASSWORD, uniqueSuffix, visit } from './support';
 
 test('sign up, sign out and sign in again', async ({ page }) => {
 	const admin = newAdmin('Signin');
 
-	await page.goto('/');
+	await visit(page, '/');
 	await expect(page).toHaveURL(/\/login$/);
 	await page.getByRole('link', { name: 'Create an organization' }).click();
 	await expect(page).toHaveURL(/\/signup$/);
@@ -34,7 +34,7 @@ test('sign up, sign out and sign in again', async ({ page }) => {
 });
 
 test('sign-up shows field errors and keeps what was typed', async ({ page }) => {
-	await page.goto('/signup');
+	await visit(page, '/signup');
 	await page.getByLabel('Organization name').fill('Half-done Inc');
 	await page.getByLabel('E-mail').fill('not-an-email');
 	await page.getByLabel('Password').fill('short');
@@ -51,7 +51,7 @@ test('admin creates a team and invites a rep who joins by link', async ({ page, 
 	const rep = { name: `Ray Rep ${uniqueSuffix()}`, email: `ray+${uniqueSuffix()}@example.com` };
 
 	await test.step('admin signs up', async () => {
-		await page.goto('/signup');
+		await visit(page, '/signup');
 		await page.getByLabel('Organization name').fill(admin.organization);
 		await page.getByLabel('Your name').fill(admin.name);
 		await page.getByLabel('E-mail').fill(admin.email);
@@ -87,16 +87,19 @@ test('admin creates a team and invites a rep who joins by link', async ({ page, 
 	try {
 		const repPage = await repContext.newPage();
 		await test.step('rep opens the link in another browser and joins', async () => {
-			await repPage.goto(link);
+			await visit(repPage, link);
 			await expect(repPage.getByRole('heading', { level: 1 })).toContainText(admin.organization);
 			await expect(repPage.getByText(team).first()).toBeVisible();
 			await repPage.getByLabel('Your name').fill(rep.name);
 			await repPage.getByLabel('Password').fill(PASSWORD);
 			await repPage.getByRole('button', { name: `Join ${admin.organization}` }).click();
-			await expect(repPage).toHaveURL(/\/team$/);
+			// Home, with a one-time welcome.
+			await expect(repPage).toHaveURL(/\/leaderboards$/);
+			await expect(repPage.getByTestId('welcome')).toContainText(`Welcome to ${admin.organization}!`);
 		});
 
 		await test.step('rep sees the team with themselves in it', async () => {
+			await visit(repPage, '/team');
 			const card = repPage.getByRole('region', { name: team });
 			await expect(card).toBeVisible();
 			await expect(card.getByText(rep.name)).toBeVisible();
@@ -105,7 +108,7 @@ test('admin creates a team and invites a rep who joins by link', async ({ page, 
 		});
 
 		await test.step('admin sees the rep in the team on /team', async () => {
-			await page.goto('/team');
+			await visit(page, '/team');
 			const card = page.getByRole('region', { name: team });
 			await expect(card).toBeVisible();
 			await expect(card.getByText(rep.name)).toBeVisible();
@@ -116,7 +119,9 @@ test('admin creates a team and invites a rep who joins by link', async ({ page, 
 			try {
 				const strangerPage = await stranger.newPage();
 				const response = await strangerPage.goto(link);
-				expect(response?.status()).toBe(404);
+				expect(response?.status()).toBe(410);
+				await expect(strangerPage.getByRole('heading', { level: 1 })).toHaveText('This invitation no longer works');
+				await expect(strangerPage.getByText('This invitation was already used.')).toBeVisible();
 			} finally {
 				await stranger.close();
 			}

@@ -5,7 +5,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PASSWORD, setLocale, signUp, type Locale } from './support';
+import { PASSWORD, setLocale, signUp, type Locale, visit } from './support';
 
 const OUT = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const VIEWPORTS = [
@@ -82,7 +82,7 @@ async function logActivity(page: Page, metric: string, value: string, person?: s
 
 /** Creates an invitation link for a rep in the org's team. */
 async function inviteRep(page: Page, org: Org, email: string): Promise<string> {
-	await page.goto('/admin/members');
+	await visit(page, '/admin/members');
 	const invite = page.locator('form[action="?/invite"]');
 	await invite.locator('input[name="email"]').fill(email);
 	await invite.locator('select[name="role"]').selectOption('rep');
@@ -97,12 +97,12 @@ async function joinAndLog(browser: Browser, baseURL: string, locale: Locale, lin
 	try {
 		await setLocale(repContext, baseURL, locale);
 		const repPage = await repContext.newPage();
-		await repPage.goto(link);
+		await visit(repPage, link);
 		await repPage.locator('input[name="name"]').fill(name);
 		await repPage.locator('input[name="password"]').fill(PASSWORD);
 		await repPage.locator('form button').click();
-		await expect(repPage).toHaveURL(/\/team$/);
-		await repPage.goto('/leaderboards');
+		await expect(repPage).toHaveURL(/\/leaderboards$/);
+		await visit(repPage, '/leaderboards');
 		for (const [metric, value] of logs) await logActivity(repPage, metric, value);
 	} finally {
 		await repContext.close();
@@ -136,7 +136,7 @@ async function prepareOrg(browser: Browser, baseURL: string, locale: Locale, org
 			['meeting', '2']
 		]);
 
-		await page.goto('/leaderboards');
+		await visit(page, '/leaderboards');
 		await logActivity(page, 'deal', '1', org.rep);
 		await logActivity(page, 'deal', '1', org.admin);
 		await logActivity(page, 'revenue', '128000', org.admin);
@@ -209,6 +209,8 @@ for (const locale of ['en', 'zh-CN'] as const) {
 		let state: StorageState;
 
 		test.beforeAll(async ({ browser, baseURL }) => {
+			// Two reps join and log in their own browsers: on a loaded machine this takes a while.
+			test.setTimeout(180_000);
 			state = await prepareOrg(browser, baseURL!, locale, org);
 		});
 
@@ -219,7 +221,7 @@ for (const locale of ['en', 'zh-CN'] as const) {
 					await setLocale(signedOut, baseURL!, locale);
 					const page = await signedOut.newPage();
 					for (const name of SIGNED_OUT) {
-						await page.goto(`/${name}`);
+						await visit(page, `/${name}`);
 						await expect(page.locator('html')).toHaveAttribute('lang', locale === 'en' ? 'en' : /^zh/);
 						await capture(page, locale, viewport, name, org);
 					}
@@ -231,13 +233,13 @@ for (const locale of ['en', 'zh-CN'] as const) {
 				try {
 					const page = await signedIn.newPage();
 					for (const name of SIGNED_IN) {
-						await page.goto(`/${name}`);
+						await visit(page, `/${name}`);
 						await expect(page).toHaveURL(new RegExp(`/${name}$`));
 						await expect(page.locator('html')).toHaveAttribute('lang', locale === 'en' ? 'en' : /^zh/);
 						await capture(page, locale, viewport, name, org);
 					}
 					// The leaderboard with a receipt open: the rep's score, which the admin logged part of.
-					await page.goto('/leaderboards');
+					await visit(page, '/leaderboards');
 					const row = page.locator('.board .row[data-member]').filter({ hasText: org.rep });
 					await row.locator('button.score').click();
 					const receipt = page.getByRole('dialog');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parse as devalueParse } from 'devalue';
 import { createServer, type ViteDevServer } from 'vite';
-import { closeRuntime, getRuntime, type Runtime } from '../../src/lib/server/runtime';
+import { closeRuntime, getRuntime, type Runtime } from '../../src/lib/server/platform/runtime';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -6,7 +6,7 @@
 // Prints {"organizationId":…,"firstBatch":n,"secondBatch":n} on stdout, then exits with code 0.
 // Run: node --import tsx tests/helpers/crash-child.ts
 import { writeSync } from 'node:fs';
-import { getRuntime } from '../../src/lib/server/runtime';
+import { getRuntime } from '../../src/lib/server/platform/runtime';
 import { readBoard } from '../../src/lib/server/scoring/board.service';
 import { ingestEvents } from '../../src/lib/server/scoring/event.service';
 import { addRep, addTeam, createOrg } from './scoring';

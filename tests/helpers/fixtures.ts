@@ -149,7 +149,7 @@ export interface Member {
 	token: string;
 }
 
-/** Invites a new person and accepts as them in a fresh browser: they end up signed in on /team. */
+/** Invites a new person and accepts as them in a fresh browser: they end up signed in, sent home (/). */
 export async function addMember(
 	app: App,
 	admin: { browser: Browser; organizationId: string },
@@ -160,7 +160,7 @@ export async function addMember(
 	const invitation = await invite(app, admin, { role, teamId });
 	const browser = app.browser();
 	const result = await browser.action(`/invite/${invitation.token}`, { name, password: PASSWORD });
-	expect(result, describeResult(result)).toMatchObject({ type: 'redirect', location: '/team' });
+	expect(result, describeResult(result)).toMatchObject({ type: 'redirect', location: '/' });
 	const user = await app.runtime.db
 		.selectFrom('users')
 		.select('id')

@@ -1,15 +1,18 @@
-// A second Podium realtime process for the cross-process test: the gateway alone on an ephemeral port,
-// configured from the environment like production (it needs DATABASE_URL and REDIS_URL to share anything).
+// A second Podium realtime process for the cross-process test: the gateway and the ingest API
+// (POST /api/v1/events) on an ephemeral port, configured from the environment like production (it
+// needs DATABASE_URL and REDIS_URL to share anything).
 // Prints {"port":N} once listening; exits on SIGTERM/SIGINT or when the parent closes its stdin.
 // Run: node --import tsx tests/helpers/realtime-server.ts
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ingestFastPath } from '../../server/api/ingest-fast-path';
 import { attachRealtime } from '../../server/realtime/gateway';
-import { closeRuntime, getRuntime } from '../../src/lib/server/runtime';
+import { closeRuntime, getRuntime } from '../../src/lib/server/platform/runtime';
 
 const runtime = await getRuntime();
-const server = createServer((_req, res) => {
-	res.writeHead(404).end();
+const ingest = ingestFastPath(runtime);
+const server = createServer((req, res) => {
+	if (!ingest(req, res)) res.writeHead(404).end();
 });
 const gateway = await attachRealtime(server, runtime);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,11 +7,11 @@ import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import type { LiveStore } from '../../src/lib/server/live/store';
-import { insertMembership } from '../../src/lib/server/repositories/membership.repository';
-import { insertDefaultMetrics } from '../../src/lib/server/repositories/metric.repository';
-import { insertOrganization } from '../../src/lib/server/repositories/organization.repository';
-import { setTeamMembership } from '../../src/lib/server/repositories/team.repository';
-import { insertUser } from '../../src/lib/server/repositories/user.repository';
+import { insertMembership } from '../../src/lib/server/org/membership.repository';
+import { insertDefaultMetrics } from '../../src/lib/server/scoring/metric.repository';
+import { insertOrganization } from '../../src/lib/server/org/organization.repository';
+import { setTeamMembership } from '../../src/lib/server/org/team.repository';
+import { insertUser } from '../../src/lib/server/auth/user.repository';
 import { createApiToken, type TokenScope } from '../../src/lib/server/scoring/token.service';
 import { uniqueEmail, uniqueSuffix } from './env';
 
@@ -20,6 +20,27 @@ export async function openTestDb(): Promise<{ db: Db; close(): Promise<void> }> 
 	const handle = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: 'memory://' });
 	await migrateToLatest(handle.db);
 	return handle;
+}
+
+/**
+ * An empty database of its own on DATABASE_URL's server (`<prefix>_<suffix>`), for a test file that
+ * must not share the test database (a child process of its own, a reconcile job of its own); drop() ends it.
+ */
+export async function createScratchDatabase(prefix: string) {
+	const base = process.env.DATABASE_URL!;
+	const name = `${prefix}_${uniqueSuffix()}`;
+	const onServer = async (statement: (db: Db) => Promise<unknown>) => {
+		const admin = await openDatabase({ databaseUrl: base, dataDir: 'memory://' });
+		try {
+			await statement(admin.db);
+		} finally {
+			await admin.close();
+		}
+	};
+	await onServer((db) => sql`create database ${sql.id(name)}`.execute(db));
+	const url = new URL(base);
+	url.pathname = `/${name}`;
+	return { url: url.toString(), drop: () => onServer((db) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(db)) };
 }
 
 export interface TestOrg {

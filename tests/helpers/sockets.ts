@@ -3,21 +3,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/shared/socket-events';
+import { supervise } from './child';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const open = new Set<ClientSocket>();
 
-/** Connects to url; resolves once connected, rejects with the server's connect_error. */
-export function connectSocket(url: string, cookie?: string): Promise<ClientSocket> {
+/**
+ * Connects to url; resolves once connected, rejects with the server's connect_error. `options.token`
+ * authenticates with an API token instead of a cookie; `options.headers` adds handshake headers (Origin).
+ */
+export function connectSocket(url: string, cookie?: string, options: { token?: string; headers?: Record<string, string> } = {}): Promise<ClientSocket> {
 	const socket: ClientSocket = io(url, {
 		path: '/socket.io/',
 		transports: ['websocket'],
 		reconnection: false,
 		forceNew: true,
 		timeout: 10_000,
-		extraHeaders: cookie ? { cookie } : {}
+		extraHeaders: { ...(cookie ? { cookie } : {}), ...options.headers },
+		...(options.token ? { auth: { token: options.token } } : {})
 	});
 	open.add(socket);
 	return new Promise((resolve, reject) => {
@@ -31,9 +36,9 @@ export function connectSocket(url: string, cookie?: string): Promise<ClientSocke
 }
 
 /** The connect_error message of a refused handshake (throws if it connects). */
-export async function refusal(url: string, cookie?: string): Promise<string> {
+export async function refusal(url: string, cookie?: string, options: { token?: string; headers?: Record<string, string> } = {}): Promise<string> {
 	try {
-		const socket = await connectSocket(url, cookie);
+		const socket = await connectSocket(url, cookie, options);
 		socket.close();
 	} catch (error) {
 		return (error as Error).message;
@@ -56,6 +61,15 @@ export function whoami(socket: ClientSocket) {
 	});
 }
 
+/**
+ * Resolves once everything this socket's server sent it before now has arrived: a round trip answered
+ * after any push already queued on the connection (one connection delivers in order). The signal for
+ * "nothing arrived": take it after the server has certainly sent what it would have sent.
+ */
+export async function settled(socket: ClientSocket): Promise<void> {
+	await whoami(socket);
+}
+
 /** Resolves with the first payload of `event`, or rejects after timeoutMs. */
 export function nextEvent<T = unknown>(socket: ClientSocket, event: string, timeoutMs = 5000): Promise<T> {
 	return new Promise((resolve, reject) => {
@@ -68,6 +82,17 @@ export function nextEvent<T = unknown>(socket: ClientSocket, event: string, time
 			resolve(payload);
 		};
 		(socket as Socket).once(event, handler);
+	});
+}
+
+/** Resolves when the server disconnects the socket, with the reason and the time it happened. */
+export function disconnection(socket: ClientSocket, timeoutMs = 10_000): Promise<{ reason: string; at: number }> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`not disconnected within ${timeoutMs} ms`)), timeoutMs);
+		socket.once('disconnect', (reason) => {
+			clearTimeout(timer);
+			resolve({ reason, at: Date.now() });
+		});
 	});
 }
 
@@ -84,27 +109,23 @@ export interface ChildRealtime {
 	stop(): Promise<void>;
 }
 
-/** Starts tests/helpers/realtime-server.ts in a second process with this process's environment. */
-export function startChildRealtime(env: Record<string, string | undefined> = {}): Promise<ChildRealtime> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/realtime-server.ts'], {
+/**
+ * Starts tests/helpers/realtime-server.ts (or `script`, which prints {"port":N} the same way, e.g.
+ * tests/helpers/app-server.ts for the whole app) in a second process with this process's environment.
+ */
+export function startChildRealtime(env: Record<string, string | undefined> = {}, script = 'tests/helpers/realtime-server.ts'): Promise<ChildRealtime> {
+	const child = spawn(process.execPath, ['--import', 'tsx', script], {
 		cwd: ROOT,
 		env: { ...process.env, LOG_LEVEL: 'error', ...env },
 		stdio: ['pipe', 'pipe', 'pipe']
 	});
 	let stderr = '';
 	child.stderr!.on('data', (chunk) => (stderr += chunk));
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const stop = async () => {
-		if (child.exitCode !== null || child.signalCode !== null) return;
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-		await exited;
-		clearTimeout(timer);
-	};
+	const { stop } = supervise(child);
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			void stop();
-			reject(new Error(`realtime child did not start in 90 s: ${stderr}`));
+			reject(new Error(`${script} did not start in 90 s: ${stderr}`));
 		}, 90_000);
 		let stdout = '';
 		child.stdout!.on('data', (chunk) => {
@@ -116,7 +137,7 @@ export function startChildRealtime(env: Record<string, string | undefined> = {})
 		});
 		child.once('exit', (code) => {
 			clearTimeout(timer);
-			reject(new Error(`realtime child exited with ${code}: ${stderr}`));
+			reject(new Error(`${script} exited with ${code}: ${stderr}`));
 		});
 	});
 }

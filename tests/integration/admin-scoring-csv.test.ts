@@ -2,7 +2,8 @@
 // and local times. (Pure functions; it lives with the admin-scoring tests it serves.)
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { CsvError, decodeCsvBytes, detectDelimiter, parseCsv, parseOccurredAt } from '../../src/lib/server/scoring/import.service';
+import { CsvError, decodeCsvBytes, detectDelimiter, parseCsv } from '../../src/lib/server/scoring/import/csv';
+import { parseOccurredAt } from '../../src/lib/server/scoring/import/plan';
 
 describe('parseCsv', () => {
 	test('quoted delimiters, doubled quotes and line breaks inside quotes', () => {

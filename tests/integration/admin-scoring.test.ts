@@ -7,6 +7,8 @@ import { APP_START_TIMEOUT, startApp, type ActionResult, type App, type Browser 
 import { uniqueSuffix } from '../helpers/env';
 import { addMember, createTeam, signUpOrganization, type Member, type SignedUp } from '../helpers/fixtures';
 import { addRep, countEvents, type TestRep } from '../helpers/scoring';
+import { ensurePrizeMetric } from '../../src/lib/server/contests/contest.repository';
+import { PRIZE_METRIC } from '../../src/lib/server/contests/contest.scoring';
 
 let app: App;
 
@@ -97,7 +99,7 @@ function postBytes(browser: Browser, path: string, body: Buffer, headers: Record
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
-const VALID_METRIC = { key: 'demo_booked', nameEn: 'Demos booked', nameZh: '预约演示', unit: 'count', step: '1', pointsPerStep: '20', dailyCap: '', selfReport: 'on' };
+const VALID_METRIC = { key: 'demo_booked', 'name.en': 'Demos booked', 'name.zh-CN': '预约演示', unit: 'count', step: '1', pointsPerStep: '20', dailyCap: '', selfReport: 'on' };
 
 describe('metrics', () => {
 	let admin: SignedUp;
@@ -112,7 +114,7 @@ describe('metrics', () => {
 	test('the page lists the starting metrics with their rules in words', async () => {
 		const page = await admin.browser.get('/admin/metrics');
 		expect(page.status).toBe(200);
-		for (const text of ['50 points per deal', '1 point per 1,000.00 CNY', '1 point per call', 'At most 60 points a day', 'new_customer']) {
+		for (const text of ['50 points per deal', '1 point per ¥1,000.00', '1 point per call', 'At most 60 points a day', 'new_customer']) {
 			expect(page.body).toContain(text);
 		}
 		expect(page.body).toContain('Changing a rule scores only events recorded from then on');
@@ -122,8 +124,7 @@ describe('metrics', () => {
 		const created = success(await admin.browser.action('/admin/metrics?/create', VALID_METRIC));
 		expect(created.done).toBe('Metric “demo_booked” created.');
 		expect(await metric(admin.organizationId, 'demo_booked')).toMatchObject({
-			name_en: 'Demos booked',
-			name_zh: '预约演示',
+			name: { en: 'Demos booked', 'zh-CN': '预约演示' },
 			unit: 'count',
 			currency: null,
 			points_per_step: 20,
@@ -134,8 +135,8 @@ describe('metrics', () => {
 		success(
 			await admin.browser.action('/admin/metrics?/create', {
 				key: 'upsell',
-				nameEn: 'Upsell',
-				nameZh: '追加销售',
+				'name.en': 'Upsell',
+				'name.zh-CN': '追加销售',
 				unit: 'currency',
 				currency: 'usd',
 				step: '2,500.50',
@@ -148,7 +149,7 @@ describe('metrics', () => {
 		expect(Number(upsell.step)).toBe(250_050);
 		const page = await admin.browser.get('/admin/metrics');
 		expect(page.body).toContain('20 points per demo booked');
-		expect(page.body).toContain('3 points per 2,500.50 USD');
+		expect(page.body).toContain('3 points per $2,500.50');
 		expect(page.body).toContain('At most 300 points a day');
 		expect(await auditActions(admin.organizationId)).toContain('metric.created');
 	});
@@ -168,8 +169,10 @@ describe('metrics', () => {
 		['pointsPerStep', { pointsPerStep: '-1' }, /^Points per step must be a whole number from 0 to/, 400],
 		['pointsPerStep', { pointsPerStep: '' }, /^Points per step is required/, 400],
 		['dailyCap', { dailyCap: 'lots' }, /^Daily cap must be a whole number/, 400],
-		['nameEn', { nameEn: '   ' }, /^Name \(English\) is required/, 400],
-		['nameZh', { nameZh: 'x'.repeat(81) }, /^Name \(Chinese\) must be at most 80 characters/, 400]
+		['name.en', { 'name.en': '   ', 'name.zh-CN': '' }, /^Name is required: give it in English, in Chinese or in both/, 400],
+		['name.en', { 'name.en': 'x'.repeat(81) }, /^Name \(English\) must be at most 80 characters/, 400],
+		['name.zh-CN', { 'name.zh-CN': 'x'.repeat(81) }, /^Name \(Chinese\) must be at most 80 characters/, 400],
+		['name.zh-CN', { 'name.en': '', 'name.zh-CN': 'a\u0000b' }, /^Name \(Chinese\) contains a character that cannot be stored/, 400]
 	])('create refuses a bad %s, naming it, and changes nothing', async (field, change, message, status) => {
 		const before = await snapshot(admin.organizationId);
 		const data = failure(await admin.browser.action('/admin/metrics?/create', { ...VALID_METRIC, key: `m_${uniqueSuffix()}`, ...change }), status);
@@ -202,8 +205,8 @@ describe('metrics', () => {
 				metricId: deal.id,
 				key: 'hacked',
 				unit: 'minutes',
-				nameEn: 'Deals closed',
-				nameZh: '签单',
+				'name.en': 'Deals closed',
+				'name.zh-CN': '签单',
 				step: '1',
 				pointsPerStep: '80',
 				dailyCap: '400',
@@ -215,8 +218,7 @@ describe('metrics', () => {
 			id: deal.id,
 			key: 'deal',
 			unit: 'count',
-			name_en: 'Deals closed',
-			name_zh: '签单',
+			name: { en: 'Deals closed', 'zh-CN': '签单' },
 			points_per_step: 80,
 			daily_cap: 400,
 			self_report: true
@@ -236,11 +238,35 @@ describe('metrics', () => {
 		expect(await auditActions(admin.organizationId)).toContain('metric.updated');
 	});
 
+	test('a metric named in one language only reads in that language on every page, in either interface language', async () => {
+		const key = `referral_${uniqueSuffix()}`;
+		success(await admin.browser.action('/admin/metrics?/create', { ...VALID_METRIC, key, 'name.en': ' ', 'name.zh-CN': '转介绍' }));
+		const created = await metric(admin.organizationId, key);
+		expect(created.name).toEqual({ 'zh-CN': '转介绍' });
+		expect((await admin.browser.get('/admin/metrics')).body).toMatch(/<strong[^>]*>转介绍<\/strong>/);
+		expect((await admin.browser.get(`/leaderboards?board=${key}`)).body).toMatch(/<option value="referral_[^"]+"[^>]*>转介绍<\/option>/);
+
+		// Clearing the Chinese name while giving an English one keeps only the English one.
+		success(await admin.browser.action('/admin/metrics?/update', { metricId: created.id, 'name.en': 'Referrals', 'name.zh-CN': '', step: '1', pointsPerStep: '20' }));
+		expect((await metric(admin.organizationId, key)).name).toEqual({ en: 'Referrals' });
+		const { locale } = await app.runtime.db.selectFrom('users').select('locale').where('id', '=', admin.userId).executeTakeFirstOrThrow();
+		await app.runtime.db.updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', admin.userId).execute();
+		try {
+			const page = (await admin.browser.get('/admin/metrics')).body;
+			expect(page).toMatch(/<strong[^>]*>Referrals<\/strong>/);
+			// The rule counts the metric by the name it has.
+			expect(page).toContain('每个「Referrals」得 20 分');
+			expect((await admin.browser.get(`/leaderboards?board=${key}`)).body).toMatch(/<option value="referral_[^"]+"[^>]*>Referrals<\/option>/);
+		} finally {
+			await app.runtime.db.updateTable('users').set({ locale }).where('id', '=', admin.userId).execute();
+		}
+	});
+
 	test('an edit with a bad field is refused, naming it, and changes nothing', async () => {
 		const call = await metric(admin.organizationId, 'call');
 		const before = await snapshot(admin.organizationId);
 		const data = failure(
-			await admin.browser.action('/admin/metrics?/update', { metricId: call.id, nameEn: 'Calls', nameZh: '通话', step: '1', pointsPerStep: '2', dailyCap: '-5' }),
+			await admin.browser.action('/admin/metrics?/update', { metricId: call.id, 'name.en': 'Calls', 'name.zh-CN': '通话', step: '1', pointsPerStep: '2', dailyCap: '-5' }),
 			400
 		);
 		expect(data.errors).toEqual({ dailyCap: expect.stringMatching(/^Daily cap must be a whole number/) });
@@ -251,7 +277,7 @@ describe('metrics', () => {
 		const other = await signUpOrganization(app);
 		const foreign = await metric(other.organizationId, 'call');
 		const before = await snapshot(other.organizationId);
-		const fields = { nameEn: 'Mine now', nameZh: '我的', step: '1', pointsPerStep: '1000' };
+		const fields = { 'name.en': 'Mine now', 'name.zh-CN': '我的', step: '1', pointsPerStep: '1000' };
 		for (const action of ['update', 'archive', 'restore']) {
 			const data = failure(await admin.browser.action(`/admin/metrics?/${action}`, { metricId: foreign.id, ...fields }), 404);
 			expect(data.errors.metricId).toBe('Metric was not found.');
@@ -279,13 +305,33 @@ describe('metrics', () => {
 		expect(actions).toContain('metric.restored');
 	});
 
+	test('the contest prize metric is left off the page and can be neither restored, archived nor edited', async () => {
+		const other = await signUpOrganization(app);
+		// As a contest's freeze makes it, to pay prize points.
+		await ensurePrizeMetric(app.runtime.db, other.organizationId, PRIZE_METRIC);
+		const prize = await metric(other.organizationId, PRIZE_METRIC);
+		expect(prize).toMatchObject({ status: 'archived', system: true });
+		const page = await other.browser.get('/admin/metrics');
+		expect(page.status).toBe(200);
+		expect(page.body).toContain('new_customer');
+		expect(page.body).not.toContain(PRIZE_METRIC);
+		expect(page.body).not.toContain('Contest prize');
+		const before = await snapshot(other.organizationId);
+		const fields = { 'name.en': 'Free points', 'name.zh-CN': '免费积分', step: '1', pointsPerStep: '1000' };
+		for (const action of ['restore', 'archive', 'update']) {
+			const data = failure(await other.browser.action(`/admin/metrics?/${action}`, { metricId: prize.id, ...fields }), 409);
+			expect(data.errors.metricId).toMatch(/^Metric: this metric is kept by Podium/);
+		}
+		expect(await snapshot(other.organizationId)).toEqual(before);
+	});
+
 	test('leaders and reps can neither see nor change metrics', async () => {
 		const deal = await metric(admin.organizationId, 'deal');
 		const before = await snapshot(admin.organizationId);
 		for (const who of [leader, rep]) {
 			expect((await who.browser.get('/admin/metrics')).status).toBe(403);
 			forbidden(await who.browser.action('/admin/metrics?/create', { ...VALID_METRIC, key: `x_${uniqueSuffix()}` }));
-			forbidden(await who.browser.action('/admin/metrics?/update', { metricId: deal.id, nameEn: 'x', nameZh: 'x', step: '1', pointsPerStep: '999' }));
+			forbidden(await who.browser.action('/admin/metrics?/update', { metricId: deal.id, 'name.en': 'x', 'name.zh-CN': 'x', step: '1', pointsPerStep: '999' }));
 			forbidden(await who.browser.action('/admin/metrics?/archive', { metricId: deal.id }));
 		}
 		expect(await snapshot(admin.organizationId)).toEqual(before);
@@ -334,7 +380,8 @@ describe('API tokens', () => {
 	test.each([
 		['name', { name: '  ', scopes: ['events:write'] }, /^Token name is required/],
 		['name', { name: 'x'.repeat(81), scopes: ['events:write'] }, /^Token name must be at most 80 characters/],
-		['scopes', { name: 'No scopes' }, /^Scopes /],
+		['scopes', { name: 'No scopes' }, /^Choose at least one scope\.$/],
+		['scopes', { name: 'No scopes', scopes: [] }, /^Choose at least one scope\.$/],
 		['scopes', { name: 'Bad scope', scopes: ['admin:all'] }, /^Scopes /]
 	])('create refuses a bad %s, naming it, and creates nothing', async (field, fields, message) => {
 		const count = async () => (await app.runtime.db.selectFrom('api_tokens').select('id').where('organization_id', '=', admin.organizationId).execute()).length;
@@ -416,7 +463,7 @@ describe('CSV import', () => {
 			[9, 'occurredAt', 'occurredAt must not be in the future.'],
 			[10, null, 'The row has 7 fields, but the header has 6.']
 		]);
-		expect(data.preview.rows[0]).toMatchObject({ row: 2, id: 'p-1', ok: true, userName: mine.name, metricName: { en: 'Deals won', zh: '成交' } });
+		expect(data.preview.rows[0]).toMatchObject({ row: 2, id: 'p-1', ok: true, userName: mine.name, metricName: { en: 'Deals won', 'zh-CN': '成交' } });
 		expect(data.csv).toBe(csv);
 		expect(await snapshot(admin.organizationId)).toEqual(before);
 	});

@@ -183,7 +183,7 @@ describe('teams', () => {
 		const busy = await createTeam(app, admin);
 		await addMember(app, admin, 'rep', busy);
 		const data = failure(await admin.browser.action('/admin/teams?/archive', { teamId: busy }), 409);
-		expect(data.errors.teamId).toBe('Team still has 1 members and 0 sub-teams. Move them first.');
+		expect(data.errors.teamId).toBe('This team is not empty (members: 1, sub-teams: 0). Move them first.');
 		expect((await team(busy)).archived_at).toBeNull();
 
 		const empty = await createTeam(app, admin);
@@ -257,7 +257,7 @@ describe('invitations', () => {
 		expect(await app.runtime.db.selectFrom('users').select('id').where('email', '=', email).execute()).toEqual([]);
 
 		const accepted = await invitee.action(`/invite/${token}`, { name: 'Rita Rep', password: PASSWORD });
-		expect(accepted).toMatchObject({ type: 'redirect', status: 303, location: '/team' });
+		expect(accepted).toMatchObject({ type: 'redirect', status: 303, location: '/' });
 		const cookie = accepted.response.setCookies.find((c) => c.name === 'podium_session')!;
 		expect(cookie.attributes.httponly).toBe(true);
 		const user = await app.runtime.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
@@ -268,19 +268,28 @@ describe('invitations', () => {
 		expect(teamPage.status).toBe(200);
 		expect(teamPage.body).toContain('Rita Rep');
 
-		// Used once, it is dead.
-		expect((await app.browser().get(`/invite/${token}`)).status).toBe(404);
-		const replay = failure(await app.browser().action(`/invite/${token}`, { name: 'Mallory', password: PASSWORD }), 404);
-		expect(replay.message).toBe('This invitation link is not valid. It may have been used, revoked or mistyped.');
+		// Used once, it is dead: 410 Gone, saying so.
+		expect((await app.browser().get(`/invite/${token}`)).status).toBe(410);
+		const replay = failure(await app.browser().action(`/invite/${token}`, { name: 'Mallory', password: PASSWORD }), 410);
+		expect(replay.message).toBe('This invitation was already used.');
 	});
 
-	test('someone who already has an account joins with their password', async () => {
+	test('someone who already has an account signs in, then joins with one click', async () => {
 		const elsewhere = await signUpOrganization(app);
 		const invitation = await invite(app, admin, { email: elsewhere.email, role: 'leader' });
-		const browser = app.browser();
-		failure(await browser.action(`/invite/${invitation.token}`, { password: 'not my password' }), 400);
-		const joined = await browser.action(`/invite/${invitation.token}`, { password: PASSWORD });
-		expect(joined).toMatchObject({ type: 'redirect', location: '/team' });
+		// Their password typed into the link does nothing: no session, no membership.
+		const anonymous = app.browser();
+		const typed = failure(await anonymous.action(`/invite/${invitation.token}`, { name: 'Ada Admin', password: PASSWORD }), 409);
+		expect(typed.message).toBe('This e-mail cannot be used for a new account. If you already use Podium with it, sign in to accept.');
+		expect(anonymous.cookie('podium_session')).toBeUndefined();
+		expect(await membership(admin.organizationId, elsewhere.userId)).toBeUndefined();
+		// Signed in as themselves (their browser from sign-up), the link joins them.
+		const browser = elsewhere.browser;
+		const page = await browser.get(`/invite/${invitation.token}`);
+		expect(page.status).toBe(200);
+		expect(page.body).toContain(`You are signed in as ${elsewhere.email}.`);
+		const joined = await browser.action(`/invite/${invitation.token}`, {});
+		expect(joined).toMatchObject({ type: 'redirect', location: '/' });
 		expect(await membership(admin.organizationId, elsewhere.userId)).toMatchObject({ role: 'leader' });
 		expect(await membership(elsewhere.organizationId, elsewhere.userId)).toMatchObject({ role: 'admin' });
 		const user = await app.runtime.db.selectFrom('users').select('name').where('id', '=', elsewhere.userId).executeTakeFirstOrThrow();
@@ -297,8 +306,8 @@ describe('invitations', () => {
 		expect(bad.errors).toEqual({ email: 'E-mail is not a valid e-mail address.', role: 'Role must be one of the listed choices.' });
 
 		expect(await admin.browser.action('/admin/members?/revoke', { invitationId: invitation.invitationId })).toMatchObject({ type: 'success' });
-		expect((await app.browser().get(`/invite/${invitation.token}`)).status).toBe(404);
-		failure(await app.browser().action(`/invite/${invitation.token}`, { name: 'Late', password: PASSWORD }), 404);
+		expect((await app.browser().get(`/invite/${invitation.token}`)).status).toBe(410);
+		failure(await app.browser().action(`/invite/${invitation.token}`, { name: 'Late', password: PASSWORD }), 410);
 		expect(await app.runtime.db.selectFrom('users').select('id').where('email', '=', invitation.email).execute()).toEqual([]);
 		// Revoking twice finds nothing to revoke.
 		failure(await admin.browser.action('/admin/members?/revoke', { invitationId: invitation.invitationId }), 404);

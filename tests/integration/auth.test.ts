@@ -126,14 +126,15 @@ describe('sign-up', () => {
 		if (before) expect(await countRows(db)).toEqual(before);
 	});
 
-	test('refuses an e-mail that is already registered (any case) with 409', async () => {
+	test('refuses an e-mail that is already registered (any case) with 409, without saying that it is registered', async () => {
 		const first = await signUpOrganization(app);
 		const fields = { ...validSignup(), email: first.email.toUpperCase() };
 		const result = await app.browser().action('/signup', fields);
 		expect(result.type).toBe('failure');
 		if (result.type !== 'failure') return;
 		expect(result.status).toBe(409);
-		expect(result.data.errors.email).toBe('E-mail is already registered. Sign in instead.');
+		expect(result.data.errors.email).toBe('You cannot sign up with this e-mail. If it is yours, sign in instead.');
+		expect(result.data.message).not.toMatch(/registered|exists|already/i);
 		expect(await app.runtime.db.selectFrom('organizations').select('id').where('name', '=', fields.organizationName).execute()).toEqual([]);
 	});
 });
@@ -142,7 +143,7 @@ describe('sign-in', () => {
 	test('signs in with e-mail (any case) and password, and creates a new session', async () => {
 		const admin = await signUpOrganization(app);
 		const { browser, result } = await signIn(app, `  ${admin.email.toUpperCase()}  `);
-		expect(result).toMatchObject({ type: 'redirect', status: 303, location: '/leaderboards' });
+		expect(result).toMatchObject({ type: 'redirect', status: 303, location: '/' });
 		const token = browser.cookie('podium_session');
 		expect(token).toBeDefined();
 		expect(token).not.toBe(admin.token);
@@ -155,7 +156,42 @@ describe('sign-in', () => {
 		const local = await app.browser().action('/login?next=%2Fteam', { email: admin.email, password: PASSWORD });
 		expect(local).toMatchObject({ type: 'redirect', location: '/team' });
 		const evil = await app.browser().action('/login?next=%2F%2Fevil.example%2F', { email: admin.email, password: PASSWORD });
-		expect(evil).toMatchObject({ type: 'redirect', location: '/leaderboards' });
+		expect(evil).toMatchObject({ type: 'redirect', location: '/' });
+	});
+
+	// Raw query strings, as an attacker would put them in a link.
+	const nastyNext = [
+		'/%09/evil.example', // a tab: browsers drop it and go to //evil.example
+		'/%0a/evil.example', // a newline: was a 500 (invalid Location header)
+		'%0d%0aSet-Cookie:x=1',
+		'/%5Cevil.example', // /\evil.example
+		'%5C%5Cevil.example',
+		'//evil.example',
+		'%2F%2Fevil.example',
+		'/%2F/evil.example'.replace('%2F', '/'),
+		'https://evil.example/',
+		'https:evil.example',
+		'javascript:alert(1)',
+		'%20/evil.example'
+	];
+
+	test.each(nastyNext)('?next=%s falls back to / after signing in, and when already signed in', async (next) => {
+		const admin = await signUpOrganization(app);
+		const signedIn = await app.browser().action(`/login?next=${next}`, { email: admin.email, password: PASSWORD });
+		expect(signedIn).toMatchObject({ type: 'redirect', status: 303, location: '/' });
+		const page = await admin.browser.get(`/login?next=${next}`);
+		expect(page.status).toBe(303);
+		expect(page.headers.location).toBe('/');
+	});
+
+	test('?next= with a NUL is refused as a whole (400 naming next), signed in or not', async () => {
+		const admin = await signUpOrganization(app);
+		for (const browser of [app.browser(), admin.browser]) {
+			const page = await browser.get('/login?next=/%00/evil.example');
+			expect(page.status).toBe(400);
+			expect(page.body).toContain('next');
+			expect(page.headers.location).toBeUndefined();
+		}
 	});
 
 	test('a wrong password and an unknown account get the same 400, and no cookie', async () => {
@@ -211,7 +247,7 @@ describe('sign-in', () => {
 		const blocked = await attacker.action('/login', { email: admin.email, password: PASSWORD });
 		expect(blocked).toMatchObject({ type: 'failure', status: 429 });
 		// The same person from elsewhere still gets in.
-		expect((await signIn(app, admin.email)).result).toMatchObject({ type: 'redirect', location: '/leaderboards' });
+		expect((await signIn(app, admin.email)).result).toMatchObject({ type: 'redirect', location: '/' });
 	});
 });
 

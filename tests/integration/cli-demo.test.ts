@@ -8,15 +8,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateToLatest, openDatabase, type DbHandle } from '../../src/lib/server/db';
 import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
-import { setLogLevel } from '../../src/lib/server/log';
-import { insertMembership } from '../../src/lib/server/repositories/membership.repository';
-import { insertDefaultMetrics } from '../../src/lib/server/repositories/metric.repository';
-import { insertOrganization } from '../../src/lib/server/repositories/organization.repository';
-import { insertTeam, setTeamMembership } from '../../src/lib/server/repositories/team.repository';
-import { insertUser } from '../../src/lib/server/repositories/user.repository';
+import { setLogLevel } from '../../src/lib/server/platform/log';
+import { insertMembership } from '../../src/lib/server/org/membership.repository';
+import { insertDefaultMetrics } from '../../src/lib/server/scoring/metric.repository';
+import { insertOrganization } from '../../src/lib/server/org/organization.repository';
+import { insertTeam, setTeamMembership } from '../../src/lib/server/org/team.repository';
+import { insertUser } from '../../src/lib/server/auth/user.repository';
 import { readBoard } from '../../src/lib/server/scoring/board.service';
 import { verifyOrg } from '../../src/lib/server/scoring/live.service';
-import { DEMO_SLUG, DEMO_TEAMS, DEMO_TIME_ZONE, demoEmail, seedDemo } from '../../src/lib/server/services/demo.service';
+import { DEMO_SLUG, DEMO_TEAMS, DEMO_TIME_ZONE, demoEmail, seedDemo } from '../../src/lib/server/demo/demo.service';
 import { uniqueSuffix, usingPostgres } from '../helpers/env';
 
 interface Scratch {
@@ -84,11 +84,13 @@ describe('seeding the demo organization', () => {
 		expect(first.events).toBeGreaterThan(12_000);
 		console.info(`demo seed: ${first.events} events in ${first.ms} ms (with the live rebuild)`);
 
-		const { rows } = await sql<{ n: number; first: Date; last: Date; demo: number }>`
+		// The history's events, and the points of the demo's kudos (source 'kudos', in the last three weeks).
+		const { rows } = await sql<{ n: number; first: Date; last: Date; demo: number; kudos: number }>`
 			select count(*)::int as n, min(occurred_at) as first, max(occurred_at) as last,
-				count(*) filter (where source = 'demo')::int as demo
+				count(*) filter (where source = 'demo')::int as demo, count(*) filter (where source = 'kudos')::int as kudos
 			from score_events where organization_id = ${first.organizationId}`.execute(db);
-		expect(rows[0].n).toBe(first.events);
+		expect(rows[0].kudos).toBeGreaterThan(0);
+		expect(rows[0].n).toBe(first.events + rows[0].kudos);
 		expect(rows[0].demo).toBe(first.events);
 		const spanDays = (new Date(rows[0].last).getTime() - new Date(rows[0].first).getTime()) / 86_400_000;
 		expect(spanDays).toBeGreaterThan(87);
@@ -103,11 +105,23 @@ describe('seeding the demo organization', () => {
 		expect(board.total).toBe(24);
 		expect(board.entries[0].score).toBeGreaterThan(board.entries[23].score * 1.5);
 
+		// A dozen badges, earned from the history by several reps, in several tiers, and no level left to celebrate.
+		const { rows: badges } = await sql<{ badges: number; holders: number; tiers: number; awards: number }>`
+			select (select count(*)::int from badges where organization_id = ${first.organizationId}) as badges,
+				count(distinct user_id)::int as holders, count(distinct tier)::int as tiers, count(*)::int as awards
+			from badge_awards where organization_id = ${first.organizationId}`.execute(db);
+		expect(badges[0].badges).toBe(12);
+		expect(badges[0].holders).toBeGreaterThanOrEqual(6);
+		expect(badges[0].tiers).toBeGreaterThanOrEqual(3);
+		expect(badges[0].awards).toBeGreaterThanOrEqual(12);
+		const { rows: reached } = await sql<{ n: number }>`select count(*)::int as n from levels_reached where organization_id = ${first.organizationId}`.execute(db);
+		expect(reached[0].n).toBeGreaterThan(0);
+
 		const second = await seedDemo(db, { live, now: new Date(NOW.getTime() + 86_400_000) });
 		expect(second.status).toBe('present');
 		expect(second.events).toBe(0);
 		const { rows: after } = await sql<{ n: number }>`select count(*)::int as n from score_events where organization_id = ${first.organizationId}`.execute(db);
-		expect(after[0].n).toBe(first.events);
+		expect(after[0].n).toBe(first.events + rows[0].kudos);
 	}, 300_000);
 
 	test('weekdays are busier than weekends, and capped metrics stay under their cap per local day', async () => {

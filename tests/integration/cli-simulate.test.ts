@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
 import { addApiToken, addRep, addTeam, countEvents, createOrg, type TestOrg, type TestRep } from '../helpers/scoring';
-import { revokeApiToken } from '../../src/lib/server/repositories/token.repository';
+import { revokeApiToken } from '../../src/lib/server/scoring/token.repository';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -100,7 +100,7 @@ function simulate(args: string[]): Promise<{ code: number | null; stdout: string
 	const env: Record<string, string> = {};
 	for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(DATABASE_URL|REDIS_URL|PODIUM_|VITEST)/.test(k)) env[k] = v;
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/podium.ts', 'simulate', ...args], { cwd: ROOT, env });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli/index.ts', 'simulate', ...args], { cwd: ROOT, env });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c) => (stdout += c));

@@ -1,4 +1,4 @@
-// The CLI as users run it: child processes (node --import tsx scripts/podium.ts …) against a throwaway
+// The CLI as users run it: child processes (node --import tsx scripts/cli/index.ts …) against a throwaway
 // database: an embedded one in a temporary PODIUM_DATA_DIR by default, or with DATABASE_URL a new
 // database on that server (with REDIS_URL too, when set). Checks what the commands print, their exit
 // codes, and what they wrote.
@@ -37,7 +37,7 @@ function cli(target: Target, args: string[], input?: string): Promise<Result> {
 	}
 	Object.assign(env, { LOG_LEVEL: 'warn', PODIUM_DEMO_SEED: 'off' }, target.env);
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/podium.ts', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli/index.ts', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c) => (stdout += c));
@@ -154,7 +154,11 @@ describe(`the podium CLI on ${usingPostgres ? `PostgreSQL${usingRedis ? ' and Re
 		const cases: [string[], string][] = [
 			[['org:create', '--name', 'X', '--slug', 'x', '--tz', 'UTC', '--admin-email', 'a@b.test', '--admin-pasword', 'long enough password'], '--admin-pasword'],
 			[['user:create', '--org', slug, '--email', rep, '--name', 'Mia', '--team', 'A'], 'missing required flag --role'],
-			[['token:create', '--org', slug, '--name', 'x', '--scopes', 'events:read'], '--scopes: unknown scope "events:read"']
+			[['token:create', '--org', slug, '--name', 'x', '--scopes', 'events:read'], '--scopes: unknown scope "events:read"'],
+			// The password policy of the app: repetitive, common and personal passwords are refused here too.
+			[['user:create', '--org', slug, '--email', rep, '--name', 'Mia', '--role', 'rep', '--team', 'A', '--password', 'aaaaaaaaaa'], '--password must use at least 5 different characters'],
+			[['org:create', '--name', 'X', '--slug', 'x', '--tz', 'UTC', '--admin-email', 'a@b.test', '--admin-password', 'Password2026!'], '--admin-password is one of the most common passwords'],
+			[['user:create', '--org', slug, '--email', 'mia.novak@acme.test', '--name', 'Mia Novak', '--role', 'rep', '--team', 'A', '--password', 'MiaNovak2026'], "--password must not be based on the person's name or e-mail"]
 		];
 		for (const [args, message] of cases) {
 			const result = await cli(target, args);

@@ -11,15 +11,62 @@ import { compareEntries, type BoardEntry, type Increment } from '../../src/lib/s
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REDIS_URL = process.env.REDIS_URL;
 
-function liveStoreContract(name: string, open: () => Promise<LiveStore>) {
+/**
+ * Time as the store sees it, moved by the test instead of waited for. The memory store reads a clock the
+ * test holds. Redis keeps its own time, so passing time brings every expiry under the test's prefix
+ * that much closer (PEXPIRETIME, then PEXPIREAT; one in the past deletes the key), as waiting would.
+ */
+interface StoreTime {
+	now(): Promise<number>;
+	pass(ms: number): Promise<void>;
+}
+
+function memoryStore(): { store: LiveStore; time: StoreTime } {
+	let now = Date.now();
+	return {
+		store: new MemoryLiveStore(() => now),
+		time: {
+			now: async () => now,
+			pass: async (ms) => {
+				now += ms;
+			}
+		}
+	};
+}
+
+async function redisStore(url: string): Promise<{ store: LiveStore; time: StoreTime }> {
+	const prefix = `podium:test:${uniqueSuffix()}:`;
+	const store = await RedisLiveStore.connect(url, prefix);
+	const redis = store.client;
+	return {
+		store,
+		time: {
+			async now() {
+				const [seconds, micros] = (await redis.sendCommand(['TIME'])) as [string, string];
+				return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+			},
+			async pass(ms) {
+				for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+					for (const key of batch) {
+						const at = Number(await redis.sendCommand(['PEXPIRETIME', key]));
+						if (at > 0) await redis.sendCommand(['PEXPIREAT', key, String(at - ms)]);
+					}
+				}
+			}
+		}
+	};
+}
+
+function liveStoreContract(name: string, open: () => Promise<{ store: LiveStore; time: StoreTime }>) {
 	describe(`${name} live store`, () => {
 		let store: LiveStore;
+		let time: StoreTime;
 		let n = 0;
 		// Unique keys: in the Redis pass several files and runs share one server.
 		const key = (label: string) => `contract:${uniqueSuffix()}:${label}:${n++}`;
 
 		beforeAll(async () => {
-			store = await open();
+			({ store, time } = await open());
 		});
 		afterAll(async () => {
 			await store?.close();
@@ -45,6 +92,36 @@ function liveStoreContract(name: string, open: () => Promise<LiveStore>) {
 			await store.reset(k);
 		});
 
+		test('release takes one hit back, never below zero, and keeps the window', async () => {
+			const k = key('release');
+			await store.release(k); // absent: nothing to take back, and nothing created
+			expect(await store.count(k)).toBe(0);
+			expect(await store.ttl(k)).toBe(0);
+			await store.hit(k, 60_000);
+			await store.hit(k, 60_000);
+			await store.release(k);
+			expect(await store.count(k)).toBe(1);
+			expect(await store.ttl(k)).toBeGreaterThan(50_000);
+			await store.release(k);
+			await store.release(k);
+			expect(await store.count(k)).toBe(0);
+			expect(await store.hit(k, 60_000)).toBe(1);
+			await store.reset(k);
+		});
+
+		test('swap returns what the mark held before, once per change even when swapped concurrently', async () => {
+			const k = key('swap');
+			expect(await store.swap(k, 'ana', 60_000)).toBeNull();
+			expect(await store.swap(k, 'ana', 60_000)).toBe('ana');
+			// Ten concurrent swaps to the same new value: exactly one of them saw the old one.
+			const before = await Promise.all(Array.from({ length: 10 }, () => store.swap(k, 'bo', 60_000)));
+			expect(before.filter((v) => v === 'ana')).toHaveLength(1);
+			expect(before.filter((v) => v === 'bo')).toHaveLength(9);
+			await store.swap(k, 'cy', 1_000);
+			await time.pass(1_100);
+			expect(await store.swap(k, 'cy', 60_000)).toBeNull();
+		});
+
 		test('counters are independent', async () => {
 			const a = key('a');
 			const b = key('b');
@@ -65,20 +142,25 @@ function liveStoreContract(name: string, open: () => Promise<LiveStore>) {
 			const first = await store.ttl(k);
 			expect(first).toBeGreaterThan(9_000);
 			expect(first).toBeLessThanOrEqual(10_000);
-			await sleep(300);
+			await time.pass(300);
 			await store.hit(k, 10_000);
 			const later = await store.ttl(k);
-			expect(later).toBeLessThanOrEqual(first - 250);
+			expect(later).toBeLessThanOrEqual(first - 300);
 			expect(later).toBeGreaterThan(0);
+			// Nor does a later hit with a longer window.
+			await store.hit(k, 60_000);
+			expect(await store.ttl(k)).toBeLessThanOrEqual(later);
 			await store.reset(k);
 		});
 
 		test('a counter expires after its window and starts again from 1', async () => {
 			const k = key('expiry');
-			expect(await store.hit(k, 600)).toBe(1);
-			expect(await store.hit(k, 600)).toBe(2);
+			expect(await store.hit(k, 60_000)).toBe(1);
+			expect(await store.hit(k, 60_000)).toBe(2);
 			expect(await store.count(k)).toBe(2);
-			await sleep(900);
+			await time.pass(59_000);
+			expect(await store.count(k)).toBe(2);
+			await time.pass(1_000);
 			expect(await store.count(k)).toBe(0);
 			expect(await store.ttl(k)).toBe(0);
 			expect(await store.hit(k, 60_000)).toBe(1);
@@ -106,13 +188,14 @@ function liveStoreContract(name: string, open: () => Promise<LiveStore>) {
 			await store.reset(k);
 		});
 
-		boardContract(() => store);
+		boardContract(() => store, () => time);
 	});
 }
 
-/** One event scoring `delta` for each member on one board (and nothing else). */
-const ev = (org: string, id: number, board: string, pairs: [string, number][]): LiveEventApply => ({
+/** One event scoring `delta` for each member on one board (and nothing else); its applied mark is its id unless given. */
+const ev = (org: string, id: number, board: string, pairs: [string, number][], orgSeq = id): LiveEventApply => ({
 	id,
+	orgSeq,
 	org,
 	increments: pairs.map(([member, delta]): Increment => ({ key: board, member, delta }))
 });
@@ -129,7 +212,7 @@ async function seedBoard(store: LiveStore, org: string, rows: [string, number, n
 	return reference(rows.map(([member, score, tie]) => ({ member, score, tie })));
 }
 
-function boardContract(get: () => LiveStore) {
+function boardContract(get: () => LiveStore, getTime: () => StoreTime) {
 	// Organization ids are unique per test: the Redis pass shares one server between files and runs.
 	const newOrg = () => `org-${uniqueSuffix()}`;
 
@@ -150,12 +233,29 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 7, tie: 42 }]);
 		});
 
+		test('the applied mark is the event\'s org_seq, not its id: the same org_seq is a duplicate, a huge id costs nothing', async () => {
+			const store = get();
+			const org = newOrg();
+			// Event ids are global and may be far along; an org's marks are its own 1, 2, 3, …
+			expect(await store.applyEvents([ev(org, 4_000_000_000_123, BOARD, [['ann', 5]], 1)])).toEqual(['applied']);
+			expect(await store.applyEvents([ev(org, 4_000_000_000_124, BOARD, [['ann', 5]], 1)])).toEqual(['duplicate']);
+			expect(await store.applyEvents([ev(org, 4_000_000_000_125, BOARD, [['ann', 2]], 2)])).toEqual(['applied']);
+			expect(await store.applied(org, [1, 2, 3])).toEqual([true, true, false]);
+			// The tie mark is still the event id.
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 7, tie: 4_000_000_000_125 }]);
+			if (store instanceof RedisLiveStore) {
+				const [bitmap] = await store.client.keys(`*{${org}}:applied`);
+				expect(await store.client.strLen(bitmap)).toBe(1);
+			}
+		});
+
 		test('an event applies all its increments together, across boards', async () => {
 			const store = get();
 			const org = newOrg();
 			const teams = 'points|teams|week|W2026-11-23';
 			const event: LiveEventApply = {
 				id: 7,
+				orgSeq: 7,
 				org,
 				increments: [
 					{ key: BOARD, member: 'ann', delta: 50 },
@@ -168,6 +268,42 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.entries(org, teams, ['team-1'])).toEqual([{ member: 'team-1', score: 50, tie: 7 }]);
 			expect(await store.entries(org, 'deal|users|week|W2026-11-23', ['ann'])).toEqual([{ member: 'ann', score: 1, tie: 7 }]);
 			expect((await store.boardKeys(org)).sort()).toEqual(['deal|users|week|W2026-11-23', BOARD, teams].sort());
+		});
+
+		test('removeMembers takes members off the given boards only, keeps their applied marks, and a board left empty is gone', async () => {
+			const store = get();
+			const org = newOrg();
+			const other = newOrg();
+			const day = 'points|users|day|2026-11-28';
+			const teams = 'points|teams|week|W2026-11-23';
+			expect(
+				await store.applyEvents([
+					ev(org, 1, BOARD, [['ann', 5], ['bob', 5], ['cy', 1]]),
+					ev(org, 2, day, [['ann', 3]]),
+					ev(org, 3, teams, [['ann', 9]]),
+					ev(other, 1, BOARD, [['ann', 5]])
+				])
+			).toEqual(['applied', 'applied', 'applied', 'applied']);
+			expect(await store.removeMembers(org, [BOARD, day, 'points|users|month|2026-11'], ['ann', 'nobody'])).toBe(2);
+			expect(await store.top(org, BOARD, 10)).toEqual([
+				{ member: 'bob', score: 5, tie: 1 },
+				{ member: 'cy', score: 1, tie: 1 }
+			]);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([null]);
+			expect(await store.around(org, BOARD, 'ann', 2)).toEqual([]);
+			expect([await store.size(org, BOARD), await store.countAbove(org, BOARD, 0)]).toEqual([2, 2]);
+			// Boards not named, and other orgs, keep the member.
+			expect(await store.entries(org, teams, ['ann'])).toEqual([{ member: 'ann', score: 9, tie: 3 }]);
+			expect(await store.entries(other, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 5, tie: 1 }]);
+			expect((await store.boardKeys(org)).sort()).toEqual([BOARD, teams].sort());
+			// The events stay applied: applying one again changes nothing.
+			expect(await store.applied(org, [1, 2])).toEqual([true, true]);
+			expect(await store.applyEvents([ev(org, 2, day, [['ann', 3]])])).toEqual(['duplicate']);
+			expect(await store.size(org, day)).toBe(0);
+			// A later event starts the member afresh.
+			expect(await store.applyEvents([ev(org, 4, BOARD, [['ann', 1]])])).toEqual(['applied']);
+			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 1, tie: 4 }]);
+			expect(await store.removeMembers(org, [], ['ann'])).toBe(0);
 		});
 
 		test('a tie mark is the largest id that changed the member, whatever the order of application', async () => {
@@ -198,8 +334,10 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.applyEvents([ev(org, 1, BOARD, [['ann', 5]])])).toEqual(['applied']);
 			expect(await store.entries(org, BOARD, ['ann'])).toEqual([{ member: 'ann', score: 5, tie: 1 }]);
 			// The lock expires on its own, too.
-			expect(await store.lockForRebuild(org, 100)).toBe(true);
-			await sleep(250);
+			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
+			await getTime().pass(59_000);
+			expect(await store.applyEvents([ev(org, 2, BOARD, [['ann', 1]])])).toEqual(['deferred']);
+			await getTime().pass(1_000);
 			expect(await store.applyEvents([ev(org, 2, BOARD, [['ann', 1]])])).toEqual(['applied']);
 		});
 
@@ -343,6 +481,7 @@ function boardContract(get: () => LiveStore) {
 			const teams = 'points|teams|week|W2026-11-23';
 			const both = (id: number, delta: number): LiveEventApply => ({
 				id,
+				orgSeq: id,
 				org,
 				increments: [
 					{ key: BOARD, member: 'ann', delta },
@@ -405,7 +544,7 @@ function boardContract(get: () => LiveStore) {
 							}
 							return 'applied';
 						});
-						expect(await store.applyEvents(batch.map((e) => ({ ...e, org })))).toEqual(expected);
+						expect(await store.applyEvents(batch.map((e) => ({ ...e, orgSeq: e.id, org })))).toEqual(expected);
 					}
 					for (const key of boards) {
 						expect(await store.top(org, key, 10), key).toEqual(reference([...model.get(key)!.values()]));
@@ -458,7 +597,7 @@ function boardContract(get: () => LiveStore) {
 			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
 			const ties = [99_999_999, 100_000_000, 100_000_001, 4_000_000_000_123, 9_007_199_254_740_991, 1, 0];
 			const snapshot = ties.map((tie, i) => ({ member: `m${ties.length - i}`, score: 10, tie }));
-			await store.replaceOrg(org, { boards: new Map([[BOARD, snapshot]]), appliedIds: [1] });
+			await store.replaceOrg(org, { boards: new Map([[BOARD, snapshot]]), appliedOrgSeqs: [1] });
 			const sorted = reference(snapshot);
 			expect(await store.top(org, BOARD, 10)).toEqual(sorted);
 			for (let i = 0; i < sorted.length; i++) expect(await store.around(org, BOARD, sorted[i].member, 1)).toEqual(sorted.slice(Math.max(0, i - 1), i + 2));
@@ -494,7 +633,7 @@ function boardContract(get: () => LiveStore) {
 				yield [other, small.slice(1)];
 			}
 			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
-			await store.replaceOrg(org, { boards: parts(), appliedIds: sleep(20).then(() => [4, 5]) });
+			await store.replaceOrg(org, { boards: parts(), appliedOrgSeqs: sleep(20).then(() => [4, 5]) });
 			const sorted = reference(all);
 			expect(await store.size(org, BOARD)).toBe(2600);
 			expect(await store.top(org, BOARD, 2600)).toEqual(sorted);
@@ -518,7 +657,7 @@ function boardContract(get: () => LiveStore) {
 				{ member: 'ann', score: 10, tie: 17 },
 				{ member: 'cy', score: 3, tie: 3 }
 			];
-			await store.replaceOrg(org, { boards: new Map([[BOARD, week]]), appliedIds: [3, 17, 1000] });
+			await store.replaceOrg(org, { boards: new Map([[BOARD, week]]), appliedOrgSeqs: [3, 17, 1000] });
 			expect(await store.isBuilt(org)).toBe(true);
 			expect(await store.isBuilt(other)).toBe(false);
 			expect(await store.boardKeys(org)).toEqual([BOARD]);
@@ -537,7 +676,7 @@ function boardContract(get: () => LiveStore) {
 			].sort(compareEntries));
 
 			// An empty snapshot empties the org but leaves it built.
-			await store.replaceOrg(org, { boards: new Map(), appliedIds: [] });
+			await store.replaceOrg(org, { boards: new Map(), appliedOrgSeqs: [] });
 			expect(await store.isBuilt(org)).toBe(true);
 			expect(await store.boardKeys(org)).toEqual([]);
 			expect(await store.applied(org, [3, 17])).toEqual([false, false]);
@@ -546,10 +685,12 @@ function boardContract(get: () => LiveStore) {
 		test('a board goes when its expiry passes: reads find nothing, boardKeys omits it, and the next event starts it afresh', async () => {
 			const store = get();
 			const org = newOrg();
+			const time = getTime();
 			const day = 'points|users|day|2026-11-27';
-			const soon = Date.now() + 400;
+			const soon = (await time.now()) + 60_000;
 			const expiring = (id: number, member: string, delta: number, expiresAt: number): LiveEventApply => ({
 				id,
+				orgSeq: id,
 				org,
 				increments: [
 					{ key: day, member, delta, expiresAt },
@@ -562,7 +703,7 @@ function boardContract(get: () => LiveStore) {
 				{ member: 'bob', score: 3, tie: 2 }
 			]);
 			expect((await store.boardKeys(org)).sort()).toEqual([day, BOARD].sort());
-			await sleep(soon - Date.now() + 150);
+			await time.pass(60_000);
 			expect(await store.top(org, day, 10)).toEqual([]);
 			expect(await store.size(org, day)).toBe(0);
 			expect(await store.entries(org, day, ['ann'])).toEqual([null]);
@@ -573,9 +714,9 @@ function boardContract(get: () => LiveStore) {
 				{ member: 'ann', score: 5, tie: 1 },
 				{ member: 'bob', score: 3, tie: 2 }
 			]);
-			expect(await store.applyEvents([expiring(1, 'ann', 5, Date.now() + 60_000)])).toEqual(['duplicate']);
+			expect(await store.applyEvents([expiring(1, 'ann', 5, (await time.now()) + 60_000)])).toEqual(['duplicate']);
 			// A later event on the same key starts a new board (no leftovers of the old tie marks).
-			expect(await store.applyEvents([expiring(3, 'bob', 1, Date.now() + 60_000)])).toEqual(['applied']);
+			expect(await store.applyEvents([expiring(3, 'bob', 1, (await time.now()) + 60_000)])).toEqual(['applied']);
 			expect(await store.top(org, day, 10)).toEqual([{ member: 'bob', score: 1, tie: 3 }]);
 		});
 
@@ -585,44 +726,48 @@ function boardContract(get: () => LiveStore) {
 			const day = 'points|users|day|2026-11-27';
 			const week: BoardEntry[] = [{ member: 'ann', score: 10, tie: 4 }];
 			expect(await store.lockForRebuild(org, 60_000)).toBe(true);
-			const soon = Date.now() + 400;
+			const time = getTime();
+			const soon = (await time.now()) + 60_000;
 			await store.replaceOrg(org, {
 				boards: new Map([
 					[BOARD, week],
 					[day, week]
 				]),
-				appliedIds: [4],
+				appliedOrgSeqs: [4],
 				expiresAt: (key) => (key === day ? soon : undefined)
 			});
 			expect(await store.top(org, day, 10)).toEqual(week);
-			await sleep(soon - Date.now() + 150);
+			await time.pass(60_000);
 			expect(await store.top(org, day, 10)).toEqual([]);
 			expect(await store.boardKeys(org)).toEqual([BOARD]);
 			expect(await store.top(org, BOARD, 10)).toEqual(week);
 		});
 
-		test('sequence numbers count up by one per board and org, from 0', async () => {
+		test('sequence numbers count up by one per board and org, from 0, in one epoch', async () => {
 			const store = get();
 			const org = newOrg();
 			const other = newOrg();
-			expect(await store.currentSeq(org, 'points|users|week')).toBe(0);
-			expect(await store.nextSeq(org, 'points|users|week')).toBe(1);
-			expect(await store.nextSeq(org, 'points|users|week')).toBe(2);
-			expect(await store.currentSeq(org, 'points|users|week')).toBe(2);
-			expect(await store.currentSeq(org, 'points|users|day')).toBe(0);
-			expect(await store.nextSeq(org, 'points|users|day')).toBe(1);
-			expect(await store.currentSeq(other, 'points|users|week')).toBe(0);
-			const concurrent = await Promise.all(Array.from({ length: 20 }, () => store.nextSeq(other, 'points|users|week')));
+			const seq = async (at: Promise<{ epoch: string; seq: number }>) => (await at).seq;
+			const { epoch } = await store.currentSeq(org, 'points|users|week');
+			expect(epoch).toEqual(expect.any(String));
+			expect(await seq(store.currentSeq(org, 'points|users|week'))).toBe(0);
+			expect(await store.nextSeq(org, 'points|users|week')).toEqual({ epoch, seq: 1 });
+			expect(await store.nextSeq(org, 'points|users|week')).toEqual({ epoch, seq: 2 });
+			expect(await store.currentSeq(org, 'points|users|week')).toEqual({ epoch, seq: 2 });
+			expect(await store.currentSeq(org, 'points|users|day')).toEqual({ epoch, seq: 0 });
+			expect(await store.nextSeq(org, 'points|users|day')).toEqual({ epoch, seq: 1 });
+			expect(await seq(store.currentSeq(other, 'points|users|week'))).toBe(0);
+			const concurrent = await Promise.all(Array.from({ length: 20 }, () => seq(store.nextSeq(other, 'points|users|week'))));
 			expect([...concurrent].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-			expect(await store.currentSeq(other, 'points|users|week')).toBe(20);
+			expect(await seq(store.currentSeq(other, 'points|users|week'))).toBe(20);
 		});
 	});
 }
 
-liveStoreContract('memory', async () => new MemoryLiveStore());
+liveStoreContract('memory', async () => memoryStore());
 
 describe.runIf(!!REDIS_URL)('redis live store', () => {
-	liveStoreContract('redis', () => RedisLiveStore.connect(REDIS_URL!, `podium:test:${uniqueSuffix()}:`));
+	liveStoreContract('redis', () => redisStore(REDIS_URL!));
 
 	test('keys live under the prefix, and ping is false (not an exception) once closed', async () => {
 		const prefix = `podium:test:${uniqueSuffix()}:`;

@@ -8,7 +8,7 @@ import '../helpers/env';
 import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
-import { eventsByKeysQuery, insertEvents, pointsInRangesQuery, type NewScoreEvent } from '../../src/lib/server/repositories/event.repository';
+import { eventsByKeysQuery, insertEvents, insertEventsQuery, lastOrgSeq, pointsInRangesQuery, type NewScoreEvent } from '../../src/lib/server/scoring/event.repository';
 import { addRep, createOrg, openTestDb, type TestRep } from '../helpers/scoring';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -97,6 +97,24 @@ describe('an organization newer than the statistics, with 3,000 events today', (
 		// 3,000 events round-robin over 30 reps, each rep's over the 5 metrics: rep 3 has 100 today, 20 of them calls.
 		expect(Number(rows[0].points)).toBe(20);
 		expect(await eventRowsRead(pointsInRangesQuery(newer.organizationId, [range]))).toBeLessThanOrEqual(100);
+	});
+});
+
+describe('duplicates', () => {
+	test('re-sending 100 stored events reads one index entry each and takes no org_seq, however long the history', async () => {
+		const rows = await db
+			.selectFrom('score_events')
+			.selectAll()
+			.where('organization_id', '=', newer.organizationId)
+			.orderBy('id')
+			.limit(100)
+			.execute();
+		const again: NewScoreEvent[] = rows.map((r) => ({ ...r, value: Number(r.value), points: Number(r.points), flag: null }));
+		const before = await lastOrgSeq(db, newer.organizationId);
+		expect(before).toBe(3000);
+		expect(await eventRowsRead(insertEventsQuery(again))).toBeLessThanOrEqual(100);
+		expect(await insertEvents(db, again)).toEqual([]);
+		expect(await lastOrgSeq(db, newer.organizationId)).toBe(before);
 	});
 });
 

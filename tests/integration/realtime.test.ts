@@ -5,19 +5,20 @@ import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
 import { uniqueSuffix, usingPostgres, usingRedis } from '../helpers/env';
 import { signIn, signUpOrganization } from '../helpers/fixtures';
 import { addApiToken } from '../helpers/scoring';
-import { ACTIVITY_FLUSH_MS } from '../../server/realtime/gateway';
+import { ACTIVITY_FLUSH_MS } from '../../server/realtime/pushes/scoring';
+import type { ActivityPayload } from '../../src/lib/shared/socket-events';
 import {
 	closeAllSockets,
 	collect,
 	connectSocket,
 	nextEvent,
 	refusal,
+	settled,
 	startChildRealtime,
 	whoami,
 	type ChildRealtime
 } from '../helpers/sockets';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let app: App;
 
 beforeAll(async () => {
@@ -57,6 +58,22 @@ describe('handshake', () => {
 		expect([...me.rooms].sort()).toEqual([`org:${admin.organizationId}`, `user:${admin.userId}`].sort());
 	});
 
+	test('a session cookie sent from a foreign page is refused; the same origin and API tokens are not', async () => {
+		const admin = await signUpOrganization(app);
+		const cookie = `podium_session=${admin.token}`;
+		// A page on another site opening a socket here: the browser attaches the member's cookie.
+		expect(await refusal(app.url, cookie, { headers: { origin: 'https://evil.example' } })).toBe('unauthorized');
+		expect(await refusal(app.url, cookie, { headers: { origin: 'null' } })).toBe('unauthorized');
+		// Same host on another port is another origin too.
+		expect(await refusal(app.url, cookie, { headers: { origin: 'http://127.0.0.1:1' } })).toBe('unauthorized');
+		const same = await connectSocket(app.url, cookie, { headers: { origin: app.url } });
+		expect((await whoami(same)).userId).toBe(admin.userId);
+		// A display's API token is no ambient credential: a page elsewhere may use it.
+		const { token } = await addApiToken(app.runtime.db, admin.organizationId, ['leaderboards:read']);
+		const display = await connectSocket(app.url, undefined, { token, headers: { origin: 'https://tv.example' } });
+		expect((await whoami(display)).organizationId).toBe(admin.organizationId);
+	});
+
 	test('a signed-out session cannot connect any more', async () => {
 		const admin = await signUpOrganization(app);
 		const cookie = `podium_session=${admin.token}`;
@@ -84,7 +101,8 @@ describe('pushes', () => {
 		expect(Number.isNaN(Date.parse(first.at))).toBe(false);
 		expect(second.what).toBe('teams');
 
-		await sleep(300);
+		// The push went out to the org's room before A heard it: had B been in it, B would have it by now.
+		await settled(socketB);
 		expect(seenByB).toEqual([]);
 	});
 
@@ -93,7 +111,10 @@ describe('pushes', () => {
 		const { token } = await addApiToken(app.runtime.db, a.organizationId, ['events:write']);
 		const watcher = await connectSocket(app.url, `podium_session=${a.token}`);
 		const boardOnly = await connectSocket(app.url, `podium_session=${a.token}`);
+		// Stays subscribed throughout: what it hears tells when a flush went out.
+		const stayer = await connectSocket(app.url, `podium_session=${a.token}`);
 		expect(await new Promise((resolve) => watcher.emit('activity:subscribe', resolve))).toEqual({ data: true });
+		expect(await new Promise((resolve) => stayer.emit('activity:subscribe', resolve))).toEqual({ data: true });
 		const seenByBoardOnly = collect(boardOnly, 'activity:new');
 		const post = (id: string) =>
 			a.browser.request('POST', '/api/v1/events', {
@@ -101,14 +122,19 @@ describe('pushes', () => {
 				body: JSON.stringify({ events: [{ id, metric: 'deal', user: a.email, value: 2 }] })
 			});
 
-		const arrived = nextEvent<{ userId: string; name: string; metric: { key: string }; value: number; points: number }[]>(watcher, 'activity:new');
+		const arrived = nextEvent<ActivityPayload[]>(watcher, 'activity:new');
+		const stayerHeard = nextEvent(stayer, 'activity:new');
 		expect((await post(`act-${uniqueSuffix()}`)).status).toBe(200);
-		expect(await arrived).toEqual([expect.objectContaining({ userId: a.userId, name: 'Ada Admin', metric: expect.objectContaining({ key: 'deal' }), value: 2, points: 100 })]);
+		await stayerHeard;
+		expect(await arrived).toEqual([expect.objectContaining({ userId: a.userId, name: 'Ada Admin', metric: { key: 'deal', name: { en: 'Deals won', 'zh-CN': '成交' }, unit: 'count', currency: null }, value: 2, points: 100 })]);
 
 		const seenAfter = collect(watcher, 'activity:new');
 		expect(await new Promise((resolve) => watcher.emit('activity:unsubscribe', resolve))).toEqual({ data: true });
+		const flushed = nextEvent(stayer, 'activity:new', ACTIVITY_FLUSH_MS + 10_000);
 		expect((await post(`act-${uniqueSuffix()}`)).status).toBe(200);
-		await sleep(ACTIVITY_FLUSH_MS + 500);
+		// The flush that carries the second event went out to the feed's room; the others are settled after it.
+		await flushed;
+		await Promise.all([settled(watcher), settled(boardOnly)]);
 		expect(seenAfter).toEqual([]);
 		expect(seenByBoardOnly).toEqual([]);
 	});
@@ -159,9 +185,21 @@ describe.runIf(usingPostgres && usingRedis)('across processes (Postgres + Redis)
 		const remoteOutsider = await connectSocket(second!.url, `podium_session=${outsider.token}`);
 		const seenByOutsider = collect(remoteOutsider, 'org:changed');
 
+		const local = await connectSocket(app.url, `podium_session=${admin.token}`);
+		const seenRemotely = collect(remote, 'org:changed');
+		const seenLocally = collect(local, 'org:changed');
 		const arrival = nextEvent<{ what: string; at: string }>(remote, 'org:changed', 10_000);
 		app.runtime.events.emit('org.changed', { organizationId: admin.organizationId, what: 'teams' });
 		expect(await arrival).toEqual({ what: 'teams', at: expect.any(String) });
+		// Every process pushes to its own sockets: each socket hears it once, not once per process. A second
+		// change emitted after the first reaches both sockets after any copy of the first that another
+		// process would have relayed (sent earlier, through the same Redis), so it marks the end of the first.
+		const marked = Promise.all([nextEvent(remote, 'org:changed', 10_000), nextEvent(local, 'org:changed', 10_000)]);
+		app.runtime.events.emit('org.changed', { organizationId: admin.organizationId, what: 'members' });
+		await marked;
+		await Promise.all([settled(remote), settled(local)]);
+		expect(seenRemotely.map((e) => (e as { what: string }).what)).toEqual(['teams', 'members']);
+		expect(seenLocally.map((e) => (e as { what: string }).what)).toEqual(['teams', 'members']);
 
 		// And through the real path: an HTTP change here, a push there.
 		const again = nextEvent<{ what: string }>(remote, 'org:changed', 10_000);
@@ -169,7 +207,8 @@ describe.runIf(usingPostgres && usingRedis)('across processes (Postgres + Redis)
 		expect(saved.type).toBe('success');
 		expect((await again).what).toBe('teams');
 
-		await sleep(300);
+		// That process pushed to the org's room before the member's socket heard it.
+		await settled(remoteOutsider);
 		expect(seenByOutsider).toEqual([]);
 	});
 

@@ -6,10 +6,14 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { APP_START_TIMEOUT, startApp, type App, type HttpResponse } from '../helpers/app';
 import { uniqueSuffix } from '../helpers/env';
 import { addApiToken, addRep, addTeam, countEvents, createOrg, type TestOrg, type TestRep } from '../helpers/scoring';
-import { revokeApiToken } from '../../src/lib/server/repositories/token.repository';
+import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
+import { lastOrgSeq } from '../../src/lib/server/scoring/event.repository';
+import { revokeApiToken } from '../../src/lib/server/scoring/token.repository';
+import { FakeClock } from '../../src/lib/server/platform/clock';
+import { setCacheClock } from '../../src/lib/server/platform/process-cache';
 import { LOOKUP_TTL_MS } from '../../src/lib/server/scoring/lookups';
 import { setMetricArchived } from '../../src/lib/server/scoring/metric.service';
-import { setMemberActive } from '../../src/lib/server/services/member.service';
+import { setMemberActive } from '../../src/lib/server/org/member.service';
 import { revokeToken, TOKEN_CACHE_MS } from '../../src/lib/server/scoring/token.service';
 
 let app: App;
@@ -191,14 +195,24 @@ describe('POST /api/v1/events', () => {
 	test('a metric archived and a rep deactivated by another process are rejected within LOOKUP_TTL_MS', async () => {
 		const db = app.runtime.db;
 		const own = await setup(2);
-		expect((await newCustomerAndDeal(own, 'warm-0', 'warm-1')).accepted).toBe(2);
-		// Straight in the database, as another process would: this process is not told.
-		await db.updateTable('metrics').set({ status: 'archived' }).where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').execute();
-		await db.updateTable('memberships').set({ status: 'deactivated' }).where('organization_id', '=', own.org.organizationId).where('user_id', '=', own.reps[1].userId).execute();
-		await new Promise((r) => setTimeout(r, LOOKUP_TTL_MS + 50));
-		const body = await newCustomerAndDeal(own, 'a', 'b');
-		expect(body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
-		expect(await countEvents(db, own.org.organizationId)).toBe(2);
+		// The caches age by a clock the test moves, not by waiting.
+		const clock = new FakeClock(Date.now());
+		const restore = setCacheClock(clock);
+		try {
+			expect((await newCustomerAndDeal(own, 'warm-0', 'warm-1')).accepted).toBe(2);
+			// Straight in the database, as another process would: this process is not told.
+			await db.updateTable('metrics').set({ status: 'archived' }).where('organization_id', '=', own.org.organizationId).where('key', '=', 'new_customer').execute();
+			await db.updateTable('memberships').set({ status: 'deactivated' }).where('organization_id', '=', own.org.organizationId).where('user_id', '=', own.reps[1].userId).execute();
+			// Still cached just inside LOOKUP_TTL_MS: the other process's change is not seen yet.
+			await clock.advance(LOOKUP_TTL_MS - 100);
+			expect((await newCustomerAndDeal(own, 'c', 'd')).accepted).toBe(2);
+			await clock.advance(101);
+			const body = await newCustomerAndDeal(own, 'a', 'b');
+			expect(body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
+			expect(await countEvents(db, own.org.organizationId)).toBe(4);
+		} finally {
+			restore();
+		}
 	});
 
 	test('an occurredAt before 1970 or a value too large for its points is rejected, and the rest of the batch counts', async () => {
@@ -245,19 +259,29 @@ describe('POST /api/v1/events refusals write nothing', () => {
 		const { id, token } = await addApiToken(app.runtime.db, s.org.organizationId, ['events:write']);
 		expect((await postEvents(token, { events: [{ id: `pre-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] })).status).toBe(200);
 		// Revoked on the tokens page (the service): refused from the very next request.
-		await revokeToken(app.runtime.db, { userId: s.org.adminId, organizationId: s.org.organizationId, role: 'admin' }, { tokenId: id });
+		await revokeToken(app.runtime, { userId: s.org.adminId, organizationId: s.org.organizationId, role: 'admin' }, { tokenId: id });
 		await refused(() => postEvents(token, valid), 401, /revoked/);
 	});
 
 	test('a token revoked by another process stops working within TOKEN_CACHE_MS', async () => {
-		const { id, token } = await addApiToken(app.runtime.db, s.org.organizationId, ['events:write']);
-		expect((await postEvents(token, { events: [{ id: `pre-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] })).status).toBe(200);
-		// Straight in the database, as another process (or the CLI) would: this process's cache is not told.
-		expect(await revokeApiToken(app.runtime.db, s.org.organizationId, id)).toBe(true);
-		await new Promise((r) => setTimeout(r, TOKEN_CACHE_MS + 50));
-		const before = await countEvents(app.runtime.db, s.org.organizationId);
-		await refused(() => postEvents(token, valid), 401, /revoked/);
-		expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(before);
+		// The token cache ages by a clock the test moves, not by waiting.
+		const clock = new FakeClock(Date.now());
+		const restore = setCacheClock(clock);
+		try {
+			const { id, token } = await addApiToken(app.runtime.db, s.org.organizationId, ['events:write']);
+			expect((await postEvents(token, { events: [{ id: `pre-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] })).status).toBe(200);
+			// Straight in the database, as another process (or the CLI) would: this process's cache is not told.
+			expect(await revokeApiToken(app.runtime.db, s.org.organizationId, id)).toBe(true);
+			// Just inside TOKEN_CACHE_MS the cached row still lets it in.
+			await clock.advance(TOKEN_CACHE_MS - 100);
+			expect((await postEvents(token, { events: [{ id: `late-${uniqueSuffix()}`, metric: 'call', user: s.reps[0].email }] })).status).toBe(200);
+			await clock.advance(100);
+			const before = await countEvents(app.runtime.db, s.org.organizationId);
+			await refused(() => postEvents(token, valid), 401, /revoked/);
+			expect(await countEvents(app.runtime.db, s.org.organizationId)).toBe(before);
+		} finally {
+			restore();
+		}
 	});
 
 	test('403 with a token that may only read leaderboards', async () => {
@@ -337,6 +361,45 @@ function postChunked(token: string, body: string): Promise<HttpResponse> {
 		req.end();
 	});
 }
+
+describe('applied marks are numbered per organization', () => {
+	test('1,000 posts of a known event take no number; a new organization marks its first event at bit 1', async () => {
+		const a = await setup(1);
+		const id = `call-${uniqueSuffix()}`;
+		const event = { id, metric: 'call', user: a.reps[0].email };
+		expect((await postEvents(a.token, { events: [event] })).json().accepted).toBe(1);
+		expect(await lastOrgSeq(app.runtime.db, a.org.organizationId)).toBe(1);
+		// A token posting the same event over and over: 1,000 requests, 50 at a time.
+		for (let round = 0; round < 20; round++) {
+			const answers = await Promise.all(Array.from({ length: 50 }, () => postEvents(a.token, { events: [event] })));
+			expect(answers.map((r) => r.json().duplicates)).toEqual(answers.map(() => 1));
+		}
+		expect(await lastOrgSeq(app.runtime.db, a.org.organizationId)).toBe(1);
+		const next = { id: `call-${uniqueSuffix()}`, metric: 'call', user: a.reps[0].email };
+		expect((await postEvents(a.token, { events: [next] })).json().accepted).toBe(1);
+		const seqs = await app.runtime.db
+			.selectFrom('score_events')
+			.select(['idempotency_key', 'org_seq'])
+			.where('organization_id', '=', a.org.organizationId)
+			.orderBy('org_seq')
+			.execute();
+		expect(seqs.map((r) => [r.idempotency_key, Number(r.org_seq)])).toEqual([
+			[id, 1],
+			[next.id, 2]
+		]);
+
+		// Whatever ids other organizations used up, a new organization's marks start at 1.
+		const b = await setup(1);
+		expect((await postEvents(b.token, { events: [{ id: 'first', metric: 'call', user: b.reps[0].email }] })).json().accepted).toBe(1);
+		expect(await lastOrgSeq(app.runtime.db, b.org.organizationId)).toBe(1);
+		expect(await app.runtime.live.applied(b.org.organizationId, [1, 2])).toEqual([true, false]);
+		const live = app.runtime.live;
+		if (live instanceof RedisLiveStore) {
+			// One byte holds bits 0-7: the bitmap does not grow with the global event id.
+			expect(await live.client.strLen(`podium:{${b.org.organizationId}}:applied`)).toBe(1);
+		}
+	});
+});
 
 describe('concurrency and caps', () => {
 	test('20 parallel posts of the same events count once', async () => {

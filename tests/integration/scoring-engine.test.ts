@@ -16,22 +16,23 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
-import { DomainEventBus } from '../../src/lib/server/events';
+import { DomainEventBus } from '../../src/lib/server/platform/events';
 import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import type { LiveStore } from '../../src/lib/server/live/store';
-import { setLogLevel } from '../../src/lib/server/log';
-import { dailyTotals, eventIds, eventsAfter, insertEvents, maxEventId } from '../../src/lib/server/repositories/event.repository';
-import { DEFAULT_METRICS } from '../../src/lib/server/repositories/metric.repository';
-import { setTeamMembership } from '../../src/lib/server/repositories/team.repository';
-import { closeRuntime, getRuntime } from '../../src/lib/server/runtime';
+import { setLogLevel } from '../../src/lib/server/platform/log';
+import { dailyTotals, eventOrgSeqs, eventsAfter, insertEvents, maxEventId } from '../../src/lib/server/scoring/event.repository';
+import { DEFAULT_METRICS } from '../../src/lib/server/scoring/metric.repository';
+import { setTeamMembership } from '../../src/lib/server/org/team.repository';
+import { closeRuntime, getRuntime } from '../../src/lib/server/platform/runtime';
 import { readBoard, type BoardQuery } from '../../src/lib/server/scoring/board.service';
 import { ingestEvents, voidEvent, type IngestResult } from '../../src/lib/server/scoring/event.service';
-import { applyToLive, computeBoards, ensureBuilt, foldDailyTotals, orgClock, rebuildOrg, reconcile, releaseRebuildLocks, toScored, verifyOrg } from '../../src/lib/server/scoring/live.service';
+import { applyToLive, competesIn, computeBoards, ensureBuilt, foldDailyTotals, orgClock, rebuildOrg, reconcile, releaseRebuildLocks, toScored, verifyOrg } from '../../src/lib/server/scoring/live.service';
 import { capPoints, compareEntries, pointsFor } from '../../src/lib/shared/scoring';
 import { periodOf } from '../../src/lib/shared/time-windows';
 import { uniqueSuffix } from '../helpers/env';
-import { addRep, addTeam, createOrg, deleteOrgKeys, liveBoards, type TestOrg, type TestRep } from '../helpers/scoring';
+import { addRep, addTeam, createOrg, createScratchDatabase, deleteOrgKeys, liveBoards, type TestOrg, type TestRep } from '../helpers/scoring';
+import { parseBoardKey } from '../../src/lib/shared/boards/identity';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BASE_DATABASE_URL = process.env.DATABASE_URL;
@@ -50,7 +51,7 @@ function redisDb(url: string, db: number) {
 }
 
 let scratchUrl: string | undefined;
-let scratchName: string | undefined;
+let scratch: { url: string; drop(): Promise<unknown> } | undefined;
 let closeDb: (() => Promise<void>) | undefined;
 /** The database, the live store (Redis db 5 or memory) and an event bus, as the runtime has them. */
 const deps = { db: undefined as unknown as Db, live: undefined as unknown as LiveStore, events: new DomainEventBus() };
@@ -60,13 +61,8 @@ let fresh: LiveStore;
 beforeAll(async () => {
 	setLogLevel('error');
 	if (BASE_DATABASE_URL) {
-		scratchName = `podium_engine_${uniqueSuffix()}`;
-		const admin = await openDatabase({ databaseUrl: BASE_DATABASE_URL, dataDir: 'memory://' });
-		await sql`create database ${sql.id(scratchName)}`.execute(admin.db);
-		await admin.close();
-		const u = new URL(BASE_DATABASE_URL);
-		u.pathname = `/${scratchName}`;
-		scratchUrl = u.toString();
+		scratch = await createScratchDatabase('podium_engine');
+		scratchUrl = scratch.url;
 	}
 	const handle = await openDatabase({ databaseUrl: scratchUrl, dataDir: 'memory://' });
 	await migrateToLatest(handle.db);
@@ -88,11 +84,7 @@ afterAll(async () => {
 	await fresh?.close();
 	await deps.live?.close();
 	await closeDb?.();
-	if (scratchName && BASE_DATABASE_URL) {
-		const admin = await openDatabase({ databaseUrl: BASE_DATABASE_URL, dataDir: 'memory://' });
-		await sql`drop database if exists ${sql.id(scratchName)} with (force)`.execute(admin.db);
-		await admin.close();
-	}
+	await scratch?.drop();
 });
 
 // --- the scenario -------------------------------------------------------------------------------------
@@ -174,7 +166,8 @@ async function runScenario(scenario: Scenario) {
 	const reps: TestRep[] = [
 		await addRep(db, org.organizationId, { teamId: teams[0] }),
 		await addRep(db, org.organizationId, { teamId: teams[0], externalId: `crm-${org.slug}` }),
-		await addRep(db, org.organizationId, { teamId: teams[1] }),
+		// A leader who logs for herself: on her team's boards, never on the reps' (users) boards.
+		await addRep(db, org.organizationId, { teamId: teams[1], role: 'leader' }),
 		await addRep(db, org.organizationId)
 	];
 	const refOf = (rep: number) => (rep === 4 ? 'stranger@example.test' : rep === 1 ? `crm-${org.slug}` : reps[rep].email.toUpperCase());
@@ -282,6 +275,7 @@ async function runScenario(scenario: Scenario) {
 	const expected = sortedBoards(await computeBoards(db, org.organizationId, upTo));
 	const live = await liveBoards(deps.live, org.organizationId);
 	expect(live).toEqual(expected);
+	for (const [key, entries] of live) if (parseBoardKey(key)!.scope === 'users') expect(entries.map(([m]) => m), key).not.toContain(reps[2].userId);
 
 	const verified = await verifyOrg({ db, live: deps.live }, org.organizationId);
 	expect(verified.drift).toEqual([]);
@@ -296,7 +290,8 @@ async function runScenario(scenario: Scenario) {
 	// same boards, and every event is then a duplicate.
 	const storedClock = await orgClock(db, org.organizationId);
 	const { rows } = await dailyTotals(db, org.organizationId, storedClock.timeZone, upTo);
-	await fresh.replaceOrg(org.organizationId, { boards: foldDailyTotals(rows, storedClock, 1), appliedIds: eventIds(db, org.organizationId, upTo) });
+	const competes = await competesIn(db, org.organizationId);
+	await fresh.replaceOrg(org.organizationId, { boards: foldDailyTotals(rows, storedClock, 1, undefined, competes), appliedOrgSeqs: eventOrgSeqs(db, org.organizationId, upTo) });
 	expect(await liveBoards(fresh, org.organizationId)).toEqual(expected);
 	await redeliver(fresh);
 	expect(await liveBoards(fresh, org.organizationId)).toEqual(expected);
@@ -349,9 +344,25 @@ describe('live boards equal a recomputation from the event log', () => {
 		await ensureBuilt(deps, org.organizationId);
 		// Another process holds the lock (a time-zone change being rebuilt there).
 		expect(await deps.live.lockForRebuild(org.organizationId, 60_000)).toBe(true);
+		// The signal that the rebuild is waiting: it found the lock held on a second look, after a pause.
+		let lockedLooks = 0;
+		let sawItWait!: () => void;
+		const waited = new Promise<void>((resolve) => (sawItWait = resolve));
+		const live = new Proxy(deps.live, {
+			get(target, prop) {
+				if (prop === 'isLocked')
+					return async (organizationId: string) => {
+						const locked = await target.isLocked(organizationId);
+						if (locked && ++lockedLooks >= 2) sawItWait();
+						return locked;
+					};
+				const value = Reflect.get(target, prop, target);
+				return typeof value === 'function' ? value.bind(target) : value;
+			}
+		});
 		let done = false;
-		const waiting = rebuildOrg(deps, org.organizationId).then(() => (done = true));
-		await new Promise((r) => setTimeout(r, 400));
+		const waiting = rebuildOrg({ ...deps, live }, org.organizationId).then(() => (done = true));
+		await Promise.race([waited, waiting]);
 		expect(done).toBe(false);
 		await deps.live.unlock(org.organizationId);
 		await waiting;
@@ -440,9 +451,9 @@ async function orgWithHistory(): Promise<{ org: TestOrg; reps: TestRep[] }> {
 	return { org, reps };
 }
 
-/** What each board read shows, without its seq (sequence numbers live in the store and restart from 0). */
+/** What each board read shows, without its epoch and seq (push counters live in the store and restart under a new epoch). */
 async function reads(organizationId: string) {
-	return Promise.all(QUERIES.map(async (q) => ({ ...(await readBoard(deps, organizationId, q)), seq: undefined })));
+	return Promise.all(QUERIES.map(async (q) => ({ ...(await readBoard(deps, organizationId, q)), epoch: undefined, seq: undefined })));
 }
 
 /** The recomputation from the log, in the shape of liveBoards(). */
@@ -553,12 +564,12 @@ describe('killed between the commit and the live apply', () => {
 		const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { organizationId: string; firstBatch: number; secondBatch: number };
 		const orgId = report.organizationId;
 
-		const rows = await deps.db.selectFrom('score_events').select(['id', 'idempotency_key']).where('organization_id', '=', orgId).orderBy('id').execute();
+		const rows = await deps.db.selectFrom('score_events').select(['id', 'org_seq', 'idempotency_key']).where('organization_id', '=', orgId).orderBy('id').execute();
 		expect(rows).toHaveLength(report.firstBatch + report.secondBatch);
 		if (REDIS_DB5) {
 			// The live store outlived the process: built, with the first batch applied and the second not.
 			expect(await deps.live.isBuilt(orgId)).toBe(true);
-			expect(await deps.live.applied(orgId, rows.map((r) => Number(r.id)))).toEqual(rows.map((r) => r.idempotency_key.startsWith('first-')));
+			expect(await deps.live.applied(orgId, rows.map((r) => Number(r.org_seq)))).toEqual(rows.map((r) => r.idempotency_key.startsWith('first-')));
 		}
 
 		// The restart: the real start-up path (migrations, live store, reconcile) from the environment.

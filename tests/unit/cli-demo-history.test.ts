@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { capPoints, pointsFor } from '../../src/lib/shared/scoring';
 import { zonedParts } from '../../src/lib/shared/time-windows';
-import { DEFAULT_METRICS } from '../../src/lib/server/repositories/metric.repository';
+import { DEFAULT_METRICS } from '../../src/lib/server/scoring/metric.repository';
 import {
 	DEMO_HISTORY_DAYS,
 	DEMO_TEAMS,
@@ -11,7 +11,7 @@ import {
 	generateDemoHistory,
 	type DemoEventRow,
 	type DemoMetric
-} from '../../src/lib/server/services/demo.service';
+} from '../../src/lib/server/demo/demo.service';
 
 const NOW = new Date('2026-11-27T09:30:00Z'); // a Friday, 17:30 in Shanghai
 const metrics = new Map<string, DemoMetric>(

@@ -1,7 +1,8 @@
 // The CLI's argument handling, in-process: help, strict flags, exit codes and messages that name the
 // flag. Nothing here opens a database: every case fails (or answers) before that.
 import { describe, expect, test } from 'vitest';
-import { COMMANDS, EventFaker, main, parseFlags, type Io } from '../../scripts/podium';
+import { COMMANDS, main, parseFlags, type Io } from '../../scripts/cli/index';
+import { EventFaker } from '../../scripts/simulator';
 
 async function run(...argv: string[]) {
 	const out: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/lib/server/config';
+import { ConfigError, parseConfig } from '../../src/lib/server/platform/config';
 
 function problemsOf(env: Record<string, string>) {
 	try {
@@ -23,7 +23,9 @@ describe('parseConfig', () => {
 			dataDir: '.data',
 			demoSeed: 'auto',
 			logLevel: 'info',
-			sessionIdleMs: 14 * 24 * 60 * 60 * 1000
+			sessionIdleMs: 14 * 24 * 60 * 60 * 1000,
+			sessionMaxMs: 30 * 24 * 60 * 60 * 1000,
+			signupLimit: 10
 		});
 	});
 
@@ -46,7 +48,9 @@ describe('parseConfig', () => {
 			PODIUM_DATA_DIR: '/var/lib/podium',
 			PODIUM_DEMO_SEED: 'off',
 			LOG_LEVEL: 'warn',
-			SESSION_IDLE_DAYS: '3'
+			SESSION_IDLE_DAYS: '3',
+			SESSION_MAX_DAYS: '7',
+			PODIUM_SIGNUP_LIMIT: '50'
 		});
 		expect(config).toEqual({
 			nodeEnv: 'production',
@@ -58,7 +62,9 @@ describe('parseConfig', () => {
 			dataDir: '/var/lib/podium',
 			demoSeed: 'off',
 			logLevel: 'warn',
-			sessionIdleMs: 3 * 24 * 60 * 60 * 1000
+			sessionIdleMs: 3 * 24 * 60 * 60 * 1000,
+			sessionMaxMs: 7 * 24 * 60 * 60 * 1000,
+			signupLimit: 50
 		});
 	});
 
@@ -71,9 +77,11 @@ describe('parseConfig', () => {
 			ORIGIN: 'ftp://podium.example.com',
 			PODIUM_DEMO_SEED: 'yes',
 			LOG_LEVEL: 'loud',
-			SESSION_IDLE_DAYS: '0'
+			SESSION_IDLE_DAYS: '0',
+			SESSION_MAX_DAYS: 'forever',
+			PODIUM_SIGNUP_LIMIT: '0'
 		});
-		const bad = ['NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'PORT', 'ORIGIN', 'PODIUM_DEMO_SEED', 'LOG_LEVEL', 'SESSION_IDLE_DAYS'];
+		const bad = ['NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'PORT', 'ORIGIN', 'PODIUM_DEMO_SEED', 'LOG_LEVEL', 'SESSION_IDLE_DAYS', 'SESSION_MAX_DAYS', 'PODIUM_SIGNUP_LIMIT'];
 		expect(error.problems.map((p) => p.variable).sort()).toEqual([...bad].sort());
 		for (const variable of bad) expect(error.message).toContain(variable);
 		expect(error.message).toMatch(/^Invalid configuration: /);

@@ -61,6 +61,21 @@ describe('translate', () => {
 	});
 });
 
+describe('quick log wording', () => {
+	test.each(LOCALES)('in %s the amount field\'s hints say more than its label, with an example', (locale) => {
+		const label = translate(locale, 'lb.log.value');
+		const hints = [
+			translate(locale, 'lb.log.valueHint.currency', { currency: 'CNY' }),
+			translate(locale, 'lb.log.valueHint.minutes'),
+			translate(locale, 'lb.log.valueHint.count')
+		];
+		for (const hint of hints) {
+			expect(hint).not.toBe(label);
+			expect(hint).toMatch(locale === 'en' ? /e\.g\. \d/ : /例如 \d/);
+		}
+	});
+});
+
 describe('negotiateLocale', () => {
 	test.each([
 		['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
@@ -90,5 +105,37 @@ describe('locales', () => {
 		expect(isLocale(undefined)).toBe(false);
 		expect(htmlLang('zh-CN')).toBe('zh-Hans');
 		expect(htmlLang('en')).toBe('en');
+	});
+});
+
+describe('plurals', () => {
+	test('English picks the .one form by Intl.PluralRules and groups the count', () => {
+		expect(translate('en', 'scoringAdmin.import.rows', { count: 1 })).toBe('1 row');
+		expect(translate('en', 'scoringAdmin.import.rows', { count: 0 })).toBe('0 rows');
+		expect(translate('en', 'scoringAdmin.import.rows', { count: 5000 })).toBe('5,000 rows');
+		expect(translate('en', 'scoringAdmin.import.importValid', { count: 1 })).toBe('Import 1 valid row');
+		expect(translate('en', 'scoringAdmin.import.importValid', { count: 2 })).toBe('Import 2 valid rows');
+		expect(translate('en', 'account.sessionsLead', { count: 1 })).toBe('Signed in on 1 device.');
+		expect(translate('en', 'auth.login.rateLimited', { minutes: 1, count: 1 })).toBe('Too many failed sign-in attempts. Try again in 1 minute.');
+	});
+
+	test('Chinese has one form for every count', () => {
+		expect(translate('zh-CN', 'scoringAdmin.import.rows', { count: 1 })).toBe('1 行');
+		expect(translate('zh-CN', 'scoringAdmin.import.rows', { count: 3 })).toBe('3 行');
+	});
+
+	test('every plural form has its base message with the same placeholders, in both catalogs', () => {
+		const forms = Object.keys(en).filter((key) => /\.(zero|one|two|few|many)$/.test(key));
+		expect(forms.length).toBeGreaterThan(5);
+		for (const form of forms) {
+			const base = form.replace(/\.\w+$/, '') as keyof typeof en;
+			expect(en[base], form).toBeTypeOf('string');
+		}
+	});
+
+	test('no English message counts with a bare plural noun without its singular form', () => {
+		const counted = Object.keys(en).filter((key) => /\{count\} [a-z]+s\b/.test(en[key as keyof typeof en]) && !(`${key}.one` in en));
+		// These two only ever count more than one: a row with extra fields, a file over the row limit.
+		expect(counted.sort()).toEqual(['scoringAdmin.import.err.extraFields', 'scoringAdmin.import.tooManyRows']);
 	});
 });

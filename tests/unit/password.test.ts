@@ -4,6 +4,9 @@ import {
 	hashPassword,
 	PASSWORD_MAX_LENGTH,
 	PASSWORD_MIN_LENGTH,
+	PasswordBusyError,
+	PasswordGate,
+	passwordGate,
 	verifyPassword
 } from '../../src/lib/server/auth/password';
 
@@ -24,7 +27,7 @@ describe('checkPasswordPolicy', () => {
 		expect(checkPasswordPolicy(password)).toBe(problem);
 	});
 
-	test.each(['1234567890', 'correct horse battery staple', 'x'.repeat(256), '密码密码密码密码密码', ' leading space ok'])(
+	test.each(['correct horse battery staple', 'x1y2z3'.repeat(42) + 'abcd', '密码是一只蓝色的猫咪', ' leading space ok', 'Tr0ub4dour&3xyz'])(
 		'%j is accepted',
 		(password) => {
 			expect(checkPasswordPolicy(password)).toBeNull();
@@ -34,7 +37,96 @@ describe('checkPasswordPolicy', () => {
 	test('counts characters, not UTF-16 units: nine emoji are too short', () => {
 		expect('😀'.repeat(9).length).toBe(18);
 		expect(checkPasswordPolicy('😀'.repeat(9))).toBe('too_short');
-		expect(checkPasswordPolicy('😀'.repeat(10))).toBeNull();
+		expect(checkPasswordPolicy('😀😃😄😁😆'.repeat(2))).toBeNull();
+	});
+
+	test.each([
+		['aaaaaaaaaa', 'low_variety'],
+		['abababababab', 'low_variety'],
+		['1212121212', 'low_variety'],
+		['x'.repeat(256), 'low_variety'],
+		['😀'.repeat(10), 'low_variety'],
+		['abcdabcdabcd', 'low_variety'],
+		['1234567890', 'common'],
+		['qwertyuiop', 'common'],
+		['password123', 'common'],
+		['PASSWORD123', 'common'],
+		['Password2026!', 'common'],
+		['!!sunshine!!2024', 'common'],
+		['iloveyou12345', 'common'],
+		['basketball', 'common'],
+		['123qweasdzxc', 'common']
+	])('%j is refused as %s', (password, problem) => {
+		expect(checkPasswordPolicy(password)).toBe(problem);
+	});
+
+	test("refuses a password built from the person's own name or e-mail, but not a long one that merely contains it", () => {
+		const owner = { name: 'Ann Lee', email: 'ann.lee@acme.example' };
+		expect(checkPasswordPolicy('AnnLee2026!', owner)).toBe('personal');
+		expect(checkPasswordPolicy('ann.lee@acme', owner)).toBe('personal');
+		expect(checkPasswordPolicy('acme.example', owner)).toBe('personal');
+		expect(checkPasswordPolicy('lee-ann-98765!', owner)).toBe('personal');
+		expect(checkPasswordPolicy('ann.lee@acme.example', owner)).toBe('personal');
+		// Without the owner the same strings are fine, and a real passphrase with the name in it is too.
+		expect(checkPasswordPolicy('AnnLee2026!')).toBeNull();
+		expect(checkPasswordPolicy('ann climbs tall green hills', owner)).toBeNull();
+		expect(checkPasswordPolicy('correct horse battery staple', { name: 'Ada Admin', email: 'admin-x1@example.test' })).toBeNull();
+	});
+});
+
+describe('PasswordGate', () => {
+	function deferred() {
+		let resolve!: () => void;
+		const promise = new Promise<void>((r) => (resolve = r));
+		return { promise, resolve };
+	}
+
+	test('runs at most maxRunning at once, queues maxWaiting, and refuses the rest at once', async () => {
+		const gate = new PasswordGate(2, 3);
+		const jobs = Array.from({ length: 10 }, () => deferred());
+		let running = 0;
+		let peak = 0;
+		const outcomes = jobs.map((job, i) =>
+			gate
+				.run(async () => {
+					running++;
+					peak = Math.max(peak, running);
+					await job.promise;
+					running--;
+					return i;
+				})
+				.then(
+					(value) => ({ ok: true as const, value }),
+					(error) => ({ ok: false as const, error })
+				)
+		);
+		expect(gate.load).toEqual({ running: 2, waiting: 3 });
+		// The five past the queue are refused without waiting for anything.
+		const refused = await Promise.all(outcomes.slice(5));
+		for (const r of refused) expect(r.ok === false && r.error instanceof PasswordBusyError).toBe(true);
+		expect(gate.stats.refused).toBe(5);
+		for (const job of jobs) job.resolve();
+		const done = await Promise.all(outcomes.slice(0, 5));
+		expect(done).toEqual([0, 1, 2, 3, 4].map((value) => ({ ok: true, value })));
+		expect(peak).toBe(2);
+		expect(gate.load).toEqual({ running: 0, waiting: 0 });
+	});
+
+	test('a failing job frees its slot', async () => {
+		const gate = new PasswordGate(1, 1);
+		await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		expect(await gate.run(async () => 42)).toBe(42);
+		expect(gate.load).toEqual({ running: 0, waiting: 0 });
+	});
+
+	test('hashing and verifying go through the process gate and are counted', async () => {
+		const gate = passwordGate();
+		const before = { ...gate.stats };
+		const hash = await hashPassword('a long enough passphrase');
+		await Promise.all([verifyPassword(hash, 'wrong guess one'), verifyPassword(hash, 'wrong guess two')]);
+		expect(gate.stats.hashes - before.hashes).toBe(1);
+		expect(gate.stats.verifications - before.verifications).toBe(2);
+		expect(gate.stats.peakRunning).toBeLessThanOrEqual(gate.maxRunning);
 	});
 });
 

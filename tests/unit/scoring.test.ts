@@ -2,12 +2,11 @@
 // the two ways a window's period is found (periodsOf for live applies, periodKeysOfLocalDate for rebuilds).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { encodeBoardKey, familyOfBoard, parseBoardKey, type Scope } from '../../src/lib/shared/boards/identity';
+import { catalog } from '../../src/lib/server/scoring/boards/catalog';
 import {
-	boardExpiry,
-	boardKey,
 	capPoints,
 	compareEntries,
-	incrementsFor,
 	periodKeysOfLocalDate,
 	pointsFor,
 	rankSorted,
@@ -137,10 +136,37 @@ describe('points and caps', () => {
 	});
 });
 
+const boardKey = (board: string, scope: Scope, window: string, period: string) => encodeBoardKey({ board, scope, window, period });
+const windowOf = (key: string) => parseBoardKey(key)!.window;
+
+describe('board identity', () => {
+	test('one encoder and one parser: keys written before the catalog parse to the points and metric families', () => {
+		expect(parseBoardKey('points|users|week|W2026-11-23')).toEqual({ family: 'points', board: 'points', scope: 'users', window: 'week', period: 'W2026-11-23' });
+		expect(parseBoardKey('deal|teams|all|all')).toEqual({ family: 'metric', board: 'deal', scope: 'teams', window: 'all', period: 'all' });
+		expect(parseBoardKey('deals:quarter|teams|quarter|2026-Q4')?.family).toBe('deals');
+		expect(familyOfBoard('new_customer')).toBe('metric');
+		for (const bad of ['points|users|week', 'points|people|week|W1', '|users|day|x', 'a|users|day|x|y']) expect(parseBoardKey(bad)).toBeUndefined();
+	});
+
+	test('for any identity, parse(encode(id)) is id', () => {
+		const part = fc.stringMatching(/^[a-z0-9:_-]{1,12}$/);
+		fc.assert(
+			fc.property(part, fc.constantFrom<Scope>('users', 'teams'), part, part, (board, scope, window, period) => {
+				const id = parseBoardKey(encodeBoardKey({ board, scope, window, period }));
+				expect(id).toEqual({ family: familyOfBoard(board), board, scope, window, period });
+			})
+		);
+	});
+});
+
 describe('increments', () => {
 	const clock = { timeZone: 'Asia/Shanghai', weekStart: 1 };
+	const incrementsFor = (e: ScoredEvent, c: OrgClock, at: Date, competes = true) =>
+		catalog.incrementsOf(e, { clock: c, now: at.getTime(), competes: () => competes });
+	const boardExpiry = (key: string, c: OrgClock) => catalog.expiry(key, c);
 	const event = (teamId: string | null): ScoredEvent => ({
 		id: 9,
+		orgSeq: 9,
 		metricKey: 'deal',
 		userId: 'u1',
 		teamId,
@@ -172,7 +198,7 @@ describe('increments', () => {
 
 	test('a late event changes only the boards the live store still keeps: current and previous periods, and all time', () => {
 		const at = (iso: string) => ({ ...event('t1'), occurredAt: new Date(iso) });
-		const windowsOf = (iso: string) => [...new Set(incrementsFor(at(iso), clock, now).map((i) => i.key.split('|')[2]))];
+		const windowsOf = (iso: string) => [...new Set(incrementsFor(at(iso), clock, now).map((i) => windowOf(i.key)))];
 		// 27 November (yesterday in Shanghai): every window. 26 November: not its day board any more.
 		expect(windowsOf('2026-11-27T03:00:00Z')).toEqual([...WINDOWS]);
 		expect(windowsOf('2026-11-26T03:00:00Z')).toEqual(['week', 'month', 'quarter', 'year', 'all']);
@@ -188,7 +214,13 @@ describe('increments', () => {
 	test('a rep without a team changes no team board', () => {
 		const incs = incrementsFor(event(null), clock, now);
 		expect(incs).toHaveLength(WINDOWS.length * 2);
-		expect(incs.every((i) => i.key.includes('|users|') && i.member === 'u1')).toBe(true);
+		expect(incs.every((i) => parseBoardKey(i.key)!.scope === 'users' && i.member === 'u1')).toBe(true);
+	});
+
+	test('a member who does not compete changes no users board; the team keeps the points', () => {
+		const incs = incrementsFor(event('t1'), clock, now, false);
+		expect(incs).toHaveLength(WINDOWS.length * 2);
+		expect(incs.every((i) => parseBoardKey(i.key)!.scope === 'teams' && i.member === 't1')).toBe(true);
 	});
 });
 

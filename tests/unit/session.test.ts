@@ -96,3 +96,17 @@ describe('judgeSession', () => {
 		expect(judgeSession({ secretHash: new Uint8Array(16), lastVerifiedAt: last }, secret, at(0), IDLE)).toBe('invalid');
 	});
 });
+
+describe('judgeSession: absolute lifetime', () => {
+	test('a session past its expires_at is expired however recently it was used', () => {
+		const secret = generateSecureRandomString();
+		const start = Date.UTC(2026, 0, 1);
+		const expiresAt = new Date(start + 30 * 24 * 60 * 60 * 1000);
+		const justUsed = (now: number) => ({ secretHash: hashSecret(secret), lastVerifiedAt: new Date(now - 1000), expiresAt });
+		const before = expiresAt.getTime() - 1;
+		expect(judgeSession(justUsed(before), secret, before, IDLE)).toBe('valid');
+		expect(judgeSession(justUsed(expiresAt.getTime()), secret, expiresAt.getTime(), IDLE)).toBe('expired');
+		// A wrong secret is still 'invalid', never 'expired': the row is not deleted on a guess.
+		expect(judgeSession(justUsed(expiresAt.getTime()), 'x'.repeat(24), expiresAt.getTime(), IDLE)).toBe('invalid');
+	});
+});

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { translate } from '../../src/lib/i18n';
-import { AppError, ValidationError } from '../../src/lib/server/errors';
-import { describeError, formToObject, parseInput } from '../../src/lib/server/validation';
-import { inviteSchema, signupSchema, teamUpdateSchema } from '../../src/lib/shared/schemas';
+import { AppError, ValidationError } from '../../src/lib/server/platform/errors';
+import { describeError, formToObject, parseInput } from '../../src/lib/server/platform/validation';
+import { inviteSchema, isWellFormedText, signupSchema, teamUpdateSchema } from '../../src/lib/shared/schemas';
 
 function validationErrorOf(schema: z.ZodType, input: unknown): ValidationError {
 	try {
@@ -100,8 +100,8 @@ describe('describeError names the field', () => {
 		const d = describeError('en', new AppError(409, 'auth.signup.emailTaken', undefined, 'email'))!;
 		expect(d).toEqual({
 			status: 409,
-			message: 'E-mail is already registered. Sign in instead.',
-			errors: { email: 'E-mail is already registered. Sign in instead.' }
+			message: 'You cannot sign up with this e-mail. If it is yours, sign in instead.',
+			errors: { email: 'You cannot sign up with this e-mail. If it is yours, sign in instead.' }
 		});
 		const limited = describeError('en', new AppError(429, 'auth.login.rateLimited', { minutes: 7 }))!;
 		expect(limited).toEqual({ status: 429, message: 'Too many failed sign-in attempts. Try again in 7 minutes.', errors: {} });
@@ -121,5 +121,23 @@ describe('formToObject', () => {
 		form.append('leaderIds', '1');
 		form.append('leaderIds', '2');
 		expect(formToObject(form, ['leaderIds', 'other'])).toEqual({ name: 'A', leaderIds: ['1', '2'], other: [] });
+	});
+});
+
+describe('text that cannot be stored as sent', () => {
+	test('U+0000 and unpaired surrogates are ill-formed; surrogate pairs and other text are fine', () => {
+		for (const bad of ['\u0000', 'a\u0000b', '\ud800', 'x\udc00', '\ud83d', '\ude00\ud83d']) expect(isWellFormedText(bad), JSON.stringify(bad)).toBe(false);
+		for (const good of ['', 'Ann', '张伟', '\ud83d\ude00', 'tab\tand\nline', '\ufffd']) expect(isWellFormedText(good), JSON.stringify(good)).toBe(true);
+	});
+
+	test('every text field of a form schema refuses them, naming the field', () => {
+		const error = validationErrorOf(signupSchema, { ...goodSignup, organizationName: 'Acme\ud800', name: 'Ann\u0000' });
+		expect(error.issues).toEqual(
+			expect.arrayContaining([
+				{ field: 'organizationName', key: 'validation.illFormed' },
+				{ field: 'name', key: 'validation.illFormed' }
+			])
+		);
+		expect(translate('en', 'validation.illFormed', { field: 'Name' })).toMatch(/^Name contains a character that cannot be stored/);
 	});
 });

@@ -1,7 +1,16 @@
 // The English catalog is the reference: every other locale must have exactly these keys.
 // Product areas keep their messages in sections/, merged here.
 import { leaderboardEn } from './sections/leaderboard.en';
+import { platformEn } from './sections/platform.en';
 import { scoringAdminEn } from './sections/scoring-admin.en';
+import { authEn } from './sections/auth.en';
+import { contestDomainEn } from './sections/contest-domain.en';
+import { contestsEn } from './sections/contests.en';
+import { contestsUiEn } from './sections/contests-ui.en';
+import { recognitionEn } from './sections/recognition.en';
+import { kudosEn } from './sections/kudos.en';
+import { badgesEn } from './sections/badges.en';
+import { rewardsEn } from './sections/rewards.en';
 
 const core = {
 	'app.name': 'Podium',
@@ -36,13 +45,14 @@ const core = {
 	'auth.login.createOrg': 'Create an organization',
 	'auth.login.failed': 'That e-mail and password do not match an account.',
 	'auth.login.rateLimited': 'Too many failed sign-in attempts. Try again in {minutes} minutes.',
+	'auth.login.rateLimited.one': 'Too many failed sign-in attempts. Try again in {minutes} minute.',
 	'auth.login.demo': 'Demo sign-in: {email} / {password}',
 	'auth.login.deactivated': 'Your membership has been deactivated. Ask an admin to restore it.',
 	'auth.signup.title': 'Create your organization',
 	'auth.signup.lead': 'You will be its first admin. Invite your leaders and reps next.',
 	'auth.signup.submit': 'Create organization',
 	'auth.signup.haveAccount': 'Already have an account?',
-	'auth.signup.emailTaken': 'E-mail is already registered. Sign in instead.',
+	'auth.signup.emailTaken': 'You cannot sign up with this e-mail. If it is yours, sign in instead.',
 	'auth.signup.slugTaken': 'Web address is already taken by another organization.',
 	'auth.logout': 'Sign out',
 	'auth.logoutAll': 'Sign out of all sessions',
@@ -85,7 +95,7 @@ const core = {
 	'fields.tokenName': 'Token name',
 	'fields.scopes': 'Scopes',
 
-	'hint.password': 'At least 10 characters.',
+	'hint.password': 'At least 10 characters; avoid common passwords and personal details.',
 	'hint.slug': 'Lower-case letters, digits and dashes.',
 
 	'validation.required': '{field} is required.',
@@ -96,8 +106,11 @@ const core = {
 	'validation.slug': '{field} may contain only lower-case letters, digits and dashes.',
 	'validation.timeZone': '{field} is not a known time zone.',
 	'validation.invalid': '{field} is not valid.',
+	'validation.chooseScope': 'Choose at least one scope.',
 	'validation.notFound': '{field} was not found.',
 	'validation.blankPassword': '{field} cannot be only spaces.',
+	'validation.illFormed': '{field} contains a character that cannot be stored (U+0000 or an unpaired surrogate).',
+	'validation.localizedEmpty': '{field} needs text in at least one language.',
 
 	'roles.admin': 'Admin',
 	'roles.leader': 'Leader',
@@ -136,6 +149,7 @@ const core = {
 	'team.unassignedLead': 'Active members who are not in a team yet.',
 	'team.ledBy': 'Led by {names}',
 	'team.noLeader': 'No leader yet',
+	'team.subteams': 'Teams under {name}',
 	'team.empty': 'No teams yet.',
 	'team.emptyAdmin': 'No teams yet. Create the first one in Admin.',
 	'team.you': 'You',
@@ -165,7 +179,7 @@ const core = {
 	'admin.teams.nameTaken': 'Team name is already used by another team.',
 	'admin.teams.parentCycle': 'Parent team cannot be the team itself or one of its sub-teams.',
 	'admin.teams.parentArchived': 'Parent team is archived.',
-	'admin.teams.notEmpty': 'Team still has {members} members and {teams} sub-teams. Move them first.',
+	'admin.teams.notEmpty': 'This team is not empty (members: {members}, sub-teams: {teams}). Move them first.',
 	'admin.teams.leaderNotEligible': 'Leaders must be active leaders or admins of this organization.',
 	'admin.teams.empty': 'No teams yet. Create your first team above.',
 	'admin.teams.edit': 'Edit',
@@ -195,8 +209,17 @@ const core = {
 	'admin.members.moved': '{name} moved.',
 	'admin.members.deactivated': '{name} deactivated and signed out.',
 	'admin.members.reactivated': '{name} reactivated.',
+	'admin.members.competes': 'On the reps\' boards (carries a quota)',
+	'admin.members.competesOn': '{name} now competes on the reps\' boards.',
+	'admin.members.competesOff': '{name} is no longer on the reps\' boards.',
 	'admin.members.lastAdmin': 'Role cannot change: the organization needs at least one active admin.',
 	'admin.members.notSelf': 'You cannot deactivate yourself.',
+	'admin.members.leads': 'Leads {teams}',
+	'admin.members.confirmDeactivate': 'Deactivate {name}? They are signed out at once and cannot sign in until an admin reactivates them.',
+	'admin.members.confirmRole': 'Change {name} from {from} to {to}?',
+	'admin.members.confirmAdmin': 'Make {name} an admin? Admins can change everything in the organization, including other admins.',
+	'admin.members.confirm': 'Confirm',
+	'admin.members.cancel': 'Cancel',
 	'admin.members.noTeam': 'No team',
 	'admin.members.search': 'Search members',
 	'admin.members.count': '{count} members',
@@ -224,6 +247,7 @@ const core = {
 	'audit.member.role_changed': 'Role changed',
 	'audit.member.moved': 'Member moved',
 	'audit.member.deactivated': 'Member deactivated',
+	'audit.member.competes_changed': 'Member\'s place on the reps\' boards changed',
 	'audit.member.reactivated': 'Member reactivated',
 	'audit.event.voided': 'Event voided',
 	'audit.token.created': 'API token created',
@@ -232,17 +256,17 @@ const core = {
 	'invite.title': 'Join {org} on Podium',
 	'invite.lead': 'You were invited as {role} with {email}.',
 	'invite.leadTeam': 'You were invited as {role} in {team} with {email}.',
-	'invite.newAccount': 'Choose your name and a password to finish.',
-	'invite.existingAccount': 'This e-mail already has a Podium account. Enter its password to join.',
+	'invite.newAccount': 'New to Podium? Choose your name and a password to finish.',
 	'invite.accept': 'Join {org}',
 	'invite.invalid': 'This invitation link is not valid. It may have been used, revoked or mistyped.',
-	'invite.expired': 'This invitation has expired. Ask for a new link.',
+	'invite.expired': 'This invitation has expired.',
 
 	'account.title': 'Your account',
 	'account.profile': 'Profile',
 	'account.saved': 'Profile saved.',
 	'account.sessions': 'Sessions',
 	'account.sessionsLead': 'Signed in on {count} devices.',
+	'account.sessionsLead.one': 'Signed in on {count} device.',
 	'account.organizations': 'Organizations',
 	'account.switch': 'Switch',
 	'account.current': 'Current',
@@ -252,10 +276,14 @@ const core = {
 	'errors.generic': 'Something went wrong. Please try again.',
 	'errors.title': 'Error {status}',
 	'errors.home': 'Back to Podium',
+	'errors.crossSite': 'This request came from another site and was refused. Nothing was changed.',
+	'errors.unavailableTitle': 'Podium is briefly unavailable',
+	'errors.unavailable': 'Podium cannot reach its database or live scores right now. Nothing was lost; please try again in a few seconds.',
+	'errors.tryAgain': 'Try again',
 
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn };
 
 export type MessageKey = keyof typeof en;

@@ -16,14 +16,39 @@ export function isLocale(value: unknown): value is Locale {
 	return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/**
+ * Plurals: a message that counts something takes its number as `params.count` (a number). Its
+ * forms are separate keys: the base key holds the `other` form, and `<key>.<category>` holds the
+ * form for another CLDR category of Intl.PluralRules in that language ("<key>.one" in English:
+ * 'import.rows': '{count} rows', 'import.rows.one': '{count} row'). Chinese has only `other`, so
+ * its `.one` keys repeat the base text (every catalog has the same keys). A message that counts two
+ * things takes each as a counted sub-message in a parameter. `{count}` is shown with the locale's
+ * digit grouping.
+ */
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
-	// A message may have a singular form under "<key>.one", used when params.count is 1.
-	const one = params?.count === 1 ? (catalogs[locale] as Record<string, string>)[`${key}.one`] : undefined;
-	const template = one ?? catalogs[locale]?.[key] ?? en[key] ?? key;
+	const catalog = (catalogs[locale] ?? en) as Record<string, string>;
+	const count = params?.count;
+	const form = typeof count === 'number' ? catalog[`${key}.${pluralRules(locale).select(count)}`] : undefined;
+	const template = form ?? catalog[key] ?? en[key] ?? key;
 	if (!params) return template;
-	return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-		name in params ? String(params[name]) : match
-	);
+	return template.replace(/\{(\w+)\}/g, (match, name: string) => {
+		if (!(name in params)) return match;
+		const value = params[name];
+		return name === 'count' && typeof value === 'number' ? numberFormat(locale).format(value) : String(value);
+	});
+}
+
+const plurals = new Map<Locale, Intl.PluralRules>();
+const numbers = new Map<Locale, Intl.NumberFormat>();
+function pluralRules(locale: Locale) {
+	let rules = plurals.get(locale);
+	if (!rules) plurals.set(locale, (rules = new Intl.PluralRules(locale)));
+	return rules;
+}
+function numberFormat(locale: Locale) {
+	let format = numbers.get(locale);
+	if (!format) numbers.set(locale, (format = new Intl.NumberFormat(locale)));
+	return format;
 }
 
 /** Picks the best supported locale from an Accept-Language header. */

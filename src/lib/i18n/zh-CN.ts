@@ -1,8 +1,17 @@
 import type { MessageKey } from './en';
 import { leaderboardZhCN } from './sections/leaderboard.zh-CN';
+import { platformZhCN } from './sections/platform.zh-CN';
 import { scoringAdminZhCN } from './sections/scoring-admin.zh-CN';
+import { authZhCN } from './sections/auth.zh-CN';
+import { contestDomainZh } from './sections/contest-domain.zh-CN';
+import { contestsZhCN } from './sections/contests.zh-CN';
+import { contestsUiZhCN } from './sections/contests-ui.zh-CN';
+import { recognitionZhCN } from './sections/recognition.zh-CN';
+import { kudosZhCN } from './sections/kudos.zh-CN';
+import { badgesZhCN } from './sections/badges.zh-CN';
+import { rewardsZhCN } from './sections/rewards.zh-CN';
 
-const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof typeof scoringAdminZhCN>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof typeof scoringAdminZhCN | keyof typeof platformZhCN | keyof typeof authZhCN | keyof typeof contestsZhCN | keyof typeof contestDomainZh | keyof typeof contestsUiZhCN | keyof typeof recognitionZhCN | keyof typeof kudosZhCN | keyof typeof badgesZhCN | keyof typeof rewardsZhCN>, string> = {
 	'app.name': 'Podium',
 	'app.tagline': '为销售团队打造的实时排行榜、竞赛与表彰',
 	'app.skip': '跳到正文',
@@ -35,13 +44,14 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'auth.login.createOrg': '创建组织',
 	'auth.login.failed': '邮箱与密码不匹配任何账户。',
 	'auth.login.rateLimited': '登录失败次数过多，请在 {minutes} 分钟后重试。',
+	'auth.login.rateLimited.one': '登录失败次数过多，请在 {minutes} 分钟后重试。',
 	'auth.login.demo': '演示账户：{email} / {password}',
 	'auth.login.deactivated': '你的成员资格已被停用，请联系管理员恢复。',
 	'auth.signup.title': '创建你的组织',
 	'auth.signup.lead': '你将成为第一位管理员，接下来邀请你的主管和销售代表。',
 	'auth.signup.submit': '创建组织',
 	'auth.signup.haveAccount': '已经有账户？',
-	'auth.signup.emailTaken': '该邮箱已注册，请直接登录。',
+	'auth.signup.emailTaken': '无法使用此邮箱注册。如果这是你的邮箱，请直接登录。',
 	'auth.signup.slugTaken': '该网址已被其他组织使用。',
 	'auth.logout': '退出登录',
 	'auth.logoutAll': '退出所有会话',
@@ -84,7 +94,7 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'fields.tokenName': '令牌名称',
 	'fields.scopes': '权限范围',
 
-	'hint.password': '至少 10 个字符。',
+	'hint.password': '至少 10 个字符；不要使用常见密码或个人信息。',
 	'hint.slug': '小写字母、数字和短横线。',
 
 	'validation.required': '请填写{field}。',
@@ -95,8 +105,11 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'validation.slug': '{field}只能包含小写字母、数字和短横线。',
 	'validation.timeZone': '{field}不是已知的时区。',
 	'validation.invalid': '{field}无效。',
+	'validation.chooseScope': '请至少选择一个权限范围。',
 	'validation.notFound': '未找到该{field}。',
 	'validation.blankPassword': '{field}不能只包含空格。',
+	'validation.illFormed': '{field}包含无法保存的字符（U+0000 或不成对的代理字符）。',
+	'validation.localizedEmpty': '{field}至少需要一种语言的文字。',
 
 	'roles.admin': '管理员',
 	'roles.leader': '主管',
@@ -135,6 +148,7 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'team.unassignedLead': '尚未加入任何团队的在职成员。',
 	'team.ledBy': '主管：{names}',
 	'team.noLeader': '尚无主管',
+	'team.subteams': '{name} 的下级团队',
 	'team.empty': '还没有团队。',
 	'team.emptyAdmin': '还没有团队。请在“管理”中创建第一个团队。',
 	'team.you': '你',
@@ -164,7 +178,7 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'admin.teams.nameTaken': '团队名称已被其他团队使用。',
 	'admin.teams.parentCycle': '上级团队不能是该团队本身或其下级团队。',
 	'admin.teams.parentArchived': '上级团队已归档。',
-	'admin.teams.notEmpty': '该团队仍有 {members} 名成员和 {teams} 个下级团队，请先移走。',
+	'admin.teams.notEmpty': '该团队不为空（成员：{members}，下级团队：{teams}），请先移走。',
 	'admin.teams.leaderNotEligible': '主管必须是本组织在职的主管或管理员。',
 	'admin.teams.empty': '还没有团队。在上方创建第一个团队。',
 	'admin.teams.edit': '编辑',
@@ -194,7 +208,16 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'admin.members.moved': '已调动 {name}。',
 	'admin.members.deactivated': '已停用 {name} 并退出其登录。',
 	'admin.members.reactivated': '已重新启用 {name}。',
+	'admin.members.competes': '参与销售排行（承担业绩指标）',
+	'admin.members.competesOn': '{name} 现在参与销售排行。',
+	'admin.members.competesOff': '{name} 已不再出现在销售排行中。',
 	'admin.members.lastAdmin': '无法更改角色：组织至少需要一名在职管理员。',
+	'admin.members.leads': '负责 {teams}',
+	'admin.members.confirmDeactivate': '确定停用 {name} 吗？对方会立即被登出，在管理员重新启用之前无法登录。',
+	'admin.members.confirmRole': '确定将 {name} 的角色从{from}改为{to}吗？',
+	'admin.members.confirmAdmin': '确定将 {name} 设为管理员吗？管理员可以修改组织中的一切，包括其他管理员。',
+	'admin.members.confirm': '确认',
+	'admin.members.cancel': '取消',
 	'admin.members.notSelf': '你不能停用自己。',
 	'admin.members.noTeam': '无团队',
 	'admin.members.search': '搜索成员',
@@ -223,6 +246,7 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'audit.member.role_changed': '更改了角色',
 	'audit.member.moved': '调动了成员',
 	'audit.member.deactivated': '停用了成员',
+	'audit.member.competes_changed': '更改了成员是否参与销售排行',
 	'audit.member.reactivated': '重新启用了成员',
 	'audit.event.voided': '作废了记录',
 	'audit.token.created': '创建了 API 令牌',
@@ -231,17 +255,17 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'invite.title': '加入 Podium 上的 {org}',
 	'invite.lead': '你以{role}身份受邀，邮箱为 {email}。',
 	'invite.leadTeam': '你以{role}身份受邀加入 {team}，邮箱为 {email}。',
-	'invite.newAccount': '填写姓名并设置密码即可完成。',
-	'invite.existingAccount': '该邮箱已有 Podium 账户，请输入其密码加入。',
+	'invite.newAccount': '第一次使用 Podium？填写姓名并设置密码即可完成。',
 	'invite.accept': '加入 {org}',
 	'invite.invalid': '此邀请链接无效，可能已被使用、撤销或输入有误。',
-	'invite.expired': '此邀请已过期，请索取新的链接。',
+	'invite.expired': '此邀请已过期。',
 
 	'account.title': '你的账户',
 	'account.profile': '个人资料',
 	'account.saved': '个人资料已保存。',
 	'account.sessions': '会话',
 	'account.sessionsLead': '已在 {count} 台设备上登录。',
+	'account.sessionsLead.one': '已在 {count} 台设备上登录。',
 	'account.organizations': '组织',
 	'account.switch': '切换',
 	'account.current': '当前',
@@ -251,8 +275,12 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'errors.generic': '出了点问题，请重试。',
 	'errors.title': '错误 {status}',
 	'errors.home': '返回 Podium',
+	'errors.crossSite': '该请求来自其他网站，已被拒绝。没有做任何更改。',
+	'errors.unavailableTitle': 'Podium 暂时无法使用',
+	'errors.unavailable': 'Podium 暂时无法连接数据库或实时积分服务。数据没有丢失，请几秒后重试。',
+	'errors.tryAgain': '重试',
 
 	'health.ok': '所有系统正常'
 };
 
-export const zhCN: Record<MessageKey, string> = { ...core, ...leaderboardZhCN, ...scoringAdminZhCN };
+export const zhCN: Record<MessageKey, string> = { ...core, ...leaderboardZhCN, ...scoringAdminZhCN, ...platformZhCN, ...authZhCN, ...contestsZhCN, ...contestDomainZh, ...contestsUiZhCN, ...recognitionZhCN, ...kudosZhCN, ...badgesZhCN, ...rewardsZhCN };

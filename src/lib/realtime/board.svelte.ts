@@ -1,6 +1,8 @@
 // A live board in the browser: starts from the server-rendered snapshot, applies pushed rows in
-// sequence, and refetches the snapshot when it sees a gap in seq or after a reconnect.
+// sequence, and refetches the snapshot when it sees a gap in seq, a new epoch or after a reconnect
+// (the rules are in board-sequence.ts).
 import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload } from '$lib/shared/socket-events';
+import { decideUpdate } from './board-sequence';
 import { realtime } from './connection.svelte';
 
 export interface LiveRow extends BoardRowPayload {
@@ -21,6 +23,7 @@ function rankRows(rows: LiveRow[]): LiveRow[] {
 
 export class LiveBoard {
 	rows = $state<LiveRow[]>([]);
+	epoch = $state('');
 	seq = $state(0);
 	total = $state(0);
 	period = $state('');
@@ -44,6 +47,7 @@ export class LiveBoard {
 			moved: (this.initialRanks.get(e.id) ?? e.rank) - e.rank,
 			bumped: first ? 0 : e.score - (old.get(e.id)?.score ?? e.score)
 		}));
+		this.epoch = snapshot.epoch;
 		this.seq = snapshot.seq;
 		this.total = snapshot.total;
 		this.period = snapshot.window.key;
@@ -55,11 +59,9 @@ export class LiveBoard {
 
 	private apply(update: BoardUpdatePayload) {
 		if (!this.matches(update)) return;
-		if (update.period !== this.period || update.seq !== this.seq + 1 || this.selector.team) {
-			// A gap, a new period, or a team view (ranks are relative to the team): take a fresh snapshot.
-			if (update.seq > this.seq) void this.refetch();
-			return;
-		}
+		const decision = decideUpdate({ epoch: this.epoch, seq: this.seq, period: this.period, teamView: !!this.selector.team }, update);
+		if (decision === 'refetch') void this.refetch();
+		if (decision !== 'apply') return;
 		this.seq = update.seq;
 		const byId = new Map(this.rows.map((r) => [r.id, r]));
 		const deltas = { ...this.deltas };
@@ -70,6 +72,11 @@ export class LiveBoard {
 			byId.set(row.id, { ...row, moved: 0, bumped: change });
 		}
 		if (update.rows.some((r) => !this.rows.some((x) => x.id === r.id))) this.total += update.rows.filter((r) => !this.rows.some((x) => x.id === r.id)).length;
+		// Members who left the board (deactivated, or no longer competing).
+		for (const id of update.removed ?? []) {
+			if (byId.delete(id)) this.total = Math.max(0, this.total - 1);
+			delete deltas[id];
+		}
 		this.deltas = deltas;
 		this.rows = rankRows([...byId.values()]).map((row) => ({
 			...row,
@@ -80,14 +87,14 @@ export class LiveBoard {
 	private async refetch() {
 		if (this.refetching) return;
 		this.refetching = true;
+		const socket = realtime.acquire();
 		try {
-			const socket = realtime.acquire();
 			const response = await socket.timeout(10_000).emitWithAck('board:subscribe', this.selector);
 			if ('data' in response) this.load(response.data);
-			realtime.release();
 		} catch {
 			// The next update or reconnect will try again.
 		} finally {
+			realtime.release();
 			this.refetching = false;
 		}
 	}

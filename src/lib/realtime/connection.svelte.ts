@@ -19,7 +19,12 @@ class RealtimeConnection {
 				withCredentials: true
 			});
 			socket.on('connect', () => (this.status = 'connected'));
-			socket.on('disconnect', () => (this.status = 'offline'));
+			socket.on('disconnect', (reason) => {
+				this.status = 'offline';
+				// The server ends a socket whose credentials were revoked or changed (a new role): connect
+				// again once, which a still-valid session passes and a revoked one is refused.
+				if (reason === 'io server disconnect') setTimeout(() => this.socket === socket && socket.connect(), 1_000);
+			});
 			socket.on('connect_error', () => (this.status = 'offline'));
 			socket.io.on('reconnect_attempt', () => (this.status = 'connecting'));
 			this.socket = socket;

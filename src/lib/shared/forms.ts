@@ -6,6 +6,7 @@ export interface FormFeedback {
 	done?: string;
 	saved?: string;
 	invitation?: { email: string; link: string; expiresAt: string };
+	passwordReset?: { name: string; link: string; expiresAt: string; message: string };
 }
 
 export function feedback(form: unknown): FormFeedback {

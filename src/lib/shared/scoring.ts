@@ -1,12 +1,10 @@
-// Pure scoring math shared by ingest, the live store, rebuild, verify and tests.
-// A board is `points` or a metric key, by scope `users` or `teams`, over one window's period.
-// Every event adds its points to the points board and its value to its metric's board, for the rep
-// and (when the rep had one) the team, in each of the six periods that contain its occurred_at.
+// Pure scoring math shared by ingest, the live store, rebuild, verify and tests. Which boards an event
+// changes is the board catalog's business (server/scoring/boards); the calendar-window arithmetic that
+// its families share lives here, next to the time windows it depends on.
 import { WINDOWS, periodFromKey, periodKeysOf, periodRetention, type OrgClock, type WindowKind } from './time-windows';
+import { encodeBoardKey, POINTS_BOARD, SCOPES, type Scope } from './boards/identity';
 
-export const SCOPES = ['users', 'teams'] as const;
-export type Scope = (typeof SCOPES)[number];
-export const POINTS_BOARD = 'points';
+export { POINTS_BOARD, SCOPES, type Scope };
 
 export interface MetricRule {
 	step: number;
@@ -26,13 +24,10 @@ export function capPoints(points: number, earnedToday: number, cap: number | nul
 	return Math.max(0, Math.min(points, cap - Math.max(0, earnedToday)));
 }
 
-/** The key of one board's period, as used by the live store. */
-export function boardKey(board: string, scope: Scope, window: WindowKind, period: string): string {
-	return `${board}|${scope}|${window}|${period}`;
-}
-
 export interface ScoredEvent {
 	id: number;
+	/** The event's number within its organization (score_events.org_seq): its applied mark in the live store. */
+	orgSeq: number;
 	metricKey: string;
 	userId: string;
 	teamId: string | null;
@@ -51,38 +46,54 @@ export interface Increment {
 	expiresAt?: number;
 }
 
+/** One calendar board an event counts on: its name, the change, and the scopes and windows it has. */
+export interface CalendarTarget {
+	board: string;
+	delta: number;
+	scopes: readonly Scope[];
+	windows: readonly WindowKind[];
+}
+
 /**
- * The board changes of one event. Boards of a period the live store no longer keeps at `now` (see
- * periodRetention) get none: a late event for an old day changes its week, month, year and all-time
- * boards while they are kept, and never brings back an old day's board with only itself on it.
+ * The calendar boards' changes of one event. Boards of a period the live store no longer keeps at `now`
+ * (see periodRetention) get none: a late event for an old day changes its week, month, year and all-time
+ * boards while they are kept, and never brings back an old day's board with only itself on it. A member
+ * who does not compete (see the catalog) gets no users-board change; the team keeps its total.
  */
-export function incrementsFor(event: ScoredEvent, clock: OrgClock, now: Date | number = Date.now()): Increment[] {
+export function calendarIncrements(
+	event: ScoredEvent,
+	targets: readonly CalendarTarget[],
+	clock: OrgClock,
+	now: Date | number = Date.now(),
+	userCompetes = true
+): Increment[] {
 	const out: Increment[] = [];
-	const boards: [string, number][] = [
-		[POINTS_BOARD, event.points],
-		[event.metricKey, event.value]
-	];
+	if (targets.length === 0) return out;
 	const keys = periodKeysOf(event.occurredAt, clock);
 	const { keptUntil } = periodRetention(event.occurredAt, clock);
 	const { keptFrom } = periodRetention(now, clock);
 	WINDOWS.forEach((window, i) => {
 		if (keys[i] < keptFrom[i]) return;
 		const expiresAt = keptUntil[i] === Infinity ? undefined : keptUntil[i];
-		for (const [board, delta] of boards) {
+		for (const t of targets) {
 			// A zero change (a call past the daily cap) moves nothing, not even who reached a score first.
-			if (delta === 0) continue;
-			out.push({ key: boardKey(board, 'users', window, keys[i]), member: event.userId, delta, expiresAt });
-			if (event.teamId) out.push({ key: boardKey(board, 'teams', window, keys[i]), member: event.teamId, delta, expiresAt });
+			if (t.delta === 0 || !t.windows.includes(window)) continue;
+			const period = keys[i];
+			if (userCompetes && t.scopes.includes('users')) {
+				out.push({ key: encodeBoardKey({ board: t.board, scope: 'users', window, period }), member: event.userId, delta: t.delta, expiresAt });
+			}
+			if (event.teamId && t.scopes.includes('teams')) {
+				out.push({ key: encodeBoardKey({ board: t.board, scope: 'teams', window, period }), member: event.teamId, delta: t.delta, expiresAt });
+			}
 		}
 	});
 	return out;
 }
 
-/** When the board with this key may go from the live store (ms since epoch), undefined for 'all' boards. */
-export function boardExpiry(key: string, clock: OrgClock): number | undefined {
-	const [, , window, period] = key.split('|');
+/** When a calendar board of this window and period may go from the live store (ms since epoch), undefined for 'all'. */
+export function calendarExpiry(window: WindowKind, period: string, clock: OrgClock): number | undefined {
 	if (window === 'all') return undefined;
-	return periodRetention(periodFromKey(window as WindowKind, period, clock).start, clock).keptUntil[WINDOWS.indexOf(window as WindowKind)];
+	return periodRetention(periodFromKey(window, period, clock).start, clock).keptUntil[WINDOWS.indexOf(window)];
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

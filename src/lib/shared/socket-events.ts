@@ -1,5 +1,10 @@
 // The Socket.IO protocol, imported by both the server and the browser. Events are "domain:verb".
 // Mutations never travel here: sockets push and subscribe; changes go through HTTP.
+import type { LocalizedText } from './localized';
+import type { ContestMoment, ContestUpdatePayload, ContestView } from './contests';
+import type { RecognitionMoment } from './recognition';
+import type { KudosReactionPayload, KudosView } from './kudos';
+
 export type Ack<T> = { data: T } | { error: string };
 
 export type BoardScope = 'users' | 'teams';
@@ -27,6 +32,8 @@ export interface BoardSnapshotPayload {
 	scope: BoardScope;
 	window: { kind: BoardWindow; key: string; start: string; end: string };
 	team: string | null;
+	/** The board's sequence epoch: a new one means the counters restarted (see BoardUpdatePayload). */
+	epoch: string;
 	seq: number;
 	total: number;
 	entries: BoardRowPayload[];
@@ -37,16 +44,24 @@ export interface BoardUpdatePayload {
 	scope: BoardScope;
 	window: BoardWindow;
 	period: string;
+	/**
+	 * seq counts pushes within an epoch. The epoch changes when the counters were lost (a Redis flush or
+	 * restart) and restart at 1: a client seeing a new epoch refetches the snapshot, whatever the seq.
+	 */
+	epoch: string;
 	seq: number;
 	/** The rows whose score changed, with their new global rank. */
 	rows: BoardRowPayload[];
+	/** Members who left the board (deactivated, or no longer competing): drop their rows. */
+	removed?: string[];
 }
 
 export interface ActivityPayload {
 	eventId: number;
 	userId: string;
 	name: string;
-	metric: { key: string; nameEn: string; nameZh: string; unit: 'count' | 'currency' | 'minutes'; currency: string | null };
+	/** The metric's name as its admin gave it, in one or both languages: read it with localize(). */
+	metric: { key: string; name: LocalizedText; unit: 'count' | 'currency' | 'minutes'; currency: string | null };
 	value: number;
 	points: number;
 	occurredAt: string;
@@ -54,6 +69,8 @@ export interface ActivityPayload {
 	correction: boolean;
 	/** The event a correction voids. */
 	voids: number | null;
+	/** Why a leader should look at it (an unusual self-report); shown to those who may void it. */
+	flag?: 'near_max' | 'above_usual' | null;
 }
 
 export interface ServerToClientEvents {
@@ -63,17 +80,42 @@ export interface ServerToClientEvents {
 	'board:update': (payload: BoardUpdatePayload) => void;
 	/** Things scored since the last push, oldest first: "<rep> won a deal: 120,000 CNY". After activity:subscribe. */
 	'activity:new': (items: ActivityPayload[]) => void;
+	/**
+	 * A subscribed contest's rows that changed, with the contest's next seq (a gap: refetch with
+	 * contest:subscribe). An update with no rows and the seq already seen carries a status change only.
+	 */
+	'contest:update': (payload: ContestUpdatePayload) => void;
+	/** Something to celebrate: to the contest's room, and to the whole organization unless the contest is hidden. */
+	'contest:moment': (payload: ContestMoment) => void;
+	/** A recognition celebration (badge, level, kudos, reward, idea): to the whole organization. */
+	'recognition:moment': (payload: RecognitionMoment) => void;
+	/** A new kudos, to the sockets following the organization's kudos feed (reader-neutral: `mine` is empty). */
+	'kudos:new': (payload: KudosView) => void;
+	/** A reaction toggled: the kudos's new counts, and who toggled what (their own tabs update `mine`). */
+	'kudos:reaction': (payload: KudosReactionPayload) => void;
+	/** A kudos hidden by a leader or admin: it leaves every feed. */
+	'kudos:hidden': (payload: { id: string }) => void;
+	'kudos:spotlight': (payload: { id: string; spotlight: boolean }) => void;
 }
 
 export interface ClientToServerEvents {
 	/** Who the server thinks this socket is, and which rooms it joined. */
 	'session:whoami': (ack: (response: Ack<{ userId: string | null; organizationId: string; rooms: string[] }>) => void) => void;
-	/** Subscribe to a board's current period; the ack carries its snapshot and seq. */
+	/**
+	 * Subscribe to a board's current period; the ack carries its snapshot, epoch and seq. At most
+	 * MAX_BOARD_SUBSCRIPTIONS boards per connection.
+	 */
 	'board:subscribe': (selector: BoardSelector, ack: (response: Ack<BoardSnapshotPayload>) => void) => void;
 	'board:unsubscribe': (selector: BoardSelector, ack?: (response: Ack<true>) => void) => void;
 	/** Receive the organization's activity feed (activity:new) until unsubscribed or disconnected. */
 	'activity:subscribe': (ack?: (response: Ack<true>) => void) => void;
 	'activity:unsubscribe': (ack?: (response: Ack<true>) => void) => void;
+	/** Follow a contest: the ack carries its snapshot (with seq), then contest:update and contest:moment follow. */
+	'contest:subscribe': (selector: { id: string; locale?: 'en' | 'zh-CN' }, ack: (response: Ack<ContestView>) => void) => void;
+	'contest:unsubscribe': (selector: { id: string }, ack?: (response: Ack<true>) => void) => void;
+	/** Follow the organization's kudos feed: the ack carries its first page as this member sees it. */
+	'kudos:subscribe': (ack: (response: Ack<{ items: KudosView[]; next: string | null }>) => void) => void;
+	'kudos:unsubscribe': (ack?: (response: Ack<true>) => void) => void;
 }
 
 export interface InterServerEvents {
@@ -85,11 +127,28 @@ export interface SocketData {
 	userId: string | null;
 	organizationId: string;
 	role: 'admin' | 'leader' | 'rep' | 'token';
+	/** The session the socket authenticated with (null for an API token): revoking it disconnects the socket. */
+	sessionId: string | null;
+	/** The API token the socket authenticated with (null for a session). */
+	tokenId: string | null;
+	/** When its credentials were checked (ms): a revocation after that, seen before it connected, still ends it. */
+	checkedAt: number;
 }
+
+/** Boards one connection may subscribe to at once; the next one is refused with SUBSCRIPTION_LIMIT_ERROR. */
+export const MAX_BOARD_SUBSCRIPTIONS = 50;
+export const SUBSCRIPTION_LIMIT_ERROR = `too many boards: at most ${MAX_BOARD_SUBSCRIPTIONS} subscriptions per connection`;
+/** The ack of a message over a connection's rate limit (see docs/realtime.md). */
+export const RATE_LIMIT_ERROR = 'too many messages: slow down';
 
 export const rooms = {
 	org: (organizationId: string) => `org:${organizationId}`,
 	user: (userId: string) => `user:${userId}`,
 	board: (organizationId: string, boardId: string) => `board:${organizationId}:${boardId}`,
-	activity: (organizationId: string) => `activity:${organizationId}`
+	activity: (organizationId: string) => `activity:${organizationId}`,
+	contest: (organizationId: string, contestId: string) => `contest:${organizationId}:${contestId}`,
+	kudos: (organizationId: string) => `kudos:${organizationId}`
 };
+
+/** Contests one connection may follow at once. */
+export const MAX_CONTEST_SUBSCRIPTIONS = 20;

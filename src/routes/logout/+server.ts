@@ -11,12 +11,15 @@ export const POST: RequestHandler = async ({ locals, cookies, url }) => {
 	if (locals.auth) {
 		if (url.searchParams.has('/all')) {
 			await invalidateUserSessions(locals.runtime.db, locals.auth.user.id);
-			locals.runtime.events.emit('user.sessions_revoked', {
+			// Every organization's sessions went, so every organization's sockets go too.
+			locals.runtime.events.emit('user.sessions_revoked', { userId: locals.auth.user.id, organizationId: null });
+		} else {
+			await invalidateSession(locals.runtime.db, locals.auth.session.id);
+			locals.runtime.events.emit('session.revoked', {
+				sessionId: locals.auth.session.id,
 				userId: locals.auth.user.id,
 				organizationId: locals.auth.organization.id
 			});
-		} else {
-			await invalidateSession(locals.runtime.db, locals.auth.session.id);
 		}
 	}
 	deleteSessionCookie(cookies, locals.secureCookies);

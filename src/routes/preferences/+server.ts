@@ -1,16 +1,12 @@
 // Language and theme switchers post here; works without JavaScript and for signed-out visitors.
 import { error, redirect } from '@sveltejs/kit';
 import { isLocale, LOCALE_COOKIE, translate } from '$lib/i18n';
-import { updateUserProfile } from '$lib/server/repositories/user.repository';
+import { updateUserProfile } from '$lib/server/auth/user.repository';
+import { safeNext } from '$lib/server/platform/http';
 import { THEME_COOKIE } from '$lib/shared/preferences';
 import type { RequestHandler } from './$types';
 
 const YEAR = 60 * 60 * 24 * 365;
-
-function safeReturn(value: FormDataEntryValue | null): string {
-	const path = typeof value === 'string' ? value : '/';
-	return path.startsWith('/') && !path.startsWith('//') ? path : '/';
-}
 
 export const POST: RequestHandler = async ({ request, cookies, locals }) => {
 	const form = await request.formData().catch(() => error(400, 'Expected a form'));
@@ -30,5 +26,7 @@ export const POST: RequestHandler = async ({ request, cookies, locals }) => {
 		}
 		cookies.set(THEME_COOKIE, theme, options);
 	}
-	redirect(303, safeReturn(form.get('redirectTo')));
+	// Back to the page the form was on: a path of this site only (see safeNext).
+	const back = form.get('redirectTo');
+	redirect(303, safeNext(typeof back === 'string' ? back : null));
 };

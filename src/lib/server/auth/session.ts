@@ -1,12 +1,23 @@
 // Sessions after the Lucia guide: the token is "id.secret", only SHA-256(secret) is stored and it is
-// compared in constant time. A session dies after config.sessionIdleMs without use; use is recorded at most hourly.
+// compared in constant time. A session dies after config.sessionIdleMs without use (use is recorded at most
+// hourly), and at its expires_at (config.sessionMaxMs after sign-in) however active it is.
 import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
+import {
+	deleteOtherSessions,
+	deleteSession,
+	deleteUserSessions,
+	findSessionContext,
+	insertSession,
+	touchSession
+} from './session.repository';
 import { generateSecureRandomString, hashSecret, secretMatches } from './tokens';
 
 export const SESSION_COOKIE = 'podium_session';
 export const ACTIVITY_CHECK_MS = 60 * 60 * 1000;
+/** The absolute lifetime when the caller names none (the default of SESSION_MAX_DAYS). */
+export const DEFAULT_SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;
 const TOKEN_PART = /^[a-km-np-z2-9]{24}$/;
 
 export interface SessionContext {
@@ -28,12 +39,13 @@ export type SessionVerdict = 'valid' | 'refresh' | 'expired' | 'invalid';
 
 /** Pure check of a stored session against the presented secret at time `now`. */
 export function judgeSession(
-	stored: { secretHash: Uint8Array; lastVerifiedAt: Date },
+	stored: { secretHash: Uint8Array; lastVerifiedAt: Date; expiresAt?: Date },
 	secret: string,
 	now: number,
 	idleMs: number
 ): SessionVerdict {
 	if (!secretMatches(secret, stored.secretHash)) return 'invalid';
+	if (stored.expiresAt && now >= stored.expiresAt.getTime()) return 'expired';
 	const idle = now - stored.lastVerifiedAt.getTime();
 	if (idle >= idleMs) return 'expired';
 	return idle >= ACTIVITY_CHECK_MS ? 'refresh' : 'valid';
@@ -41,23 +53,21 @@ export function judgeSession(
 
 export async function createSession(
 	db: Db,
-	input: { userId: string; organizationId: string; userAgent?: string | null },
+	input: { userId: string; organizationId: string; userAgent?: string | null; maxMs?: number },
 	now = new Date()
 ): Promise<{ token: string; id: string }> {
 	const id = generateSecureRandomString();
 	const secret = generateSecureRandomString();
-	await db
-		.insertInto('sessions')
-		.values({
-			id,
-			user_id: input.userId,
-			organization_id: input.organizationId,
-			secret_hash: hashSecret(secret),
-			created_at: now,
-			last_verified_at: now,
-			user_agent: input.userAgent?.slice(0, 300) ?? null
-		})
-		.execute();
+	await insertSession(db, {
+		id,
+		user_id: input.userId,
+		organization_id: input.organizationId,
+		secret_hash: hashSecret(secret),
+		created_at: now,
+		last_verified_at: now,
+		expires_at: new Date(now.getTime() + (input.maxMs ?? DEFAULT_SESSION_MAX_MS)),
+		user_agent: input.userAgent?.slice(0, 300) ?? null
+	});
 	return { token: `${id}.${secret}`, id };
 }
 
@@ -69,36 +79,10 @@ export async function validateSessionToken(
 ): Promise<SessionContext | null> {
 	const parsed = parseSessionToken(token);
 	if (!parsed) return null;
-	const row = await db
-		.selectFrom('sessions as s')
-		.innerJoin('users as u', 'u.id', 's.user_id')
-		.innerJoin('memberships as m', (join) =>
-			join.onRef('m.user_id', '=', 's.user_id').onRef('m.organization_id', '=', 's.organization_id')
-		)
-		.innerJoin('organizations as o', 'o.id', 's.organization_id')
-		.select([
-			's.id',
-			's.secret_hash',
-			's.created_at',
-			's.last_verified_at',
-			'u.id as user_id',
-			'u.email',
-			'u.name',
-			'u.locale as user_locale',
-			'm.role',
-			'm.status',
-			'o.id as organization_id',
-			'o.name as organization_name',
-			'o.slug',
-			'o.time_zone',
-			'o.locale as organization_locale',
-			'o.week_start'
-		])
-		.where('s.id', '=', parsed.id)
-		.executeTakeFirst();
+	const row = await findSessionContext(db, parsed.id);
 	if (!row) return null;
 	const verdict = judgeSession(
-		{ secretHash: row.secret_hash, lastVerifiedAt: row.last_verified_at },
+		{ secretHash: row.secret_hash, lastVerifiedAt: row.last_verified_at, expiresAt: row.expires_at },
 		parsed.secret,
 		now,
 		idleMs
@@ -111,7 +95,7 @@ export async function validateSessionToken(
 	let lastVerifiedAt = row.last_verified_at;
 	if (verdict === 'refresh') {
 		lastVerifiedAt = new Date(now);
-		await db.updateTable('sessions').set({ last_verified_at: lastVerifiedAt }).where('id', '=', row.id).execute();
+		await touchSession(db, row.id, lastVerifiedAt);
 	}
 	return {
 		session: { id: row.id, createdAt: row.created_at, lastVerifiedAt, refreshed: verdict === 'refresh' },
@@ -129,13 +113,16 @@ export async function validateSessionToken(
 }
 
 export async function invalidateSession(db: Db, sessionId: string) {
-	await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+	await deleteSession(db, sessionId);
 }
 
 export async function invalidateUserSessions(db: Db, userId: string, organizationId?: string) {
-	let query = db.deleteFrom('sessions').where('user_id', '=', userId);
-	if (organizationId) query = query.where('organization_id', '=', organizationId);
-	await query.execute();
+	await deleteUserSessions(db, userId, organizationId);
+}
+
+/** Signs a person out everywhere except the session given (after a password change). */
+export async function invalidateOtherSessions(db: Db, userId: string, keepSessionId: string) {
+	await deleteOtherSessions(db, userId, keepSessionId);
 }
 
 export function setSessionCookie(cookies: Cookies, token: string, opts: { secure: boolean; maxAgeMs: number }) {
@@ -159,3 +146,6 @@ export function cookieShouldBeSecure(url: URL, nodeEnv: string): boolean {
 	if (url.protocol === 'https:') return true;
 	return nodeEnv === 'production' && !LOOPBACK.has(url.hostname);
 }
+
+/** Set once an invitation is accepted; the app's layout shows a welcome banner once and deletes it. */
+export const WELCOME_COOKIE = 'podium_welcome';

@@ -1,9 +1,9 @@
 // One schema and one set of migrations, on either real Postgres (pg) or embedded PGlite.
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { migrations } from '../../../../migrations/index';
-import type { Config } from '../config';
-import { log } from '../log';
+import type { Config } from '../platform/config';
+import { log } from '../platform/log';
 import { assertEmbeddedDatabaseFree } from './embedded-holders';
 import { PGliteDialect } from './pglite.dialect';
 import type { Database } from './schema';
@@ -24,6 +24,11 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 		const pool = new pg.Pool({
 			connectionString: config.databaseUrl,
 			max: 10,
+			// A request waits at most this long for a connection (a new one, or a free one of the pool);
+			// then it fails and is answered 503 with Retry-After instead of hanging while Postgres is away.
+			connectionTimeoutMillis: 5_000,
+			// Notice a dead server on idle connections (TCP keepalive) rather than on the next query.
+			keepAlive: true,
 			types: {
 				getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
 					oid === INT8_OID
@@ -66,4 +71,9 @@ export async function migrateDown(db: Kysely<Database>): Promise<string | undefi
 	const { error, results } = await migrator.migrateDown();
 	if (error) throw error;
 	return results?.[0]?.migrationName;
+}
+
+/** One round trip to the database, for the health check. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+	await sql`select 1`.execute(db);
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { LocalizedText } from '../../shared/localized';
 
 export type Role = 'admin' | 'leader' | 'rep';
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -29,6 +30,8 @@ export interface MembershipsTable {
 	role: Role;
 	status: Generated<'active' | 'deactivated'>;
 	external_id: string | null;
+	/** On the reps' boards (carries a quota): reps by default, leaders and admins once an admin says so. */
+	competes: Generated<boolean>;
 	created_at: CreatedAt;
 }
 
@@ -61,7 +64,20 @@ export interface SessionsTable {
 	secret_hash: Uint8Array;
 	created_at: CreatedAt;
 	last_verified_at: Timestamp;
+	/** The absolute end, however active the session is (SESSION_MAX_DAYS after sign-in). */
+	expires_at: Timestamp;
 	user_agent: string | null;
+}
+
+export interface PasswordResetsTable {
+	id: Generated<string>;
+	organization_id: string;
+	user_id: string;
+	token_hash: Uint8Array;
+	created_by: string | null;
+	created_at: CreatedAt;
+	expires_at: Timestamp;
+	used_at: Date | null;
 }
 
 export interface InvitationsTable {
@@ -90,22 +106,46 @@ export interface AuditLogTable {
 	created_at: CreatedAt;
 }
 
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+	id: Generated<number>;
+	kind: string;
+	payload: ColumnType<unknown, string, string>;
+	organization_id: string | null;
+	run_at: Timestamp;
+	attempts: Generated<number>;
+	max_attempts: Generated<number>;
+	status: Generated<JobStatus>;
+	last_error: string | null;
+	locked_by: string | null;
+	locked_until: Date | null;
+	every_ms: number | null;
+	dedupe_key: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
 export type MetricUnit = 'count' | 'currency' | 'minutes';
-export type EventSource = 'manual' | 'api' | 'import' | 'correction' | 'training' | 'kudos' | 'demo';
+export type EventSource = 'manual' | 'api' | 'import' | 'correction' | 'training' | 'kudos' | 'demo' | 'contest' | 'badge' | 'idea';
 
 export interface MetricsTable {
 	id: Generated<string>;
 	organization_id: string;
 	key: string;
-	name_en: string;
-	name_zh: string;
+	/** { en?, "zh-CN"? } with at least one non-blank language (a check constraint); written as JSON text. */
+	name: ColumnType<LocalizedText, string, string>;
 	unit: MetricUnit;
 	currency: string | null;
 	step: Generated<number>;
 	points_per_step: Generated<number>;
 	daily_cap: number | null;
+	/** The largest value one event may carry, in the unit (items, minutes, minor currency units). */
+	max_value: number;
 	self_report: Generated<boolean>;
 	status: Generated<'active' | 'archived'>;
+	/** Kept by the product for its own events (a contest's prize points): not shown to admins, not theirs to change. */
+	system: Generated<boolean>;
 	created_at: CreatedAt;
 }
 
@@ -126,7 +166,13 @@ export interface ScoreEventsTable {
 	content_hash: string;
 	voids_event_id: number | null;
 	void_reason: string | null;
+	/** The event's number within its organization (1, 2, 3, …): the index of its applied mark in the live store. */
+	org_seq: number;
+	/** Why a leader should look at this event (an unusual self-report), or null. It never changes what the event counts. */
+	flag: Generated<EventFlag | null>;
 }
+
+export type EventFlag = 'near_max' | 'above_usual';
 
 export interface ApiTokensTable {
 	id: Generated<string>;
@@ -140,7 +186,318 @@ export interface ApiTokensTable {
 	revoked_at: Date | null;
 }
 
+type Json<T> = ColumnType<T, string, string>;
+
+export type ContestStatusColumn = 'draft' | 'scheduled' | 'live' | 'ended' | 'final' | 'cancelled';
+
+export interface ContestsTable {
+	id: Generated<string>;
+	organization_id: string;
+	name: Json<Record<string, string>>;
+	description: ColumnType<Record<string, string>, string | undefined, string>;
+	format: 'race' | 'race_to_target' | 'team_vs_team' | 'duel' | 'bracket' | 'elimination' | 'team_challenge';
+	/** "points", or [{ metric, weight }]. */
+	scoring: Json<'points' | { metric: string; weight: number }[]>;
+	rank_by: 'total' | 'percent_of_target' | 'average_per_member';
+	starts_at: Timestamp;
+	ends_at: Timestamp | null;
+	/** When it actually ended, if before ends_at (a race to target whose places are all taken). */
+	ended_at: Timestamp | null;
+	grace_minutes: Generated<number>;
+	status: Generated<ContestStatusColumn>;
+	hidden: Generated<boolean>;
+	target: number | null;
+	places: Generated<number>;
+	prizes: ColumnType<{ place: number; text: Record<string, string>; points: number }[], string | undefined, string>;
+	repeat: ColumnType<{ every: 'none' } | { every: 'day' } | { every: 'week'; days: number[] }, string | undefined, string>;
+	options: ColumnType<Record<string, unknown>, string | undefined, string>;
+	/** The participants as the builder chose them (all reps, teams, members, ad-hoc teams). */
+	participants_spec: ColumnType<Record<string, unknown>, string | undefined, string>;
+	created_by: string | null;
+	team_id: string | null;
+	series_id: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+	frozen_at: Timestamp | null;
+}
+
+export interface ContestTeamsTable {
+	id: Generated<string>;
+	contest_id: string;
+	organization_id: string;
+	name: Json<Record<string, string>>;
+	position: Generated<number>;
+}
+
+export interface ContestTeamMembersTable {
+	contest_team_id: string;
+	contest_id: string;
+	user_id: string;
+}
+
+export interface ContestParticipantsTable {
+	id: Generated<number>;
+	contest_id: string;
+	organization_id: string;
+	user_id: string | null;
+	team_id: string | null;
+	contest_team_id: string | null;
+	whole_org: Generated<boolean>;
+	target: number | null;
+	seed: number | null;
+	eliminated_at: Timestamp | null;
+	joined_at: CreatedAt;
+}
+
+export interface ContestResultsTable {
+	contest_id: string;
+	organization_id: string;
+	participant_id: string;
+	rank: number;
+	place: number | null;
+	score: number;
+	value: number;
+	tie: number;
+	prize_text: string | null;
+	prize_points: Generated<number>;
+}
+
+export interface ContestNotesTable {
+	id: Generated<number>;
+	contest_id: string;
+	organization_id: string;
+	event_id: number;
+	data: Json<Record<string, unknown>>;
+	created_at: CreatedAt;
+}
+
+export interface CoinSettingsTable {
+	organization_id: string;
+	per_contest_win: Generated<number>;
+	per_contest_place: Generated<number>;
+	per_badge: Generated<number>;
+	per_kudos: Generated<number>;
+	per_100_points: Generated<number>;
+	idea_points: Generated<number>;
+	updated_at: Generated<Date>;
+}
+
+export interface CoinBalancesTable {
+	organization_id: string;
+	user_id: string;
+	balance: Generated<number>;
+}
+
+export type CoinReason = 'points' | 'contest' | 'badge' | 'kudos' | 'redemption' | 'refund' | 'adjustment' | 'demo';
+
+export interface CoinLedgerTable {
+	id: Generated<number>;
+	organization_id: string;
+	user_id: string;
+	amount: number;
+	reason: CoinReason;
+	ref: string;
+	note: string | null;
+	created_at: CreatedAt;
+}
+
+export interface RewardsTable {
+	id: Generated<string>;
+	organization_id: string;
+	name: Json<LocalizedText>;
+	description: ColumnType<LocalizedText, string | undefined, string>;
+	image: string;
+	cost: number;
+	stock: number | null;
+	per_person_limit: number | null;
+	active: Generated<boolean>;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export type RedemptionStatusColumn = 'pending' | 'approved' | 'fulfilled' | 'declined' | 'cancelled';
+
+export interface RewardRedemptionsTable {
+	id: Generated<string>;
+	organization_id: string;
+	reward_id: string;
+	user_id: string;
+	cost: number;
+	status: Generated<RedemptionStatusColumn>;
+	note: string | null;
+	decided_by: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export type IdeaStatusColumn = 'new' | 'trying' | 'adopted' | 'declined';
+
+export interface IdeasTable {
+	id: Generated<string>;
+	organization_id: string;
+	author_id: string;
+	title: string;
+	body: string;
+	status: Generated<IdeaStatusColumn>;
+	note: string | null;
+	decided_by: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface IdeaVotesTable {
+	idea_id: string;
+	user_id: string;
+	created_at: CreatedAt;
+}
+
+export interface IdeaCommentsTable {
+	id: Generated<number>;
+	idea_id: string;
+	organization_id: string;
+	user_id: string;
+	body: string;
+	created_at: CreatedAt;
+}
+
+export interface CompanyValuesTable {
+	id: Generated<string>;
+	organization_id: string;
+	name: ColumnType<LocalizedText, string, string>;
+	description: ColumnType<LocalizedText, string | undefined, string>;
+	emoji: string | null;
+	color: string | null;
+	position: Generated<number>;
+	archived_at: Timestamp | null;
+	created_at: CreatedAt;
+}
+
+export interface KudosAllowancesTable {
+	organization_id: string;
+	role: Role;
+	points: number;
+}
+
+export interface KudosTable {
+	id: Generated<string>;
+	organization_id: string;
+	giver_id: string;
+	value_id: string;
+	message: string;
+	/** Points each recipient receives. */
+	points: Generated<number>;
+	/** Points taken from the giver's allowance: points × recipients. */
+	spent: Generated<number>;
+	request_id: string | null;
+	source: Generated<'app' | 'api' | 'demo'>;
+	created_at: ColumnType<Date, Date | string | undefined, never>;
+	hidden_at: Timestamp | null;
+	hidden_by: string | null;
+	hidden_reason: string | null;
+	spotlight_at: Timestamp | null;
+}
+
+export interface KudosRecipientsTable {
+	kudos_id: string;
+	organization_id: string;
+	user_id: string;
+}
+
+export interface KudosReactionsTable {
+	kudos_id: string;
+	organization_id: string;
+	user_id: string;
+	emoji: string;
+	created_at: CreatedAt;
+}
+
+export interface KudosReportsTable {
+	kudos_id: string;
+	organization_id: string;
+	user_id: string;
+	reason: string | null;
+	created_at: CreatedAt;
+}
+
+export interface BadgesTable {
+	id: Generated<string>;
+	organization_id: string;
+	name: ColumnType<LocalizedText, string, string>;
+	description: ColumnType<LocalizedText, string | undefined, string>;
+	icon: string;
+	/** The rule (shared/badges.ts BadgeRule). */
+	rule: Json<Record<string, unknown>>;
+	/** [{ tier, threshold }]: tiers in rising order, or one step with tier null. */
+	steps: Json<{ tier: 'bronze' | 'silver' | 'gold' | null; threshold: number }[]>;
+	status: Generated<'active' | 'archived'>;
+	created_by: string | null;
+	created_at: CreatedAt;
+}
+
+export interface BadgeAwardsTable {
+	id: Generated<string>;
+	organization_id: string;
+	badge_id: string;
+	/** '' for a badge without tiers. */
+	tier: '' | 'bronze' | 'silver' | 'gold';
+	user_id: string;
+	period_key: string;
+	awarded_at: Timestamp;
+	awarded_by: string | null;
+	reason: string | null;
+}
+
+export interface AchievementSignalsTable {
+	id: Generated<string>;
+	organization_id: string;
+	user_id: string;
+	kind: string;
+	ref: string;
+	value: number | string | null;
+	at: Timestamp;
+}
+
+export interface OrgHolidaysTable {
+	organization_id: string;
+	day: string;
+	name: Generated<string>;
+}
+
+export interface LevelsTable {
+	organization_id: string;
+	number: number;
+	name: ColumnType<LocalizedText, string, string>;
+	threshold: ColumnType<string | number, number, number>;
+}
+
+export interface LevelsReachedTable {
+	organization_id: string;
+	user_id: string;
+	number: number;
+	reached_at: Timestamp;
+}
+
 export interface Database {
+	badges: BadgesTable;
+	badge_awards: BadgeAwardsTable;
+	achievement_signals: AchievementSignalsTable;
+	org_holidays: OrgHolidaysTable;
+	levels: LevelsTable;
+	levels_reached: LevelsReachedTable;
+	coin_settings: CoinSettingsTable;
+	coin_balances: CoinBalancesTable;
+	coin_ledger: CoinLedgerTable;
+	rewards: RewardsTable;
+	reward_redemptions: RewardRedemptionsTable;
+	ideas: IdeasTable;
+	idea_votes: IdeaVotesTable;
+	idea_comments: IdeaCommentsTable;
+	contests: ContestsTable;
+	contest_teams: ContestTeamsTable;
+	contest_team_members: ContestTeamMembersTable;
+	contest_participants: ContestParticipantsTable;
+	contest_results: ContestResultsTable;
+	contest_notes: ContestNotesTable;
 	metrics: MetricsTable;
 	score_events: ScoreEventsTable;
 	api_tokens: ApiTokensTable;
@@ -152,7 +509,15 @@ export interface Database {
 	team_members: TeamMembersTable;
 	sessions: SessionsTable;
 	invitations: InvitationsTable;
+	password_resets: PasswordResetsTable;
 	audit_log: AuditLogTable;
+	jobs: JobsTable;
+	company_values: CompanyValuesTable;
+	kudos_allowances: KudosAllowancesTable;
+	kudos: KudosTable;
+	kudos_recipients: KudosRecipientsTable;
+	kudos_reactions: KudosReactionsTable;
+	kudos_reports: KudosReportsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

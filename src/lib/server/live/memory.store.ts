@@ -1,12 +1,13 @@
 // The in-process live store of the embedded default: one process, so plain maps are atomic.
 import { compareEntries, type BoardEntry } from '../../shared/scoring';
-import type { ApplyOutcome, LiveEventApply, LiveStore, RebuildSnapshot } from './store';
+import { newSeqEpoch, type ApplyOutcome, type LiveEventApply, type LiveStore, type RebuildSnapshot } from './store';
 
 interface OrgState {
 	boards: Map<string, Map<string, BoardEntry>>;
 	sorted: Map<string, BoardEntry[]>;
 	/** Board key → when it goes (ms since epoch); boards without an entry are kept. */
 	expiry: Map<string, number>;
+	/** org_seq of the applied events. */
 	applied: Set<number>;
 	built: boolean;
 	lockedUntil: number;
@@ -16,7 +17,10 @@ interface OrgState {
 export class MemoryLiveStore implements LiveStore {
 	readonly kind = 'memory' as const;
 	private counters = new Map<string, { count: number; expiresAt: number }>();
+	private marks = new Map<string, { value: string; expiresAt: number }>();
 	private orgs = new Map<string, OrgState>();
+	/** The counters live as long as this store: a new store (a restarted process) starts a new epoch. */
+	private readonly seqEpoch = newSeqEpoch();
 
 	constructor(private readonly now: () => number = Date.now) {}
 
@@ -65,6 +69,13 @@ export class MemoryLiveStore implements LiveStore {
 		return 1;
 	}
 
+	async swap(key: string, value: string, ttlMs: number) {
+		const entry = this.marks.get(key);
+		const before = entry && entry.expiresAt > this.now() ? entry.value : null;
+		this.marks.set(key, { value, expiresAt: this.now() + ttlMs });
+		return before;
+	}
+
 	async count(key: string) {
 		return this.live(key)?.count ?? 0;
 	}
@@ -78,11 +89,16 @@ export class MemoryLiveStore implements LiveStore {
 		this.counters.delete(key);
 	}
 
+	async release(key: string) {
+		const entry = this.live(key);
+		if (entry && entry.count > 0) entry.count -= 1;
+	}
+
 	async applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]> {
 		return events.map((event) => {
 			const state = this.org(event.org);
 			if (state.lockedUntil > this.now()) return 'deferred';
-			if (state.applied.has(event.id)) return 'duplicate';
+			if (state.applied.has(event.orgSeq)) return 'duplicate';
 			for (const inc of event.increments) {
 				let board = this.board(state, inc.key);
 				if (!board) state.boards.set(inc.key, (board = new Map()));
@@ -97,14 +113,14 @@ export class MemoryLiveStore implements LiveStore {
 				}
 				state.sorted.delete(inc.key);
 			}
-			state.applied.add(event.id);
+			state.applied.add(event.orgSeq);
 			return 'applied';
 		});
 	}
 
-	async applied(org: string, ids: number[]) {
+	async applied(org: string, orgSeqs: number[]) {
 		const state = this.org(org);
-		return ids.map((id) => state.applied.has(id));
+		return orgSeqs.map((seq) => state.applied.has(seq));
 	}
 
 	private sortedBoard(org: string, key: string): BoardEntry[] {
@@ -152,6 +168,23 @@ export class MemoryLiveStore implements LiveStore {
 		return [...state.boards.keys()].filter((key) => this.board(state, key) !== undefined);
 	}
 
+	async removeMembers(org: string, keys: string[], members: string[]) {
+		const state = this.org(org);
+		let removed = 0;
+		for (const key of keys) {
+			const board = this.board(state, key);
+			if (!board) continue;
+			for (const member of members) if (board.delete(member)) removed++;
+			state.sorted.delete(key);
+			// An empty board is gone, as an empty sorted set is in Redis.
+			if (board.size === 0) {
+				state.boards.delete(key);
+				state.expiry.delete(key);
+			}
+		}
+		return removed;
+	}
+
 	async isBuilt(org: string) {
 		return this.org(org).built;
 	}
@@ -175,7 +208,7 @@ export class MemoryLiveStore implements LiveStore {
 			if (!board) boards.set(key, (board = new Map()));
 			for (const e of entries) board.set(e.member, { ...e });
 		}
-		const applied = new Set(await snapshot.appliedIds);
+		const applied = new Set(await snapshot.appliedOrgSeqs);
 		state.boards = boards;
 		state.sorted.clear();
 		state.expiry = new Map();
@@ -196,21 +229,23 @@ export class MemoryLiveStore implements LiveStore {
 		const state = this.org(org);
 		const next = (state.seq.get(boardId) ?? 0) + 1;
 		state.seq.set(boardId, next);
-		return next;
+		return { epoch: this.seqEpoch, seq: next };
 	}
 
 	async currentSeq(org: string, boardId: string) {
-		return this.org(org).seq.get(boardId) ?? 0;
+		return { epoch: this.seqEpoch, seq: this.org(org).seq.get(boardId) ?? 0 };
 	}
 
 	/** Drops everything, as a Redis FLUSHALL would. */
 	async flush() {
 		this.orgs.clear();
 		this.counters.clear();
+		this.marks.clear();
 	}
 
 	async close() {
 		this.counters.clear();
+		this.marks.clear();
 		this.orgs.clear();
 	}
 }

@@ -1,18 +1,49 @@
 // Redis live store. Keys of one organization share the hash tag {org} so that one org's keys live in
 // one slot. Layout: b:<board key> sorted set of totals, t:<board key> hash of tie marks (the id of the
-// event of each member's last change), applied bitmap of event ids, built marker, lock, seq hash.
+// event of each member's last change), applied bitmap indexed by org_seq (the event's number within its
+// organization), built marker, lock, seq hash.
 // Invariant: a board member's name in b: is <tie mark encoded so that a smaller mark sorts higher under
 // ZREVRANGE><SEP><member id>, with its current tie mark in t:, so Redis's own reverse order is the ranking
 // order (score, then who reached it first). Scripts apply a batch of events, each with its idempotency bit.
 import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
 import type { BoardEntry } from '../../shared/scoring';
-import { log } from '../log';
-import type { ApplyOutcome, LiveEventApply, LiveStore, RebuildSnapshot } from './store';
+import { log } from '../platform/log';
+import { newSeqEpoch, type ApplyOutcome, type BoardSeq, type LiveEventApply, type LiveStore, type RebuildSnapshot } from './store';
+
+/** How long a read on a request's path waits while Redis answers nothing before the request is answered 503. */
+export const READ_DEADLINE_MS = 700;
+/** How long it waits at most while Redis answers other commands, slowly. */
+export const READ_HARD_LIMIT_MS = 5_000;
+
+/** Named like node-redis's own timeouts, which platform/unavailable.ts answers with 503. */
+export class RedisReadTimeoutError extends Error {
+	override name = 'TimeoutError';
+	constructor() {
+		super(`Redis did not answer within ${READ_DEADLINE_MS} ms`);
+	}
+}
+
+// A board's push counter with the epoch of the org's seq hash (~epoch), created with the hash: a hash
+// lost to a flush or restart comes back with a new epoch. ARGV: board id, candidate epoch, 1 to increment.
+const SEQ_SCRIPT = `
+redis.call('HSETNX', KEYS[1], '~epoch', ARGV[2])
+local epoch = redis.call('HGET', KEYS[1], '~epoch')
+local n
+if ARGV[3] == '1' then n = redis.call('HINCRBY', KEYS[1], ARGV[1], 1) else n = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') end
+return {epoch, n}
+`;
 
 const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count
+`;
+
+// DECR keeps the key's expiry; a key that is gone or at zero is left alone.
+const RELEASE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
 `;
 
 // A tie mark t (an event id, 0 <= t < 1e16) as 16 digits of 9999999999999999 - t: equal scores then
@@ -45,7 +76,8 @@ const decode = (name: string, score: number | string): BoardEntry => ({
 });
 
 // A batch of one org's events. KEYS: applied, lock, then a b: and t: key per board. ARGV: the number
-// of distinct members m, the m member ids, the number of events, then per event: id, n, and n times
+// of distinct members m, the m member ids, the number of events, then per event: id, org_seq (its bit
+// in applied), n, and n times
 // (board number, member number, delta): each member id is sent once per call, not once per board;
 // last, per board, when it expires (ms since epoch for PEXPIREAT, 0: never), set on the boards changed.
 // Returns -1 when the org is locked for a rebuild (every event deferred), else 1 (applied) or 0
@@ -67,10 +99,11 @@ local p = m + 3
 for e = 1, tonumber(ARGV[m + 2]) do
   local idstr = ARGV[p]
   local id = tonumber(idstr)
-  local n = tonumber(ARGV[p + 1])
-  p = p + 2
-  -- SETBIT below marks an event as soon as it is taken: an id repeated later in the call is a duplicate.
-  if redis.call('GETBIT', KEYS[1], id) == 1 then
+  local mark = tonumber(ARGV[p + 1])
+  local n = tonumber(ARGV[p + 2])
+  p = p + 3
+  -- SETBIT below marks an event as soon as it is taken: a mark repeated later in the call is a duplicate.
+  if redis.call('GETBIT', KEYS[1], mark) == 1 then
     out[e] = 0
     p = p + 3 * n
   else
@@ -92,7 +125,7 @@ for e = 1, tonumber(ARGV[m + 2]) do
       end
       p = p + 3
     end
-    redis.call('SETBIT', KEYS[1], id, 1)
+    redis.call('SETBIT', KEYS[1], mark, 1)
     out[e] = 1
   end
 end
@@ -157,19 +190,41 @@ end
 return out
 `;
 
+// KEYS: a b: and t: key per board. ARGV: member ids. Each member's entry leaves each board; returns how many did.
+const REMOVE_SCRIPT = `${LUA_ENCODE}
+local removed = 0
+for j = 1, #KEYS, 2 do
+  for _, member in ipairs(ARGV) do
+    local tie = redis.call('HGET', KEYS[j + 1], member)
+    if tie then
+      removed = removed + redis.call('ZREM', KEYS[j], enc(tonumber(tie)) .. member)
+      redis.call('HDEL', KEYS[j + 1], member)
+    end
+  end
+end
+return removed
+`;
+
 const APPLY_CHUNK = 100;
 const CONNECT_TIMEOUT_MS = 15_000;
+const SOCKET_CONNECT_TIMEOUT_MS = 2_000;
+const COMMANDS_QUEUE_MAX = 200_000;
 const REPLACE_IN_FLIGHT = 40_000;
 const REPLACE_FLUSH = 10_000;
 const REPLACE_CHUNK = 1_000;
 // The built marker names the layout: an org built with an older one is rebuilt. "built": bare member ids;
-// "built:v2": tie-ordered member names, but every period kept forever (no expiries).
-const BUILT = 'built:v3';
-const OLDER_MARKERS = ['built', 'built:v2'];
+// "built:v2": tie-ordered member names, but every period kept forever (no expiries); "built:v3": the
+// applied bitmap indexed by event id rather than org_seq; "built:v4" (two layouts of that name): the
+// applied bitmap by org_seq, or leaders, admins and deactivated members still on the users boards.
+const BUILT = 'built:v5';
+const OLDER_MARKERS = ['built', 'built:v2', 'built:v3', 'built:v4'];
 
 export class RedisLiveStore implements LiveStore {
 	readonly kind = 'redis' as const;
 	private shas = new Map<string, string>();
+	private bulk: Promise<RedisClientType> | undefined;
+	/** When a command of this store last came back (see within). */
+	private lastReplyAt = 0;
 
 	private constructor(
 		readonly client: RedisClientType,
@@ -179,7 +234,18 @@ export class RedisLiveStore implements LiveStore {
 	static async connect(url: string, prefix = 'podium:'): Promise<RedisLiveStore> {
 		const client = createClient({
 			url,
-			socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 3000) }
+			socket: {
+				reconnectStrategy: (retries) => Math.min(retries * 100, 3000),
+				// One connection attempt gives up after this; without it a blackholed host hangs the attempt.
+				connectTimeout: SOCKET_CONNECT_TIMEOUT_MS
+			},
+			// While Redis is down or reconnecting a command fails at once (ClientOfflineError) instead of
+			// waiting in the offline queue until its timeout: reads answer 503 within a second rather than
+			// hanging for 5 s, sign-in's rate limiter fails closed at once, and a failed apply is left to
+			// the reconciler.
+			disableOfflineQueue: true,
+			// Bounds what waits to be written (memory) if Redis stalls; far above what a rebuild keeps in flight.
+			commandsQueueMaxLength: COMMANDS_QUEUE_MAX
 		}) as RedisClientType;
 		// Without an error listener node-redis would crash the process on a Redis outage.
 		client.on('error', (error) => log.warn(`redis live store: ${error?.message ?? error}`));
@@ -203,6 +269,50 @@ export class RedisLiveStore implements LiveStore {
 		return `${this.prefix}{${org}}:${suffix}`;
 	}
 
+	/**
+	 * A read on a request's path, refused once Redis has answered nothing for READ_DEADLINE_MS: node-redis
+	 * drops a command's timeout once the command is written, so a Redis that keeps the connection open
+	 * but stops answering (paused, a long script, packets dropped) would hold the request until the
+	 * operating system gives up. A Redis that is slow but answering (other commands of this store came
+	 * back meanwhile) gets more time, up to READ_HARD_LIMIT_MS. The refusal is a TimeoutError, answered
+	 * 503 with Retry-After. Each check waits one more turn of the event loop, so that a reply received
+	 * while the process was busy wins.
+	 */
+	private within<T>(read: Promise<T>): Promise<T> {
+		const started = performance.now();
+		return new Promise<T>((resolve, reject) => {
+			let since = started;
+			let timer: NodeJS.Timeout | undefined;
+			let settled = false;
+			const check = () =>
+				setImmediate(() => {
+					if (settled) return;
+					const now = performance.now();
+					if (this.lastReplyAt > since && now - started < READ_HARD_LIMIT_MS) {
+						since = now;
+						timer = setTimeout(check, READ_DEADLINE_MS);
+						return;
+					}
+					settled = true;
+					reject(new RedisReadTimeoutError());
+				});
+			timer = setTimeout(check, READ_DEADLINE_MS);
+			read.then(
+				(value) => {
+					settled = true;
+					clearTimeout(timer);
+					this.lastReplyAt = performance.now();
+					resolve(value);
+				},
+				(error) => {
+					settled = true;
+					clearTimeout(timer);
+					reject(error);
+				}
+			);
+		});
+	}
+
 	private async script(source: string, keys: string[], args: string[]): Promise<unknown> {
 		let sha = this.shas.get(source);
 		if (!sha) {
@@ -210,7 +320,9 @@ export class RedisLiveStore implements LiveStore {
 			this.shas.set(source, sha);
 		}
 		try {
-			return await this.client.evalSha(sha, { keys, arguments: args });
+			const reply = await this.client.evalSha(sha, { keys, arguments: args });
+			this.lastReplyAt = performance.now();
+			return reply;
 		} catch (error) {
 			// After a flush or restart the script cache is empty: load it again once.
 			if (error instanceof Error && error.message.includes('NOSCRIPT')) {
@@ -231,21 +343,30 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async hit(key: string, windowMs: number) {
-		return Number(await this.script(HIT_SCRIPT, [this.prefix + key], [String(windowMs)]));
+		return Number(await this.within(this.script(HIT_SCRIPT, [this.prefix + key], [String(windowMs)])));
+	}
+
+	async swap(key: string, value: string, ttlMs: number) {
+		const before = await this.client.set(this.prefix + key, value, { PX: Math.max(1, Math.round(ttlMs)), GET: true });
+		return typeof before === 'string' ? before : null;
 	}
 
 	async count(key: string) {
-		const value = await this.client.get(this.prefix + key);
+		const value = await this.within(this.client.get(this.prefix + key));
 		return value ? Number(value) : 0;
 	}
 
 	async ttl(key: string) {
-		const ms = await this.client.pTTL(this.prefix + key);
+		const ms = await this.within(this.client.pTTL(this.prefix + key));
 		return ms > 0 ? ms : 0;
 	}
 
 	async reset(key: string) {
 		await this.client.del(this.prefix + key);
+	}
+
+	async release(key: string) {
+		await this.within(this.script(RELEASE_SCRIPT, [this.prefix + key], []));
 	}
 
 	async applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]> {
@@ -269,7 +390,7 @@ export class RedisLiveStore implements LiveStore {
 				const body = [String(chunk.length)];
 				for (const i of chunk) {
 					const event = events[i];
-					body.push(String(event.id), String(event.increments.length));
+					body.push(String(event.id), String(event.orgSeq), String(event.increments.length));
 					for (const inc of event.increments) {
 						let board = boards.get(inc.key);
 						if (board === undefined) {
@@ -298,6 +419,7 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async applied(org: string, ids: number[]) {
+		// ids: org_seq numbers, the bits of the applied bitmap.
 		if (ids.length === 0) return [];
 		// One GETRANGE over the ids' span instead of one GETBIT per id: the reconciler asks about every
 		// event of the last minutes (tens of thousands after a burst) on each pass. Bit id is bit
@@ -320,13 +442,13 @@ export class RedisLiveStore implements LiveStore {
 
 	async top(org: string, key: string, limit: number) {
 		if (limit <= 0) return [];
-		const rows = await this.client.zRangeWithScores(this.k(org, `b:${key}`), 0, limit - 1, { REV: true });
+		const rows = await this.within(this.client.zRangeWithScores(this.k(org, `b:${key}`), 0, limit - 1, { REV: true }));
 		return rows.map((r) => decode(r.value, r.score));
 	}
 
 	async entries(org: string, key: string, members: string[]) {
 		if (members.length === 0) return [];
-		const reply = (await this.script(ENTRIES_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], members)) as (string | null)[];
+		const reply = (await this.within(this.script(ENTRIES_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], members))) as (string | null)[];
 		return members.map((member, i) => {
 			const tie = reply[2 * i];
 			const score = reply[2 * i + 1];
@@ -335,18 +457,18 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async countAbove(org: string, key: string, score: number) {
-		return this.client.zCount(this.k(org, `b:${key}`), `(${score}`, '+inf');
+		return this.within(this.client.zCount(this.k(org, `b:${key}`), `(${score}`, '+inf'));
 	}
 
 	async around(org: string, key: string, member: string, radius: number) {
-		const reply = (await this.script(AROUND_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], [member, String(Math.max(0, radius))])) as string[];
+		const reply = (await this.within(this.script(AROUND_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], [member, String(Math.max(0, radius))]))) as string[];
 		const out: BoardEntry[] = [];
 		for (let i = 0; i + 1 < reply.length; i += 2) out.push(decode(reply[i], reply[i + 1]));
 		return out;
 	}
 
 	async size(org: string, key: string) {
-		return this.client.zCard(this.k(org, `b:${key}`));
+		return this.within(this.client.zCard(this.k(org, `b:${key}`)));
 	}
 
 	async boardKeys(org: string) {
@@ -358,8 +480,18 @@ export class RedisLiveStore implements LiveStore {
 		return keys;
 	}
 
+	async removeMembers(org: string, keys: string[], members: string[]) {
+		if (keys.length === 0 || members.length === 0) return 0;
+		const calls: Promise<unknown>[] = [];
+		for (let i = 0; i < keys.length; i += 200) {
+			const chunk = keys.slice(i, i + 200).flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]);
+			calls.push(this.script(REMOVE_SCRIPT, chunk, members));
+		}
+		return (await Promise.all(calls)).reduce<number>((sum, n) => sum + Number(n), 0);
+	}
+
 	async isBuilt(org: string) {
-		return (await this.client.exists(this.k(org, BUILT))) === 1;
+		return (await this.within(this.client.exists(this.k(org, BUILT)))) === 1;
 	}
 
 	async lockForRebuild(org: string, ttlMs: number) {
@@ -367,15 +499,16 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async isLocked(org: string) {
-		return (await this.client.exists(this.k(org, 'lock'))) === 1;
+		return (await this.within(this.client.exists(this.k(org, 'lock')))) === 1;
 	}
 
 	async replaceOrg(org: string, snapshot: RebuildSnapshot) {
+		const bulk = await this.bulkClient();
 		const old = await this.boardKeys(org);
 		for (let i = 0; i < old.length; i += 500) {
 			const chunk = old.slice(i, i + 500);
 			// UNLINK frees large boards off Redis's main thread.
-			await this.client.unlink(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
+			await (await this.bulkClient()).unlink(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
 		}
 		// Bound what is in flight by members, not commands: node-redis times a command out 5 s after it is
 		// queued, and a large org (millions of members across its boards) queued at once would exceed that;
@@ -389,7 +522,7 @@ export class RedisLiveStore implements LiveStore {
 		let unflushed = 0;
 		let failure: unknown;
 		const send = async (args: string[], members: number) => {
-			const done = this.client.sendCommand(args).then(
+			const done = bulk.sendCommand(args).then(
 				() => {},
 				(error) => {
 					failure ??= error;
@@ -453,7 +586,7 @@ export class RedisLiveStore implements LiveStore {
 		await Promise.all(inFlight.map((w) => w.done));
 		if (failure) throw failure;
 		// The applied marks as one bitmap, built locally: bit i of byte i >> 3, most significant first.
-		const ids = await snapshot.appliedIds;
+		const ids = await snapshot.appliedOrgSeqs;
 		const max = ids.reduce((m, id) => Math.max(m, id), 0);
 		const bitmap = Buffer.alloc(Math.floor(max / 8) + 1);
 		for (const id of ids) bitmap[Math.floor(id / 8)] |= 0x80 >> id % 8;
@@ -468,15 +601,39 @@ export class RedisLiveStore implements LiveStore {
 		await this.client.del(this.k(org, 'lock'));
 	}
 
-	async nextSeq(org: string, boardId: string) {
-		return this.client.hIncrBy(this.k(org, 'seq'), boardId, 1);
+	private async seq(org: string, boardId: string, increment: boolean): Promise<BoardSeq> {
+		const [epoch, seq] = (await this.script(SEQ_SCRIPT, [this.k(org, 'seq')], [boardId, newSeqEpoch(), increment ? '1' : '0'])) as [string, number];
+		return { epoch: String(epoch), seq: Number(seq) };
 	}
 
-	async currentSeq(org: string, boardId: string) {
-		return Number((await this.client.hGet(this.k(org, 'seq'), boardId)) ?? 0);
+	nextSeq(org: string, boardId: string) {
+		return this.seq(org, boardId, true);
+	}
+
+	currentSeq(org: string, boardId: string) {
+		return this.within(this.seq(org, boardId, false));
+	}
+
+	/**
+	 * A second connection for a rebuild's writes (tens of thousands of commands in flight): on the main
+	 * connection, the requests' reads would queue behind them and pass their deadline.
+	 */
+	private bulkClient(): Promise<RedisClientType> {
+		this.bulk ??= (async () => {
+			const bulk = this.client.duplicate() as RedisClientType;
+			bulk.on('error', (error) => log.warn(`redis live store (rebuilds): ${error?.message ?? error}`));
+			await bulk.connect();
+			return bulk;
+		})().catch((error) => {
+			this.bulk = undefined;
+			throw error;
+		});
+		return this.bulk;
 	}
 
 	async close() {
+		const bulk = await this.bulk?.catch(() => undefined);
+		if (bulk?.isOpen) await bulk.quit().catch(() => bulk.destroy());
 		if (this.client.isOpen) await this.client.quit().catch(() => this.client.destroy());
 	}
 }

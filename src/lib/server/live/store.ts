@@ -1,6 +1,7 @@
 // The live store holds derived, rebuildable state: board sorted sets with their tie-break marks,
-// the idempotency marks of applied events, board sequence numbers and rate-limit counters. A board
-// goes when its expiry passes (see periodRetention): reading it then finds nothing, and boardKeys omits it.
+// the idempotency marks of applied events (by org_seq, the event's number within its organization, so
+// the marks stay dense whatever other organizations do), board sequence numbers and rate-limit
+// counters. A board goes when its expiry passes (see periodRetention): reading it then finds nothing, and boardKeys omits it.
 // Two implementations share this interface and one contract test suite: memory and Redis.
 // Invariant: an event's increments and its idempotency mark are applied together or not at all,
 // so applying the same event twice changes nothing.
@@ -9,8 +10,21 @@ import type { BoardEntry, Increment } from '../../shared/scoring';
 export type LiveStoreKind = 'memory' | 'redis';
 export type ApplyOutcome = 'applied' | 'duplicate' | 'deferred';
 
+export interface BoardSeq {
+	epoch: string;
+	seq: number;
+}
+
+/** A fresh epoch id: unique enough that a restarted counter never takes an earlier one. */
+export function newSeqEpoch(): string {
+	return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
 export interface LiveEventApply {
+	/** The event's id: its tie mark on the boards it changes. */
 	id: number;
+	/** The event's number within its organization (1, 2, 3, …): its applied mark. */
+	orgSeq: number;
 	org: string;
 	increments: Increment[];
 }
@@ -21,8 +35,8 @@ export interface RebuildSnapshot {
 	 * with members of its own), and the parts may be produced while the store writes earlier ones.
 	 */
 	boards: Iterable<[string, BoardEntry[]]> | AsyncIterable<[string, BoardEntry[]]>;
-	/** Ids of every event folded into the snapshot (awaited once the boards are written). */
-	appliedIds: number[] | Promise<number[]>;
+	/** The org_seq of every event folded into the snapshot (awaited once the boards are written). */
+	appliedOrgSeqs: number[] | Promise<number[]>;
 	/** When a board may go (ms since epoch; undefined: kept forever), as Increment.expiresAt. */
 	expiresAt?: (key: string) => number | undefined;
 }
@@ -39,14 +53,21 @@ export interface LiveStore {
 	/** Milliseconds until the counter expires, 0 when absent. */
 	ttl(key: string): Promise<number>;
 	reset(key: string): Promise<void>;
+	/** Takes one hit back (never below zero; the expiry stays): an attempt counted up front that succeeded. */
+	release(key: string): Promise<void>;
+	/**
+	 * Sets a mark to `value` for ttlMs and returns the value it held before (null when absent or
+	 * expired), atomically: of processes that swap in the same value, exactly one sees another before.
+	 */
+	swap(key: string, value: string, ttlMs: number): Promise<string | null>;
 
 	/**
 	 * Applies each event atomically with its mark. 'deferred' while the org is being rebuilt. A board an
 	 * increment touches takes that increment's expiresAt.
 	 */
 	applyEvents(events: LiveEventApply[]): Promise<ApplyOutcome[]>;
-	/** Whether each event id has been applied for the org. */
-	applied(org: string, ids: number[]): Promise<boolean[]>;
+	/** Whether the events with these org_seq numbers have been applied for the org. */
+	applied(org: string, orgSeqs: number[]): Promise<boolean[]>;
 	/** The first `limit` entries of a board, ordered by score, then who reached it first. */
 	top(org: string, key: string, limit: number): Promise<BoardEntry[]>;
 	/** Entries of the given members (null when absent from the board). */
@@ -59,6 +80,12 @@ export interface LiveStore {
 	size(org: string, key: string): Promise<number>;
 	/** Every board key the org has. */
 	boardKeys(org: string): Promise<string[]>;
+	/**
+	 * Takes members off the given boards (their score and tie mark), leaving the applied marks alone: a
+	 * member who stops competing leaves the boards, and their events stay applied. Returns how many
+	 * entries went.
+	 */
+	removeMembers(org: string, keys: string[], members: string[]): Promise<number>;
 
 	/** True once the org's boards were built from the event log (absent after a flush). */
 	isBuilt(org: string): Promise<boolean>;
@@ -70,9 +97,13 @@ export interface LiveStore {
 	replaceOrg(org: string, snapshot: RebuildSnapshot): Promise<void>;
 	unlock(org: string): Promise<void>;
 
-	/** The next sequence number of a board's pushes. */
-	nextSeq(org: string, boardId: string): Promise<number>;
-	currentSeq(org: string, boardId: string): Promise<number>;
+	/**
+	 * The next sequence number of a board's pushes, in the epoch of the org's counters: when the
+	 * counters are lost (a flush, a restart of Redis or of the memory store) a new epoch starts, so a
+	 * board's (epoch, seq) never repeats as a client sees it.
+	 */
+	nextSeq(org: string, boardId: string): Promise<BoardSeq>;
+	currentSeq(org: string, boardId: string): Promise<BoardSeq>;
 
 	close(): Promise<void>;
 }

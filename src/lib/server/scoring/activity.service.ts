@@ -1,175 +1,165 @@
 // What the leaderboard page shows besides the board: metrics, the activity feed, receipts, and who may
 // log or void for whom.
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { POINTS_BOARD, SCOPES } from '../../shared/scoring';
+import { wellFormed } from '../../shared/schemas';
 import type { ActivityPayload } from '../../shared/socket-events';
 import { periodOf, WINDOWS } from '../../shared/time-windows';
 import type { Db } from '../db';
-import { AppError } from '../errors';
-import type { Actor } from '../services/actor';
-import { canManage, managedTeamIds } from '../services/team.service';
-import { parseInput } from '../validation';
+import { translate, type Locale } from '../../i18n';
+import { AppError } from '../platform/errors';
+import { findMembership } from '../org/membership.repository';
+import { activityByIds, activitySince, receiptLines, receiptSummary, scoresInRange, type ActivityRow } from './event.repository';
+import { listActiveMetrics } from './metric.repository';
+import { findTeam } from '../org/team.repository';
+import { parseInput } from '../platform/validation';
+import type { IngestResult } from './event.service';
 import { orgClock } from './live.service';
+import { currencyDigits, parseMoney } from '../../shared/money';
+import { localize } from '../../shared/localized';
 
 export async function activeMetrics(db: Db, organizationId: string) {
-	const rows = await db
-		.selectFrom('metrics')
-		.select(['key', 'name_en', 'name_zh', 'unit', 'currency', 'step', 'points_per_step', 'daily_cap', 'self_report'])
-		.where('organization_id', '=', organizationId)
-		.where('status', '=', 'active')
-		.orderBy('created_at')
-		.orderBy('key')
-		.execute();
+	const rows = await listActiveMetrics(db, organizationId);
 	return rows.map((m) => ({
 		key: m.key,
-		nameEn: m.name_en,
-		nameZh: m.name_zh,
+		name: m.name,
 		unit: m.unit,
 		currency: m.currency,
 		step: Number(m.step),
 		pointsPerStep: m.points_per_step,
 		dailyCap: m.daily_cap,
+		maxValue: Number(m.max_value),
 		selfReport: m.self_report
 	}));
 }
 
-/** The people this actor may log activity for (themself first), and whether only self-reportable metrics apply. */
-export async function loggableMembers(db: Db, actor: Actor) {
-	const scope = await managedTeamIds(db, actor);
-	const rows = await db
-		.selectFrom('memberships as m')
-		.innerJoin('users as u', 'u.id', 'm.user_id')
-		.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'm.user_id').onRef('tm.organization_id', '=', 'm.organization_id'))
-		.select(['u.id', 'u.name', 'u.email', 'tm.team_id', 'm.role'])
-		.where('m.organization_id', '=', actor.organizationId)
-		.where('m.status', '=', 'active')
-		.orderBy('u.name')
-		.execute();
-	return rows
-		.filter((r) => r.id === actor.userId || (actor.role !== 'rep' && (scope === 'all' || (r.role === 'rep' && canManage(scope, r.team_id)))))
-		.map((r) => ({ id: r.id, name: r.name, email: r.email, self: r.id === actor.userId }));
+type LoggableMetric = Awaited<ReturnType<typeof activeMetrics>>[number];
+
+/** What the quick log allows for a metric's value, as the message params that say so. */
+function allowedValue(locale: Locale, metric: LoggableMetric) {
+	const field = translate(locale, 'lb.log.value');
+	if (metric.unit !== 'currency') return new AppError(400, 'lb.log.err.whole', { field, max: metric.maxValue.toLocaleString('en') }, 'value');
+	const digits = currencyDigits(metric.currency ?? 'CNY');
+	const major = (minor: number) => new Intl.NumberFormat('en', { minimumFractionDigits: 0, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+	const currency = metric.currency ?? '';
+	return digits === 0
+		? new AppError(400, 'lb.log.err.amountWhole', { field, max: major(metric.maxValue), currency }, 'value')
+		: new AppError(400, 'lb.log.err.amount', { field, min: major(1), max: major(metric.maxValue), currency, digits }, 'value');
 }
 
-export async function canActFor(db: Db, actor: Actor, userId: string) {
-	if (actor.role === 'admin' || userId === actor.userId) return true;
-	if (actor.role !== 'leader') return false;
-	const scope = await managedTeamIds(db, actor);
-	const team = await db
-		.selectFrom('team_members')
-		.select('team_id')
-		.where('organization_id', '=', actor.organizationId)
-		.where('user_id', '=', userId)
-		.executeTakeFirst();
-	return canManage(scope, team?.team_id);
+/**
+ * The quick log's value as stored: a plain decimal (digits; for money a decimal point and at most the
+ * currency's minor digits), from 1 up to the metric's largest value. Anything else (-5, 0, 1.5 calls,
+ * 0x10, 1e3, 1,200) is refused with a message that says what is allowed.
+ */
+export function parseLoggedValue(locale: Locale, metric: LoggableMetric, raw: string): number {
+	const digits = metric.unit === 'currency' ? currencyDigits(metric.currency ?? 'CNY') : 0;
+	const parsed = parseMoney(raw, digits, { max: metric.maxValue });
+	if (!parsed.ok || parsed.minor < 1) throw allowedValue(locale, metric);
+	return parsed.minor;
 }
 
-/** Events of an org joined with what the feed shows of them: rep, metric, and whether they were voided. */
-function activityRows(db: Db, organizationId: string) {
-	return db
-		.selectFrom('score_events as e')
-		.innerJoin('metrics as m', 'm.id', 'e.metric_id')
-		.innerJoin('users as u', 'u.id', 'e.user_id')
-		.leftJoin('score_events as v', 'v.voids_event_id', 'e.id')
-		.select([
-			'e.id',
-			'e.user_id',
-			'u.name',
-			'm.key',
-			'm.name_en',
-			'm.name_zh',
-			'm.unit',
-			'm.currency',
-			'e.value',
-			'e.points',
-			'e.occurred_at',
-			'e.voids_event_id',
-			'v.id as voided_by'
-		])
-		.where('e.organization_id', '=', organizationId);
+/** The quick log's refusal for an ingest rejection, under the field it is about. */
+export function quickLogRefusal(locale: Locale, metric: LoggableMetric, result: IngestResult): AppError {
+	if (result.status === 'conflict') return new AppError(409, 'lb.log.err.resent');
+	const value = translate(locale, 'lb.log.value');
+	switch (result.field) {
+		case 'value':
+			if (result.limit?.kind === 'points') return new AppError(400, 'lb.log.err.points', { field: value }, 'value');
+			if (result.limit?.kind === 'total') return new AppError(400, 'lb.log.err.total', { field: value, max: result.limit.max.toLocaleString('en') }, 'value');
+			return allowedValue(locale, metric);
+		case 'metric':
+			return new AppError(400, 'lb.log.err.selfReport', { field: localize(metric.name, locale) }, 'metric');
+		case 'user':
+			return new AppError(403, 'errors.forbidden');
+		case 'note':
+			return new AppError(400, 'validation.illFormed', { field: translate(locale, 'lb.log.note') }, 'note');
+		default:
+			return new AppError(400, 'validation.invalid', { field: translate(locale, 'lb.log.metric') }, 'metric');
+	}
 }
-
-type ActivityRow = Awaited<ReturnType<ReturnType<typeof activityRows>['execute']>>[number];
 
 const toActivity = (r: ActivityRow): ActivityPayload => ({
 	eventId: Number(r.id),
 	userId: r.user_id,
 	name: r.name,
-	metric: { key: r.key, nameEn: r.name_en, nameZh: r.name_zh, unit: r.unit, currency: r.currency },
+	metric: { key: r.key, name: r.metric_name, unit: r.unit, currency: r.currency },
 	value: Number(r.value),
 	points: Number(r.points),
 	occurredAt: r.occurred_at.toISOString(),
 	correction: r.voids_event_id !== null,
-	voids: r.voids_event_id === null ? null : Number(r.voids_event_id)
+	voids: r.voids_event_id === null ? null : Number(r.voids_event_id),
+	flag: r.flag
 });
 
-/** The newest events of the feed, newest first, each marked when it was voided since. */
-export async function recentActivity(db: Db, organizationId: string, limit = 25) {
-	const rows = await activityRows(db, organizationId).orderBy('e.id', 'desc').limit(limit).execute();
+/** How far back the activity feed reaches; its empty text says so. */
+export const FEED_DAYS = 7;
+
+/**
+ * The feed: events that happened in the last FEED_DAYS days, latest first by when they happened
+ * (occurred_at, not arrival, so an import of last week's calls does not top it), each marked when it
+ * was voided since.
+ */
+export async function recentActivity(db: Db, organizationId: string, limit = 25, now = new Date()) {
+	const since = new Date(now.getTime() - FEED_DAYS * 86_400_000);
+	const rows = await activitySince(db, organizationId, since, limit);
 	return rows.map((r) => ({ ...toActivity(r), voided: r.voided_by !== null }));
 }
 
 /** The feed items of just-committed events (what activity:new carries), oldest first. */
 export async function activityOf(db: Db, organizationId: string, eventIds: number[]): Promise<ActivityPayload[]> {
 	if (eventIds.length === 0) return [];
-	const rows = await activityRows(db, organizationId).where('e.id', 'in', eventIds).orderBy('e.id').execute();
+	const rows = await activityByIds(db, organizationId, eventIds);
 	return rows.map(toActivity);
 }
 
+export const RECEIPT_PAGE = 100;
+
 export const receiptQuerySchema = z.object({
 	member: z.uuid(),
-	board: z.string().trim().min(1).max(64).default(POINTS_BOARD),
+	board: wellFormed(z.string().trim().min(1).max(64)).default(POINTS_BOARD),
 	scope: z.enum(SCOPES).default('users'),
-	window: z.enum(WINDOWS).default('week')
+	window: z.enum(WINDOWS).default('week'),
+	/** Where the previous page ended: "<occurred_at in µs since the epoch>.<event id>", as `next` gave it. */
+	cursor: z
+		.string()
+		.regex(/^-?\d{1,18}\.\d{1,18}$/)
+		.optional()
 });
 
-/** Every event that makes up one member's score on a board in the current period. */
+/**
+ * The events that make up one member's score on a board in the current period, a page at a time
+ * (newest first), with the score and the number of lines over the whole period computed in SQL.
+ * A member of another organization is a missing one: 404.
+ */
 export async function receipt(db: Db, organizationId: string, input: unknown, now = new Date()) {
 	const q = parseInput(receiptQuerySchema, input);
-	const clock = await orgClock(db, organizationId);
-	const period = periodOf(q.window, now, clock);
-	let query = db
-		.selectFrom('score_events as e')
-		.innerJoin('metrics as m', 'm.id', 'e.metric_id')
-		.leftJoin('users as a', 'a.id', 'e.actor_id')
-		.leftJoin('users as u', 'u.id', 'e.user_id')
-		.leftJoin('score_events as v', 'v.voids_event_id', 'e.id')
-		.select([
-			'e.id',
-			'e.value',
-			'e.points',
-			'e.occurred_at',
-			'e.source',
-			'e.note',
-			'u.name as rep_name',
-			'a.name as actor_name',
-			'm.key',
-			'm.name_en',
-			'm.name_zh',
-			'm.unit',
-			'm.currency',
-			'm.step',
-			'm.points_per_step',
-			'm.daily_cap',
-			'v.void_reason',
-			'v.id as voided_by'
-		])
-		.where('e.organization_id', '=', organizationId)
-		.where('e.voids_event_id', 'is', null)
-		.where('e.occurred_at', '>=', period.start)
-		.where('e.occurred_at', '<', period.end)
-		.where(q.scope === 'users' ? 'e.user_id' : 'e.team_id', '=', q.member);
-	if (q.board !== POINTS_BOARD) query = query.where('m.key', '=', q.board);
-	const rows = await query.orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(1000).execute();
 	const name =
 		q.scope === 'users'
-			? (await db.selectFrom('users').select('name').where('id', '=', q.member).executeTakeFirst())?.name
-			: (await db.selectFrom('teams').select('name').where('id', '=', q.member).where('organization_id', '=', organizationId).executeTakeFirst())?.name;
+			? (await findMembership(db, organizationId, q.member))?.name
+			: (await findTeam(db, organizationId, q.member))?.name;
 	if (!name) throw new AppError(404, 'validation.notFound', undefined, 'member');
-	const lines = rows.map((r) => ({
+	const clock = await orgClock(db, organizationId);
+	const period = periodOf(q.window, now, clock);
+	const filter = {
+		organizationId,
+		member: q.member,
+		scope: q.scope,
+		metricKey: q.board === POINTS_BOARD ? undefined : q.board,
+		period: q.window === 'all' ? undefined : { start: period.start, end: period.end }
+	};
+	const [occurredAtUs, id] = q.cursor?.split('.') ?? [];
+	const before = q.cursor ? { occurredAtUs, id } : undefined;
+	const [summary, rows] = await Promise.all([
+		receiptSummary(db, filter),
+		receiptLines(db, filter, { limit: RECEIPT_PAGE + 1, before })
+	]);
+	const more = rows.length > RECEIPT_PAGE;
+	const page = more ? rows.slice(0, RECEIPT_PAGE) : rows;
+	const lines = page.map((r) => ({
 		eventId: Number(r.id),
 		rep: r.rep_name,
-		metric: { key: r.key, nameEn: r.name_en, nameZh: r.name_zh, unit: r.unit, currency: r.currency },
+		metric: { key: r.key, name: r.metric_name, unit: r.unit, currency: r.currency },
 		rule: { step: Number(r.step), pointsPerStep: r.points_per_step, dailyCap: r.daily_cap },
 		value: Number(r.value),
 		points: Number(r.points),
@@ -180,8 +170,17 @@ export async function receipt(db: Db, organizationId: string, input: unknown, no
 		voided: r.voided_by !== null,
 		voidReason: r.void_reason
 	}));
-	const total = lines.filter((l) => !l.voided).reduce((sum, l) => sum + (q.board === POINTS_BOARD ? l.points : l.value), 0);
-	return { name, board: q.board, scope: q.scope, window: { kind: q.window, key: period.key, start: period.start.toISOString(), end: period.end.toISOString() }, total, lines };
+	const last = page.at(-1);
+	return {
+		name,
+		board: q.board,
+		scope: q.scope,
+		window: { kind: q.window, key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
+		total: q.board === POINTS_BOARD ? summary.points : summary.value,
+		count: summary.lines,
+		lines,
+		next: more && last ? `${last.occurred_us}.${last.id}` : null
+	};
 }
 
 /** Today's score of each member on a board: the "today" column. */
@@ -189,20 +188,6 @@ export async function todayScores(db: Db, organizationId: string, board: string,
 	if (members.length === 0) return new Map<string, number>();
 	const clock = await orgClock(db, organizationId);
 	const day = periodOf('day', now, clock);
-	const column = scope === 'users' ? 'e.user_id' : 'e.team_id';
-	let q = db
-		.selectFrom('score_events as e')
-		.innerJoin('metrics as m', 'm.id', 'e.metric_id')
-		.select([
-			sql<string>`${sql.ref(column)}`.as('member'),
-			sql<number>`sum(${board === POINTS_BOARD ? sql.ref('e.points') : sql.ref('e.value')})::float8`.as('score')
-		])
-		.where('e.organization_id', '=', organizationId)
-		.where('e.occurred_at', '>=', day.start)
-		.where('e.occurred_at', '<', day.end)
-		.where(column, 'in', members)
-		.groupBy(column);
-	if (board !== POINTS_BOARD) q = q.where('m.key', '=', board);
-	const rows = await q.execute();
+	const rows = await scoresInRange(db, organizationId, board === POINTS_BOARD ? undefined : board, scope, members, day);
 	return new Map(rows.map((r) => [r.member, Number(r.score)]));
 }

@@ -1,21 +1,26 @@
 // Reading boards: the live store ranks, Postgres supplies names. Ties share a rank and are ordered by
 // who reached the score first (the member whose last change came earlier).
 import { z } from 'zod';
-import { boardKey, compareEntries, POINTS_BOARD, rankSorted, SCOPES, type BoardEntry, type Scope } from '../../shared/scoring';
-import { periodOf, WINDOWS, type WindowKind } from '../../shared/time-windows';
+import { encodeBoardChannel, encodeBoardKey, familyOfBoard, type BoardChannel } from '../../shared/boards/identity';
+import { compareEntries, POINTS_BOARD, rankSorted, SCOPES, type BoardEntry, type Scope } from '../../shared/scoring';
+import { wellFormed } from '../../shared/schemas';
+import { periodOf, WINDOWS, type OrgClock, type Period, type WindowKind } from '../../shared/time-windows';
 import type { Db } from '../db';
-import { AppError } from '../errors';
+import { AppError } from '../platform/errors';
 import type { LiveStore } from '../live/store';
-import { descendantsOf } from '../services/team.service';
+import { findMemberIdByRef, namesWithTeams } from '../org/membership.repository';
+import { memberIdsOfTeams, teamNamesByIds, teamTree } from '../org/team.repository';
+import { descendantsOf } from '../org/access';
+import { catalog } from './boards/catalog';
 import { ensureBuilt, orgClock } from './live.service';
 
 export const boardQuerySchema = z.object({
-	board: z.string().trim().min(1).max(64).default(POINTS_BOARD),
+	board: wellFormed(z.string().trim().min(1).max(64)).default(POINTS_BOARD),
 	scope: z.enum(SCOPES).default('users'),
 	window: z.enum(WINDOWS).default('week'),
 	limit: z.coerce.number().int().min(1).max(1000).default(50),
 	team: z.uuid().optional(),
-	around: z.string().trim().min(1).max(254).optional()
+	around: wellFormed(z.string().trim().min(1).max(254)).optional()
 });
 export type BoardQuery = z.output<typeof boardQuerySchema>;
 
@@ -32,13 +37,16 @@ export interface BoardSnapshot {
 	scope: Scope;
 	window: { kind: WindowKind; key: string; start: string; end: string };
 	team: string | null;
+	/** The epoch of the board's push counter (see LiveStore.nextSeq). */
+	epoch: string;
 	seq: number;
 	total: number;
 	entries: BoardRow[];
 	around?: BoardRow[];
 }
 
-export const boardId = (q: { board: string; scope: Scope; window: WindowKind }) => `${q.board}|${q.scope}|${q.window}`;
+/** A board's id whatever its period: its socket room and its push sequence (see shared/boards/identity.ts). */
+export const boardId = (q: BoardChannel) => encodeBoardChannel(q);
 
 interface Deps {
 	db: Db;
@@ -49,33 +57,36 @@ async function names(db: Db, organizationId: string, scope: Scope, ids: string[]
 	const out = new Map<string, { name: string; team: { id: string; name: string } | null }>();
 	if (ids.length === 0) return out;
 	if (scope === 'teams') {
-		const rows = await db.selectFrom('teams').select(['id', 'name']).where('organization_id', '=', organizationId).where('id', 'in', ids).execute();
+		const rows = await teamNamesByIds(db, organizationId, ids);
 		for (const r of rows) out.set(r.id, { name: r.name, team: null });
 		return out;
 	}
-	const rows = await db
-		.selectFrom('users as u')
-		.leftJoin('team_members as tm', (j) => j.onRef('tm.user_id', '=', 'u.id').on('tm.organization_id', '=', organizationId))
-		.leftJoin('teams as t', 't.id', 'tm.team_id')
-		.select(['u.id', 'u.name', 't.id as team_id', 't.name as team_name'])
-		.where('u.id', 'in', ids)
-		.execute();
+	const rows = await namesWithTeams(db, organizationId, ids);
 	for (const r of rows) out.set(r.id, { name: r.name, team: r.team_id ? { id: r.team_id, name: r.team_name ?? '' } : null });
 	return out;
 }
 
 async function teamMemberIds(db: Db, organizationId: string, teamId: string) {
-	const teams = await db.selectFrom('teams').select(['id', 'parent_id', 'archived_at']).where('organization_id', '=', organizationId).execute();
+	const teams = await teamTree(db, organizationId);
 	if (!teams.some((t) => t.id === teamId)) throw new AppError(404, 'validation.notFound', undefined, 'team');
 	const all = [...descendantsOf(teams, [teamId])];
-	const rows = await db.selectFrom('team_members').select('user_id').where('organization_id', '=', organizationId).where('team_id', 'in', all).execute();
-	return rows.map((r) => r.user_id);
+	return memberIdsOfTeams(db, organizationId, all);
 }
 
-export async function assertBoardExists(db: Db, organizationId: string, board: string) {
-	if (board === POINTS_BOARD) return;
-	const metric = await db.selectFrom('metrics').select('id').where('organization_id', '=', organizationId).where('key', '=', board).executeTakeFirst();
-	if (!metric) throw new AppError(404, 'validation.notFound', undefined, 'board');
+/** The board's family, checked against the org's boards and the scope and window asked for. */
+export async function assertBoardExists(db: Db, organizationId: string, board: string, scope?: Scope, window?: string) {
+	const found = await catalog.resolve(db, organizationId, board);
+	if (scope && !found.info.scopes.includes(scope)) throw new AppError(400, 'validation.choice', undefined, 'scope');
+	if (window && !found.info.windows.includes(window)) throw new AppError(400, 'validation.choice', undefined, 'window');
+	return found;
+}
+
+/** The current period of a board's window, as its family says; a 404 naming `window` when it has none now. */
+function currentPeriodOf(q: BoardChannel, now: Date, clock: OrgClock): Period {
+	const family = catalog.family(familyOfBoard(q.board));
+	const period = family?.currentPeriod(q.board, q.window, now, clock);
+	if (!period) throw new AppError(404, 'validation.notFound', undefined, 'window');
+	return period;
 }
 
 /** Ranks of sorted entries that start somewhere inside the board: each distinct score asks the store. */
@@ -88,28 +99,23 @@ async function rankFromStore(deps: Deps, organizationId: string, key: string, so
 }
 
 export async function readBoard(deps: Deps, organizationId: string, query: BoardQuery, now = new Date()): Promise<BoardSnapshot> {
-	await assertBoardExists(deps.db, organizationId, query.board);
+	await assertBoardExists(deps.db, organizationId, query.board, query.scope, query.window);
 	if (query.team && query.scope === 'teams') throw new AppError(400, 'validation.invalid', undefined, 'team');
 	await ensureBuilt(deps, organizationId);
 	// The seq before the entries: every push up to it changed the store before the entries are read.
 	// Read after, a push could count in the seq while its change is missing from the entries, and a
 	// client that subscribed in between would never see that change nor a gap.
-	const seq = await deps.live.currentSeq(organizationId, boardId(query));
+	const { epoch, seq } = await deps.live.currentSeq(organizationId, boardId(query));
 	const clock = await orgClock(deps.db, organizationId);
-	const period = periodOf(query.window, now, clock);
-	const key = boardKey(query.board, query.scope, query.window, period.key);
+	const period = currentPeriodOf(query, now, clock);
+	const key = encodeBoardKey({ ...query, period: period.key });
 
 	let ranked: (BoardEntry & { rank: number })[];
 	let total: number;
 	let around: (BoardEntry & { rank: number })[] | undefined;
 	let aroundMember: string | undefined;
 	if (query.around) {
-		const member = () => deps.db.selectFrom('users as u').innerJoin('memberships as m', 'm.user_id', 'u.id').select('u.id').where('m.organization_id', '=', organizationId);
-		// A union so that each branch uses its index; one OR across both tables scanned every member.
-		const user = await member()
-			.where((eb) => eb(eb.fn('lower', ['u.email']), '=', query.around!.toLowerCase()))
-			.union(member().where('m.external_id', '=', query.around!))
-			.executeTakeFirst();
+		const user = await findMemberIdByRef(deps.db, organizationId, query.around);
 		if (!user) throw new AppError(404, 'validation.notFound', undefined, 'around');
 		aroundMember = user.id;
 	}
@@ -144,6 +150,7 @@ export async function readBoard(deps: Deps, organizationId: string, query: Board
 		scope: query.scope,
 		window: { kind: query.window, key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
 		team: query.team ?? null,
+		epoch,
 		seq,
 		total,
 		entries: ranked.map(toRow),
@@ -170,8 +177,8 @@ export async function changedRowsOfBoards(
 	const clock = await orgClock(deps.db, organizationId);
 	const ranked = await Promise.all(
 		boards.map(async (q) => {
-			const period = periodOf(q.window, now, clock);
-			const key = boardKey(q.board, q.scope, q.window, period.key);
+			const period = currentPeriodOf(q, now, clock);
+			const key = encodeBoardKey({ ...q, period: period.key });
 			const found = (await deps.live.entries(organizationId, key, q.members)).filter((e): e is BoardEntry => e !== null);
 			return { period, scope: q.scope, entries: await rankFromStore(deps, organizationId, key, found.sort(compareEntries)) };
 		})

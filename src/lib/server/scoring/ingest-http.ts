@@ -1,7 +1,7 @@
 // POST /api/v1/events, independent of the HTTP framework; served by server/api/ingest-fast-path.ts.
 // Everything malformed is refused before anything is written.
-import type { Runtime } from '../runtime';
-import { log } from '../log';
+import type { Runtime } from '../platform/runtime';
+import { log } from '../platform/log';
 import { MAX_BATCH } from './event.service';
 import { ingestQueueOf } from './ingest-queue';
 import { bearer, checkApiToken } from './token.service';
@@ -25,10 +25,24 @@ export interface IngestHttpAnswer {
 
 const problem = (status: number, error: string): IngestHttpAnswer => ({ status, body: { error } });
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}$`);
+
+/**
+ * The media type of a Content-Type header (RFC 9110: type "/" subtype, then parameters after ";"),
+ * lower-cased and without its parameters; null when malformed. "application/json; charset=utf-8" is
+ * application/json, and application/json-patch+json is not.
+ */
+export function mediaTypeOf(header: string | null): string | null {
+	if (!header) return null;
+	const essence = header.split(';', 1)[0].trim().toLowerCase();
+	return MEDIA_TYPE.test(essence) ? essence : null;
+}
+
 export async function answerIngest(runtime: Pick<Runtime, 'db' | 'live' | 'events'>, request: IngestHttpRequest): Promise<IngestHttpAnswer> {
 	const auth = await checkApiToken(runtime.db, bearer(request.authorization), 'events:write');
 	if (!auth.ok) return problem(auth.status, auth.error);
-	if (!(request.contentType ?? '').toLowerCase().startsWith('application/json')) return problem(415, 'Content-Type must be application/json');
+	if (mediaTypeOf(request.contentType) !== 'application/json') return problem(415, 'Content-Type must be application/json');
 	const text = await request.readBody(MAX_BODY_BYTES);
 	if (text === null) return { ...problem(413, 'body must be at most 1 MB'), close: true };
 	let body: unknown;
@@ -59,5 +73,5 @@ export async function answerIngest(runtime: Pick<Runtime, 'db' | 'live' | 'event
 		else if (r.status === 'duplicate') duplicates++;
 		else rejected++;
 	}
-	return { status: 200, body: { accepted, duplicates, rejected, results: results.map(({ eventId: _eventId, ...r }) => r) } };
+	return { status: 200, body: { accepted, duplicates, rejected, results: results.map(({ eventId: _eventId, field: _field, limit: _limit, ...r }) => r) } };
 }

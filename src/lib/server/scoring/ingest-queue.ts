@@ -3,7 +3,7 @@
 // the INSERT, the commit, the live apply). While earlier writes of an organization are in flight, the
 // requests that arrive are queued and then written together as one batch, and each request gets back
 // exactly its own results. A lone request is written at once, so an idle server adds no delay.
-import { log } from '../log';
+import { log } from '../platform/log';
 import { ingestEvents, MAX_BATCH, type IngestContext, type IngestDeps, type IngestResult } from './event.service';
 
 /** Batches of one organization written at the same time; more requests wait and are merged. */

@@ -3,22 +3,30 @@
 // - reconcile: events committed but not applied (a crash between the two) are applied on start-up and periodically;
 // - rebuild: when an org's boards are missing (a flush), they are recomputed from the log under a lock;
 // - verify: every current board is compared with a recomputation from the log.
-import {
-	boardExpiry,
-	boardKey,
-	compareEntries,
-	incrementsFor,
-	periodKeysOfLocalDate,
-	POINTS_BOARD,
-	type BoardEntry,
-	type ScoredEvent
-} from '../../shared/scoring';
-import { periodOf, periodRetention, WINDOWS, type OrgClock } from '../../shared/time-windows';
+import { parseBoardKey } from '../../shared/boards/identity';
+import { compareEntries, type BoardEntry, type ScoredEvent } from '../../shared/scoring';
+import type { OrgClock } from '../../shared/time-windows';
 import type { Db } from '../db';
-import { processMap } from '../process-cache';
-import { dailyTotals, eventIds, type DailyTotalsRow, eventsAfter, maxEventId, organizationsWithEvents, recentEventIds, eventsByIds } from '../repositories/event.repository';
+import type { DomainEventBus } from '../platform/events';
+import { cacheNow, processMap } from '../platform/process-cache';
+import {
+	dailyTotals,
+	eventOrgSeqs,
+	eventsAfter,
+	eventsOccurredSince,
+	maxEventId,
+	organizationsWithEvents,
+	recentEventIds,
+	eventsByIds
+} from './event.repository';
+import { nonCompetingMemberIds } from '../org/membership.repository';
+import { findOrganizationClock, listOrganizationIds } from '../org/organization.repository';
 import type { LiveEventApply, LiveStore } from '../live/store';
-import { log } from '../log';
+import { catalog, type FamilyContext } from './boards/catalog';
+import { log } from '../platform/log';
+import { foldDailyTotals } from './daily-totals.fold';
+
+export { foldDailyTotals };
 
 export interface LiveDeps {
 	db: Db;
@@ -32,14 +40,10 @@ const clocks = processMap<string, { clock: OrgClock; at: number }>('org-clocks')
 /** The org's time zone and week start, cached briefly: every event's windows depend on them. */
 export async function orgClock(db: Db, organizationId: string): Promise<OrgClock> {
 	const cached = clocks.get(organizationId);
-	if (cached && Date.now() - cached.at < 30_000) return cached.clock;
-	const row = await db
-		.selectFrom('organizations')
-		.select(['time_zone', 'week_start'])
-		.where('id', '=', organizationId)
-		.executeTakeFirstOrThrow();
+	if (cached && cacheNow() - cached.at < 30_000) return cached.clock;
+	const row = await findOrganizationClock(db, organizationId);
 	const clock = { timeZone: row.time_zone, weekStart: row.week_start };
-	clocks.set(organizationId, { clock, at: Date.now() });
+	clocks.set(organizationId, { clock, at: cacheNow() });
 	return clock;
 }
 
@@ -47,8 +51,42 @@ export function forgetOrgClock(organizationId: string) {
 	clocks.delete(organizationId);
 }
 
+export const COMPETITION_TTL_MS = 2_000;
+const competition = processMap<string, { out: Set<string>; at: number }>('org-non-competing');
+
+/**
+ * Who competes on the org's users boards: everyone but the few deactivated members and those without a
+ * quota. Cached briefly (another process's change is seen within COMPETITION_TTL_MS); forgotten at once
+ * by forgetCompetition on a change made in this process.
+ */
+export async function competesIn(db: Db, organizationId: string): Promise<(userId: string) => boolean> {
+	let cached = competition.get(organizationId);
+	if (!cached || cacheNow() - cached.at >= COMPETITION_TTL_MS) {
+		cached = { out: new Set(await nonCompetingMemberIds(db, organizationId)), at: cacheNow() };
+		competition.set(organizationId, cached);
+	}
+	const out = cached.out;
+	return (userId) => !out.has(userId);
+}
+
+export function forgetCompetition(organizationId: string) {
+	competition.delete(organizationId);
+}
+
+async function competesFrom(db: Db, organizationId: string): Promise<(userId: string) => boolean> {
+	const out = new Set(await nonCompetingMemberIds(db, organizationId));
+	return (userId) => !out.has(userId);
+}
+
+/** What a family needs to map an org's events to boards at `now`. */
+export async function familyContext(db: Db, organizationId: string, now = Date.now()): Promise<FamilyContext> {
+	const [clock, competes] = await Promise.all([orgClock(db, organizationId), competesIn(db, organizationId), catalog.prepare(db, organizationId)]);
+	return { clock, now, competes, organizationId };
+}
+
 type EventRow = {
 	id: number;
+	org_seq: number;
 	organization_id: string;
 	user_id: string;
 	team_id: string | null;
@@ -61,6 +99,7 @@ type EventRow = {
 export function toScored(row: EventRow): ScoredEvent {
 	return {
 		id: Number(row.id),
+		orgSeq: Number(row.org_seq),
 		metricKey: row.metric_key,
 		userId: row.user_id,
 		teamId: row.team_id,
@@ -73,9 +112,8 @@ export function toScored(row: EventRow): ScoredEvent {
 /** Applies committed events to the live store. Returns the ids that were newly applied. */
 export async function applyToLive(deps: LiveDeps, organizationId: string, events: ScoredEvent[]): Promise<number[]> {
 	if (events.length === 0) return [];
-	const clock = await orgClock(deps.db, organizationId);
-	const now = Date.now();
-	let batch: LiveEventApply[] = events.map((e) => ({ id: e.id, org: organizationId, increments: incrementsFor(e, clock, now) }));
+	const ctx = await familyContext(deps.db, organizationId);
+	let batch: LiveEventApply[] = events.map((e) => ({ id: e.id, orgSeq: e.orgSeq, org: organizationId, increments: catalog.incrementsOf(e, ctx) }));
 	const applied: number[] = [];
 	// Applies are deferred while the org is being rebuilt; retry them once the rebuild is done (or
 	// leave them to the reconciler after DEFER_WAIT_MS), so a write never waits on a stale board for long.
@@ -92,187 +130,48 @@ export async function applyToLive(deps: LiveDeps, organizationId: string, events
 
 /** Recomputes every board of an org that the live store keeps at `now` from the event log (no live store involved). */
 export async function computeBoards(db: Db, organizationId: string, upToId: number, now: Date | number = Date.now()) {
-	const clock = await orgClock(db, organizationId);
-	const { rows } = await dailyTotals(db, organizationId, clock.timeZone, upToId);
+	// Who competes read now, not from the cache: this is the reference the live store is checked against.
+	const ctx: FamilyContext = { clock: await orgClock(db, organizationId), now: Number(now), competes: await competesFrom(db, organizationId), organizationId };
+	await catalog.prepare(db, organizationId, { fresh: true });
+	const { rows } = await dailyTotals(db, organizationId, ctx.clock.timeZone, upToId);
 	const boards = new Map<string, BoardEntry[]>();
-	for (const [key, entries] of foldDailyTotals(rows, clock, undefined, now)) {
-		const board = boards.get(key);
-		if (board) for (const e of entries) board.push(e);
-		else boards.set(key, entries);
+	const parts = [foldDailyTotals(rows, ctx.clock, undefined, now, ctx.competes), await foldFamilyEvents(db, organizationId, upToId, ctx)];
+	for (const part of parts) {
+		for (const [key, entries] of part) {
+			const board = boards.get(key);
+			if (board) for (const e of entries) board.push(e);
+			else boards.set(key, entries);
+		}
 	}
 	return boards;
 }
 
 /**
- * Every board of an org from its daily totals (see dailyTotals), for every period the live store keeps
- * at `now` (see periodRetention), in parts: the users boards' entries every 100,000 or so (each part holds users no other part
- * holds), the teams boards at the end. A rebuild writes the parts while the rest is being folded.
- * Rows come ordered by user, each (metric, user, team) with its days in date order, so:
- * - each window's periods come in runs of days: a run is summed locally and added once;
- * - a user's entries on every users board are summed in flat arrays indexed by board and appended
- *   when the next user starts, so the large users boards are never searched by member;
- * - only the teams boards (few members each) are maps.
+ * The boards of the families rebuilt from their own events (a fixed range): each event's increments
+ * replayed, the tie mark being the largest id that changed a member, as applying them live gives.
  */
-export function* foldDailyTotals(rows: DailyTotalsRow[], clock: OrgClock, partSize = 100_000, now: Date | number = Date.now()): Generator<[string, BoardEntry[]]> {
-	const W = WINDOWS.length;
-	const keys: string[] = [];
-	const lists: BoardEntry[][] = [];
-	const teamBoards: (Map<string, BoardEntry> | null)[] = [];
-	const idOfKey = new Map<string, number>();
-	// Periods the live store no longer keeps get no board (id -1): see periodRetention.
-	const { keptFrom } = periodRetention(now, clock);
-	const boardId = (board: string, scope: 'users' | 'teams', w: number, period: string) => {
-		if (period < keptFrom[w]) return -1;
-		const key = boardKey(board, scope, WINDOWS[w], period);
-		let id = idOfKey.get(key);
-		if (id === undefined) {
-			id = keys.length;
-			idOfKey.set(key, id);
-			keys.push(key);
-			lists.push([]);
-			teamBoards.push(scope === 'teams' ? new Map() : null);
-		}
-		return id;
-	};
-	// Board ids of a (metric, local day), per window: [points|users, points|teams, metric|users, metric|teams].
-	const targetsByMetric = new Map<string, Map<number, Int32Array>>();
-	const targetsOf = (metric: string, byDay: Map<number, Int32Array>, day: number) => {
-		let targets = byDay.get(day);
-		if (!targets) {
-			const date = new Date(day * 86_400_000);
-			const periods = periodKeysOfLocalDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), clock.weekStart);
-			targets = new Int32Array(4 * W);
-			WINDOWS.forEach((window, w) => {
-				targets![4 * w] = boardId(POINTS_BOARD, 'users', w, periods[window]);
-				targets![4 * w + 1] = boardId(POINTS_BOARD, 'teams', w, periods[window]);
-				targets![4 * w + 2] = boardId(metric, 'users', w, periods[window]);
-				targets![4 * w + 3] = boardId(metric, 'teams', w, periods[window]);
-			});
-			byDay.set(day, targets);
-		}
-		return targets;
-	};
-	// The current user's sums per users board (a tie of 0: not touched yet).
-	let userScore = new Float64Array(1024);
-	let userTie = new Float64Array(1024);
-	const touched: number[] = [];
-	function* usersPart(): Generator<[string, BoardEntry[]]> {
-		for (let id = 0; id < keys.length; id++) {
-			if (lists[id].length === 0) continue;
-			yield [keys[id], lists[id]];
-			lists[id] = [];
+export async function foldFamilyEvents(db: Db, organizationId: string, upToId: number, ctx: FamilyContext): Promise<[string, BoardEntry[]][]> {
+	const boards = new Map<string, Map<string, BoardEntry>>();
+	for (const family of catalog.families()) {
+		if (family.rebuild.source !== 'events') continue;
+		const rows = await eventsOccurredSince(db, organizationId, family.rebuild.since(ctx.clock, ctx.now, organizationId), upToId);
+		for (const row of rows) {
+			const event = toScored(row);
+			for (const inc of family.increments(event, ctx)) {
+				if (inc.delta === 0) continue;
+				let board = boards.get(inc.key);
+				if (!board) boards.set(inc.key, (board = new Map()));
+				const entry = board.get(inc.member);
+				if (entry) {
+					entry.score += inc.delta;
+					if (event.id > entry.tie) entry.tie = event.id;
+				} else board.set(inc.member, { member: inc.member, score: inc.delta, tie: event.id });
+			}
 		}
 	}
-	const addUser = (id: number, score: number, tie: number) => {
-		if (id >= userTie.length) {
-			const grow = (a: Float64Array) => {
-				const b = new Float64Array(Math.max(2 * a.length, id + 1));
-				b.set(a);
-				return b;
-			};
-			userScore = grow(userScore);
-			userTie = grow(userTie);
-		}
-		if (userTie[id] === 0) touched.push(id);
-		userScore[id] += score;
-		if (tie > userTie[id]) userTie[id] = tie;
-	};
-	const addTeam = (id: number, team: string, score: number, tie: number) => {
-		const board = teamBoards[id]!;
-		const entry = board.get(team);
-		if (entry) {
-			entry.score += score;
-			if (tie > entry.tie) entry.tie = tie;
-		} else board.set(team, { member: team, score, tie });
-	};
-	let pending = 0;
-	const flushUser = (user: string) => {
-		pending += touched.length;
-		for (const id of touched) {
-			lists[id].push({ member: user, score: userScore[id], tie: userTie[id] });
-			userScore[id] = 0;
-			userTie[id] = 0;
-		}
-		touched.length = 0;
-	};
-
-	const runPeriod: (string | null)[] = new Array(W).fill(null);
-	const runTargets: (Int32Array | null)[] = new Array(W).fill(null);
-	const points = new Float64Array(W);
-	const value = new Float64Array(W);
-	const tiePoints = new Float64Array(W);
-	const tieValue = new Float64Array(W);
-	let user: string | null = null;
-	for (const row of rows) {
-		if (row.user_id !== user) {
-			if (user !== null) flushUser(user);
-			user = row.user_id;
-			if (pending >= partSize) {
-				yield* usersPart();
-				pending = 0;
-			}
-		}
-		const team = row.team_id;
-		let byDay = targetsByMetric.get(row.metric_key);
-		if (!byDay) targetsByMetric.set(row.metric_key, (byDay = new Map()));
-		const emit = (w: number) => {
-			const t = runTargets[w]!;
-			if (t[4 * w] < 0) return;
-			if (tiePoints[w] > 0) {
-				addUser(t[4 * w], points[w], tiePoints[w]);
-				if (team) addTeam(t[4 * w + 1], team, points[w], tiePoints[w]);
-			}
-			if (tieValue[w] > 0) {
-				addUser(t[4 * w + 2], value[w], tieValue[w]);
-				if (team) addTeam(t[4 * w + 3], team, value[w], tieValue[w]);
-			}
-		};
-		runPeriod.fill(null);
-		const days = row.days;
-		let at = 0;
-		while (at < days.length) {
-			let end = days.indexOf(';', at);
-			if (end < 0) end = days.length;
-			const c1 = days.indexOf(',', at);
-			const c2 = days.indexOf(',', c1 + 1);
-			const c3 = days.indexOf(',', c2 + 1);
-			const c4 = days.indexOf(',', c3 + 1);
-			const day = Number(days.slice(at, c1));
-			const dayValue = Number(days.slice(c1 + 1, c2));
-			const dayPoints = Number(days.slice(c2 + 1, c3));
-			const dayTiePoints = Number(days.slice(c3 + 1, c4));
-			const dayTieValue = Number(days.slice(c4 + 1, end));
-			at = end + 1;
-			const targets = targetsOf(row.metric_key, byDay, day);
-			for (let w = 0; w < W; w++) {
-				// Period keys are interned per day: a new key object means a new period of this window
-				// (undefined for the run of periods no longer kept, which emit skips).
-				const period = keys[targets[4 * w]];
-				if (period !== runPeriod[w]) {
-					if (runPeriod[w] !== null) emit(w);
-					runPeriod[w] = period;
-					runTargets[w] = targets;
-					points[w] = value[w] = tiePoints[w] = tieValue[w] = 0;
-				}
-				if (dayTiePoints > 0) {
-					points[w] += dayPoints;
-					if (dayTiePoints > tiePoints[w]) tiePoints[w] = dayTiePoints;
-				}
-				if (dayTieValue > 0) {
-					value[w] += dayValue;
-					if (dayTieValue > tieValue[w]) tieValue[w] = dayTieValue;
-				}
-			}
-		}
-		for (let w = 0; w < W; w++) if (runPeriod[w] !== null) emit(w);
-	}
-	if (user !== null) flushUser(user);
-	yield* usersPart();
-	for (let id = 0; id < keys.length; id++) {
-		const board = teamBoards[id];
-		if (board && board.size > 0) yield [keys[id], [...board.values()]];
-	}
+	return [...boards].map(([key, board]) => [key, [...board.values()]]);
 }
+
 
 const rebuilding = new Map<string, Promise<void>>();
 /** Orgs whose rebuild lock this process holds (shared by every copy of this module, see process-cache). */
@@ -310,19 +209,25 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 					.setIsolationLevel('repeatable read')
 					.execute(async (trx) => {
 						const upTo = await maxEventId(trx, organizationId);
-						const clock = await orgClock(trx, organizationId);
-						const totals = dailyTotals(trx, organizationId, clock.timeZone, upTo);
+						// Who competes read in this snapshot, not from the cache: it and the log must agree.
+						const ctx: FamilyContext = { clock: await orgClock(trx, organizationId), now: Date.now(), competes: await competesFrom(trx, organizationId), organizationId };
+						await catalog.prepare(trx, organizationId, { fresh: true });
+						const totals = dailyTotals(trx, organizationId, ctx.clock.timeZone, upTo);
 						// Queued behind the daily totals on the same connection: Postgres reads the ids
 						// while this process folds the totals and writes the boards.
-						const ids = eventIds(trx, organizationId, upTo);
+						const ids = eventOrgSeqs(trx, organizationId, upTo);
 						ids.catch(() => {});
 						const { rows } = await totals;
+						const others = await foldFamilyEvents(trx, organizationId, upTo, ctx);
 						// The boards are written part by part as they are folded, so the live store works
 						// while this process folds the rest.
 						await deps.live.replaceOrg(organizationId, {
-							boards: foldDailyTotals(rows, clock),
-							appliedIds: ids,
-							expiresAt: (key) => boardExpiry(key, clock)
+							boards: (function* () {
+								yield* foldDailyTotals(rows, ctx.clock, undefined, ctx.now, ctx.competes);
+								yield* others;
+							})(),
+							appliedOrgSeqs: ids,
+							expiresAt: (key) => catalog.expiry(key, ctx.clock)
 						});
 						return { upTo, ids: await ids };
 					});
@@ -341,6 +246,49 @@ export function rebuildOrg(deps: LiveDeps, organizationId: string): Promise<void
 	return running;
 }
 
+/**
+ * Takes members off the org's users boards at once (deactivated, or no longer carrying a quota): their
+ * events stay in the log and their receipts, and their teams keep their totals. Returns the users
+ * boards they left. A rebuild running meanwhile may have read them as competing: once it is done they
+ * are taken off again.
+ */
+export async function removeFromUsersBoards(deps: LiveDeps, organizationId: string, userIds: string[]): Promise<string[]> {
+	forgetCompetition(organizationId);
+	if (userIds.length === 0 || !(await deps.live.isBuilt(organizationId))) return [];
+	const remove = async () => {
+		const keys = (await deps.live.boardKeys(organizationId)).filter((key) => parseBoardKey(key)?.scope === 'users');
+		await deps.live.removeMembers(organizationId, keys, userIds);
+		return keys;
+	};
+	const keys = await remove();
+	const running = rebuilding.get(organizationId);
+	if (!running && !(await deps.live.isLocked(organizationId))) return keys;
+	await running?.catch(() => {});
+	for (let i = 0; i < 600 && (await deps.live.isLocked(organizationId)); i++) await new Promise((r) => setTimeout(r, 100));
+	return remove();
+}
+
+/**
+ * Takes members off the users boards again if they still do not compete. Another process may apply an
+ * event with its cached view of who competes (up to COMPETITION_TTL_MS old) and so put back a member
+ * who just left; run this once that view has expired. Returns the members it took off.
+ */
+export async function recheckRemoved(deps: LiveDeps, organizationId: string, userIds: string[]): Promise<string[]> {
+	const out = new Set(await nonCompetingMemberIds(deps.db, organizationId));
+	const still = userIds.filter((id) => out.has(id));
+	if (still.length === 0 || !(await deps.live.isBuilt(organizationId))) return [];
+	const keys = (await deps.live.boardKeys(organizationId)).filter((key) => parseBoardKey(key)?.scope === 'users');
+	return (await deps.live.removeMembers(organizationId, keys, still)) > 0 ? still : [];
+}
+
+/** Puts members back on the org's users boards (reactivated, or given a quota): a rebuild from the log. */
+export async function restoreToUsersBoards(deps: LiveDeps, organizationId: string) {
+	forgetCompetition(organizationId);
+	// A rebuild already running may have read them as not competing: the next one starts after it.
+	await rebuilding.get(organizationId)?.catch(() => {});
+	await rebuildOrg(deps, organizationId);
+}
+
 /** Rebuilds the org's boards if the live store lost them. */
 export async function ensureBuilt(deps: LiveDeps, organizationId: string) {
 	if (!(await deps.live.isBuilt(organizationId))) await rebuildOrg(deps, organizationId);
@@ -348,9 +296,11 @@ export async function ensureBuilt(deps: LiveDeps, organizationId: string) {
 
 /**
  * Applies events committed in the last `sinceMs` that the live store has not applied, and rebuilds
- * orgs whose boards are missing. Returns how many events it applied.
+ * orgs whose boards are missing. Returns how many events it applied. With `events`, what it applied
+ * is announced as ingest announces it (scores.changed), so that open boards are pushed the change:
+ * nothing else would tell them about an event whose own push failed with its apply (a Redis outage).
  */
-export async function reconcile(deps: LiveDeps, sinceMs = 2 * 60_000): Promise<number> {
+export async function reconcile(deps: LiveDeps & { events?: DomainEventBus }, sinceMs = 2 * 60_000): Promise<number> {
 	let applied = 0;
 	const orgs = await organizationsWithEvents(deps.db);
 	const built = await Promise.all(orgs.map((org) => deps.live.isBuilt(org.id)));
@@ -358,21 +308,27 @@ export async function reconcile(deps: LiveDeps, sinceMs = 2 * 60_000): Promise<n
 	// One query for the ids of every organization's recent events, one batch of applied checks per org,
 	// and full rows only for the events found missing: when all is well (nearly always) a pass reads ids.
 	const rows = await recentEventIds(deps.db, new Date(Date.now() - sinceMs));
-	const byOrg = new Map<string, number[]>();
+	const byOrg = new Map<string, { ids: number[]; seqs: number[] }>();
 	for (const row of rows) {
-		const list = byOrg.get(row.organization_id);
-		if (list) list.push(Number(row.id));
-		else byOrg.set(row.organization_id, [Number(row.id)]);
+		let list = byOrg.get(row.organization_id);
+		if (!list) byOrg.set(row.organization_id, (list = { ids: [], seqs: [] }));
+		list.ids.push(Number(row.id));
+		list.seqs.push(Number(row.org_seq));
 	}
-	for (const [orgId, ids] of byOrg) {
-		const marks = await deps.live.applied(orgId, ids);
+	for (const [orgId, { ids, seqs }] of byOrg) {
+		const marks = await deps.live.applied(orgId, seqs);
 		const missingIds = ids.filter((_, i) => !marks[i]);
 		if (missingIds.length === 0) continue;
 		const missing = [];
 		for (let i = 0; i < missingIds.length; i += 5_000) missing.push(...(await eventsByIds(deps.db, orgId, missingIds.slice(i, i + 5_000))));
-		const done = await applyToLive(deps, orgId, missing.map(toScored));
+		const scored = missing.map(toScored);
+		const done = await applyToLive(deps, orgId, scored);
 		applied += done.length;
 		if (done.length) log.warn(`live store: reconciled ${done.length} events of ${orgId} that were committed but not applied`);
+		if (done.length && deps.events) {
+			const newly = new Set(done);
+			deps.events.emit('scores.changed', { organizationId: orgId, events: scored.filter((e) => newly.has(e.id)) });
+		}
 	}
 	return applied;
 }
@@ -384,13 +340,14 @@ export interface Drift {
 	live: number | null;
 }
 
-/** Compares every current board (each window's current period) with the event log. */
+/** Compares every current board (each board's current period, as its family says) with the event log. */
 export async function verifyOrg(deps: LiveDeps, organizationId: string, now = new Date()): Promise<{ boards: number; drift: Drift[] }> {
 	await ensureBuilt(deps, organizationId);
 	const clock = await orgClock(deps.db, organizationId);
-	const current = new Set(WINDOWS.map((w) => `|${w}|${periodOf(w, now, clock).key}`));
-	const isCurrent = (key: string) => [...current].some((suffix) => key.endsWith(suffix));
+	await catalog.prepare(deps.db, organizationId, { fresh: true });
+	const isCurrent = (key: string) => catalog.isCurrent(key, now, clock);
 	const upTo = await maxEventId(deps.db, organizationId);
+	// Retention as the live store applies it (the real time), whatever `now` selects as current.
 	const expected = await computeBoards(deps.db, organizationId, upTo);
 	const keys = new Set([...expected.keys(), ...(await deps.live.boardKeys(organizationId))].filter(isCurrent));
 	const drift: Drift[] = [];
@@ -416,8 +373,6 @@ export function sortBoard(entries: BoardEntry[]) {
 }
 
 export async function listOrgIds(db: Db, slug?: string) {
-	let q = db.selectFrom('organizations').select(['id', 'slug']);
-	if (slug) q = q.where('slug', '=', slug);
-	return q.execute();
+	return listOrganizationIds(db, slug);
 }
 

@@ -4,8 +4,9 @@
 // on org.changed and by the metric service); a change made by another process takes effect within
 // LOOKUP_TTL_MS.
 import type { Db } from '../db';
-import { processMap } from '../process-cache';
-import { activeMembersByRefs } from '../repositories/membership.repository';
+import { cacheNow, processMap } from '../platform/process-cache';
+import { activeMembersByRefs } from '../org/membership.repository';
+import { allMetrics } from './metric.repository';
 import type { Metric } from '../db/schema';
 
 export const LOOKUP_TTL_MS = 2_000;
@@ -26,7 +27,7 @@ interface OrgLookups {
 const orgs = processMap<string, OrgLookups>('lookups');
 
 function lookupsOf(organizationId: string): OrgLookups {
-	const now = Date.now();
+	const now = cacheNow();
 	let entry = orgs.get(organizationId);
 	if (!entry || now - entry.at > LOOKUP_TTL_MS) {
 		entry = { at: now, members: new Map() };
@@ -45,12 +46,7 @@ export function forgetOrgLookups(organizationId: string) {
 export function orgMetrics(db: Db, organizationId: string): Promise<Map<string, Metric>> {
 	const entry = lookupsOf(organizationId);
 	if (!entry.metrics) {
-		const loading = db
-			.selectFrom('metrics')
-			.selectAll()
-			.where('organization_id', '=', organizationId)
-			.execute()
-			.then((rows) => new Map(rows.map((m) => [m.key, m])));
+		const loading = allMetrics(db, organizationId).then((rows) => new Map(rows.map((m) => [m.key, m])));
 		entry.metrics = loading;
 		// A failed lookup is not kept.
 		loading.catch(() => entry.metrics === loading && (entry.metrics = undefined));

@@ -1,15 +1,28 @@
 // Metric administration. A metric's key and unit are fixed once created: events and boards refer to
 // the key, and values are stored in the unit. Every event stores the points it earned when it was
 // ingested, so a changed rule scores only later events; boards and rebuilds keep the stored points.
-import { translate, type Locale, type MessageKey, type MessageParams } from '../../i18n';
+import { LOCALES, translate, type Locale, type MessageKey, type MessageParams } from '../../i18n';
+import type { LocalizedText } from '../../shared/localized';
+import { currencyDigits, minorToInput, parseMoney } from '../../shared/money';
+import { isWellFormedText } from '../../shared/schemas';
 import { POINTS_BOARD } from '../../shared/scoring';
 import type { Db } from '../db';
 import type { Metric, MetricUnit } from '../db/schema';
-import { AppError, forbidden, ValidationError, type FieldIssue } from '../errors';
-import { recordAudit } from '../repositories/audit.repository';
-import { listMetrics } from '../repositories/metric.repository';
-import type { Actor } from '../services/actor';
+import { AppError, forbidden, ValidationError, type FieldIssue } from '../platform/errors';
+import { recordAudit } from '../org/audit.repository';
+import {
+	DEFAULT_MAX_VALUE,
+	eventCountsByMetric,
+	findMetricById,
+	findMetricIdByKey,
+	insertMetric,
+	listMetrics,
+	updateMetricRow
+} from './metric.repository';
+import type { Actor } from '../org/actor';
 import { forgetOrgLookups } from './lookups';
+
+export { currencyDigits };
 
 export const METRIC_UNITS = ['count', 'currency', 'minutes'] as const satisfies readonly MetricUnit[];
 export const METRIC_KEY_RE = /^[a-z][a-z0-9_-]{0,39}$/;
@@ -17,17 +30,20 @@ export const METRIC_NAME_MAX = 80;
 export const MAX_STEP = 1_000_000_000_000;
 export const MAX_POINTS_PER_STEP = 1_000_000;
 export const MAX_DAILY_CAP = 100_000_000;
+/** The largest value per event an admin may allow (the ingest schema's bound, MAX_VALUE in event.service). */
+export const MAX_MAX_VALUE = 1_000_000_000_000;
 
 /** The fields these forms name, with their labels in this section of the catalog. */
 const FIELD_LABELS: Record<string, MessageKey> = {
 	key: 'scoringAdmin.fields.key',
-	nameEn: 'scoringAdmin.fields.nameEn',
-	nameZh: 'scoringAdmin.fields.nameZh',
+	'name.en': 'scoringAdmin.fields.name.en',
+	'name.zh-CN': 'scoringAdmin.fields.name.zh-CN',
 	unit: 'scoringAdmin.fields.unit',
 	currency: 'scoringAdmin.fields.currency',
 	step: 'scoringAdmin.fields.step',
 	pointsPerStep: 'scoringAdmin.fields.pointsPerStep',
 	dailyCap: 'scoringAdmin.fields.dailyCap',
+	maxValue: 'scoringAdmin.fields.maxValue',
 	selfReport: 'scoringAdmin.fields.selfReport',
 	metricId: 'scoringAdmin.fields.metric',
 	tokenName: 'scoringAdmin.fields.tokenName',
@@ -62,35 +78,17 @@ export async function withFieldLabels<T>(locale: Locale, work: () => Promise<T>)
 	}
 }
 
-/** Decimal places of a currency's minor unit (CNY 2, JPY 0, BHD 3). */
-export function currencyDigits(currency: string): number {
-	try {
-		return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-	} catch {
-		return 2;
-	}
-}
-
 function isKnownCurrency(code: string): boolean {
 	if (!/^[A-Z]{3}$/.test(code)) return false;
 	const supported = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('currency');
 	return supported ? supported.includes(code) : true;
 }
 
-/** Minor units as a plain decimal string in major units: 100000 CNY -> "1000". */
-export function minorToMajor(minor: number, digits: number): string {
-	if (digits === 0) return String(minor);
-	const scale = 10 ** digits;
-	const whole = Math.floor(minor / scale);
-	const frac = String(minor % scale).padStart(digits, '0').replace(/0+$/, '');
-	return frac ? `${whole}.${frac}` : String(whole);
-}
-
 export interface MetricView {
 	id: string;
 	key: string;
-	nameEn: string;
-	nameZh: string;
+	/** In one or both languages; read it with localize(). */
+	name: LocalizedText;
 	unit: MetricUnit;
 	currency: string | null;
 	/** Decimal places of the currency (0 for count and minutes). */
@@ -101,6 +99,10 @@ export interface MetricView {
 	stepInput: string;
 	pointsPerStep: number;
 	dailyCap: number | null;
+	/** The largest value per event, in the unit's smallest form. */
+	maxValue: number;
+	/** The largest value as an admin types it: major currency units for money. */
+	maxValueInput: string;
 	selfReport: boolean;
 	status: 'active' | 'archived';
 	events: number;
@@ -112,15 +114,16 @@ export function toMetricView(m: Metric, events = 0): MetricView {
 	return {
 		id: m.id,
 		key: m.key,
-		nameEn: m.name_en,
-		nameZh: m.name_zh,
+		name: m.name,
 		unit: m.unit,
 		currency: m.currency,
 		digits,
 		step,
-		stepInput: m.unit === 'currency' ? minorToMajor(step, digits) : String(step),
+		stepInput: m.unit === 'currency' ? minorToInput(step, digits) : String(step),
 		pointsPerStep: Number(m.points_per_step),
 		dailyCap: m.daily_cap === null ? null : Number(m.daily_cap),
+		maxValue: Number(m.max_value),
+		maxValueInput: m.unit === 'currency' ? minorToInput(Number(m.max_value), digits) : String(m.max_value),
 		selfReport: m.self_report,
 		status: m.status,
 		events
@@ -136,16 +139,11 @@ export async function metricsOf(db: Db, actor: Actor): Promise<MetricView[]> {
 	requireAdmin(actor);
 	const [rows, counts] = await Promise.all([
 		listMetrics(db, actor.organizationId),
-		db
-			.selectFrom('score_events')
-			.select(['metric_id', (eb) => eb.fn.countAll<number>().as('n')])
-			.where('organization_id', '=', actor.organizationId)
-			.where('voids_event_id', 'is', null)
-			.groupBy('metric_id')
-			.execute()
+		eventCountsByMetric(db, actor.organizationId)
 	]);
 	const byMetric = new Map(counts.map((c) => [c.metric_id, Number(c.n)]));
-	return rows.map((m) => toMetricView(m, byMetric.get(m.id) ?? 0));
+	// System metrics (a contest's prize points) are the product's, not the admins': left out.
+	return rows.filter((m) => !m.system).map((m) => toMetricView(m, byMetric.get(m.id) ?? 0));
 }
 
 // ---- input --------------------------------------------------------------------------------------
@@ -164,11 +162,23 @@ class Issues {
 
 const text = (input: Input, name: string) => (typeof input[name] === 'string' ? (input[name] as string).trim() : '');
 
-function nameField(input: Input, name: string, issues: Issues) {
-	const value = text(input, name);
-	if (!value) issues.add(name, 'validation.required');
-	else if (value.length > METRIC_NAME_MAX) issues.add(name, 'validation.tooLong', { max: METRIC_NAME_MAX });
-	return value;
+/** The form field of the name in each language. */
+export const NAME_FIELDS: Record<Locale, string> = { en: 'name.en', 'zh-CN': 'name.zh-CN' };
+
+/** The name from one field per language: each optional, at least one given (the refusal is under English). */
+function nameFields(input: Input, issues: Issues): LocalizedText {
+	const name: LocalizedText = {};
+	for (const locale of LOCALES) {
+		const field = NAME_FIELDS[locale];
+		const value = text(input, field);
+		if (!value) continue;
+		if (value.length > METRIC_NAME_MAX) issues.add(field, 'validation.tooLong', { max: METRIC_NAME_MAX });
+		else if (!isWellFormedText(value)) issues.add(field, 'validation.illFormed');
+		else name[locale] = value;
+	}
+	const refused = LOCALES.some((l) => issues.list.some((i) => i.field === NAME_FIELDS[l]));
+	if (!refused && Object.keys(name).length === 0) issues.add(NAME_FIELDS.en, 'scoringAdmin.validation.nameRequired');
+	return name;
 }
 
 function wholeNumber(input: Input, name: string, issues: Issues, min: number, max: number, optional = false): number | null {
@@ -185,25 +195,19 @@ function wholeNumber(input: Input, name: string, issues: Issues, min: number, ma
 	return n;
 }
 
-/** A positive amount in major units with at most `digits` decimals, as minor units. */
-function amount(input: Input, name: string, issues: Issues, digits: number): number | null {
+/** A positive amount in major units with at most `digits` decimals, as minor units (digit grouping allowed). */
+function amount(input: Input, name: string, issues: Issues, digits: number, max = MAX_STEP, optional = false): number | null {
 	const raw = text(input, name).replace(/[,\s_]/g, '');
 	if (!raw) {
-		issues.add(name, 'validation.required');
+		if (!optional) issues.add(name, 'validation.required');
 		return null;
 	}
-	const match = /^(\d+)(?:\.(\d*))?$/.exec(raw);
-	const frac = match?.[2] ?? '';
-	if (!match || frac.replace(/0+$/, '').length > digits) {
+	const parsed = parseMoney(raw, digits, { max });
+	if (!parsed.ok || parsed.minor < 1) {
 		issues.add(name, 'scoringAdmin.validation.amount', { digits });
 		return null;
 	}
-	const minor = Number(match[1]) * 10 ** digits + Number((frac + '0'.repeat(digits)).slice(0, digits) || '0');
-	if (!Number.isSafeInteger(minor) || minor < 1 || minor > MAX_STEP) {
-		issues.add(name, 'scoringAdmin.validation.amount', { digits });
-		return null;
-	}
-	return minor;
+	return parsed.minor;
 }
 
 const checked = (input: Input, name: string) => ['on', 'true', '1', 'yes'].includes(text(input, name).toLowerCase());
@@ -211,11 +215,14 @@ const checked = (input: Input, name: string) => ['on', 'true', '1', 'yes'].inclu
 /** The rule fields shared by create and edit; `step` is read in the unit's form (major units for money). */
 function ruleFields(input: Input, issues: Issues, unit: MetricUnit, digits: number) {
 	return {
-		nameEn: nameField(input, 'nameEn', issues),
-		nameZh: nameField(input, 'nameZh', issues),
+		name: nameFields(input, issues),
 		step: unit === 'currency' ? amount(input, 'step', issues, digits) : wholeNumber(input, 'step', issues, 1, MAX_STEP),
 		pointsPerStep: wholeNumber(input, 'pointsPerStep', issues, 0, MAX_POINTS_PER_STEP),
 		dailyCap: wholeNumber(input, 'dailyCap', issues, 0, MAX_DAILY_CAP, true),
+		// Empty: the unit's default (DEFAULT_MAX_VALUE).
+		maxValue:
+			(unit === 'currency' ? amount(input, 'maxValue', issues, digits, MAX_MAX_VALUE, true) : wholeNumber(input, 'maxValue', issues, 1, MAX_MAX_VALUE, true)) ??
+			DEFAULT_MAX_VALUE[unit],
 		selfReport: checked(input, 'selfReport')
 	};
 }
@@ -225,19 +232,27 @@ async function findMetric(db: Db, organizationId: string, metricId: unknown) {
 	if (!id) throw new ValidationError([{ field: 'metricId', key: 'validation.required' }]);
 	// Ids that are not uuids, and ids of another organization, are indistinguishable from missing ones.
 	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new AppError(404, 'validation.notFound', undefined, 'metricId');
-	const metric = await db.selectFrom('metrics').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+	const metric = await findMetricById(db, organizationId, id);
 	if (!metric) throw new AppError(404, 'validation.notFound', undefined, 'metricId');
 	return metric;
 }
 
-function keyTaken(db: Db, organizationId: string, key: string) {
-	return db.selectFrom('metrics').select('id').where('organization_id', '=', organizationId).where('key', '=', key).executeTakeFirst();
+/** A metric the admin may change: not a system metric (kept by the product for its own points). */
+async function findAdminMetric(db: Db, organizationId: string, metricId: unknown) {
+	const metric = await findMetric(db, organizationId, metricId);
+	if (metric.system) throw new AppError(409, 'scoringAdmin.validation.systemMetric', undefined, 'metricId');
+	return metric;
 }
 
-const ruleAudit = (m: { step: number | null; pointsPerStep: number | null; dailyCap: number | null; selfReport: boolean }) => ({
+function keyTaken(db: Db, organizationId: string, key: string) {
+	return findMetricIdByKey(db, organizationId, key);
+}
+
+const ruleAudit = (m: { step: number | null; pointsPerStep: number | null; dailyCap: number | null; maxValue: number; selfReport: boolean }) => ({
 	step: m.step,
 	pointsPerStep: m.pointsPerStep,
 	dailyCap: m.dailyCap,
+	maxValue: m.maxValue,
 	selfReport: m.selfReport
 });
 
@@ -265,23 +280,18 @@ export async function createMetric(db: Db, actor: Actor, input: Input): Promise<
 
 	const row = await db.transaction().execute(async (trx) => {
 		if (await keyTaken(trx, actor.organizationId, key)) throw new AppError(409, 'scoringAdmin.validation.keyTaken', { key }, 'key');
-		const inserted = await trx
-			.insertInto('metrics')
-			.values({
-				organization_id: actor.organizationId,
-				key,
-				name_en: rule.nameEn,
-				name_zh: rule.nameZh,
-				unit: unit!,
-				currency,
-				step: rule.step!,
-				points_per_step: rule.pointsPerStep!,
-				daily_cap: rule.dailyCap,
-				self_report: rule.selfReport
-			})
-			.onConflict((oc) => oc.columns(['organization_id', 'key']).doNothing())
-			.returningAll()
-			.executeTakeFirst();
+		const inserted = await insertMetric(trx, {
+			organization_id: actor.organizationId,
+			key,
+			name: rule.name,
+			unit: unit!,
+			currency,
+			step: rule.step!,
+			points_per_step: rule.pointsPerStep!,
+			daily_cap: rule.dailyCap,
+			max_value: rule.maxValue,
+			self_report: rule.selfReport
+		});
 		if (!inserted) throw new AppError(409, 'scoringAdmin.validation.keyTaken', { key }, 'key');
 		await recordAudit(trx, {
 			organizationId: actor.organizationId,
@@ -301,26 +311,20 @@ export async function createMetric(db: Db, actor: Actor, input: Input): Promise<
 /** Changes names and the rule. The key and unit stay; a `key` or `unit` in the input is ignored. */
 export async function updateMetric(db: Db, actor: Actor, input: Input): Promise<MetricView> {
 	requireAdmin(actor);
-	const metric = await findMetric(db, actor.organizationId, input.metricId);
+	const metric = await findAdminMetric(db, actor.organizationId, input.metricId);
 	const issues = new Issues();
 	const digits = metric.unit === 'currency' && metric.currency ? currencyDigits(metric.currency) : 0;
 	const rule = ruleFields(input, issues, metric.unit, digits);
 	issues.throwIfAny();
 	const row = await db.transaction().execute(async (trx) => {
-		const updated = await trx
-			.updateTable('metrics')
-			.set({
-				name_en: rule.nameEn,
-				name_zh: rule.nameZh,
-				step: rule.step!,
-				points_per_step: rule.pointsPerStep!,
-				daily_cap: rule.dailyCap,
-				self_report: rule.selfReport
-			})
-			.where('organization_id', '=', actor.organizationId)
-			.where('id', '=', metric.id)
-			.returningAll()
-			.executeTakeFirstOrThrow();
+		const updated = await updateMetricRow(trx, actor.organizationId, metric.id, {
+			name: rule.name,
+			step: rule.step!,
+			points_per_step: rule.pointsPerStep!,
+			daily_cap: rule.dailyCap,
+			max_value: rule.maxValue,
+			self_report: rule.selfReport
+		});
 		const before = toMetricView(metric);
 		await recordAudit(trx, {
 			organizationId: actor.organizationId,
@@ -328,7 +332,7 @@ export async function updateMetric(db: Db, actor: Actor, input: Input): Promise<
 			action: 'metric.updated',
 			targetType: 'metric',
 			targetId: metric.id,
-			data: { name: metric.key, before: { nameEn: before.nameEn, nameZh: before.nameZh, ...ruleAudit(before) }, after: { nameEn: rule.nameEn, nameZh: rule.nameZh, ...ruleAudit(rule) } }
+			data: { name: metric.key, before: { name: before.name, ...ruleAudit(before) }, after: { name: rule.name, ...ruleAudit(rule) } }
 		});
 		return updated;
 	});
@@ -339,17 +343,11 @@ export async function updateMetric(db: Db, actor: Actor, input: Input): Promise<
 
 export async function setMetricArchived(db: Db, actor: Actor, input: Input, archived: boolean): Promise<MetricView> {
 	requireAdmin(actor);
-	const metric = await findMetric(db, actor.organizationId, input.metricId);
+	const metric = await findAdminMetric(db, actor.organizationId, input.metricId);
 	const status = archived ? 'archived' : 'active';
 	if (metric.status === status) return toMetricView(metric);
 	const row = await db.transaction().execute(async (trx) => {
-		const updated = await trx
-			.updateTable('metrics')
-			.set({ status })
-			.where('organization_id', '=', actor.organizationId)
-			.where('id', '=', metric.id)
-			.returningAll()
-			.executeTakeFirstOrThrow();
+		const updated = await updateMetricRow(trx, actor.organizationId, metric.id, { status });
 		await recordAudit(trx, {
 			organizationId: actor.organizationId,
 			actorId: actor.userId,

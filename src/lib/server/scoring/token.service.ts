@@ -1,21 +1,23 @@
 // API tokens: "pod_" + 32 random characters, shown once; only their SHA-256 is stored. Revocable.
 import { z } from 'zod';
+import { textSchema } from '../../shared/schemas';
 import { generateSecureRandomString, hashSecret } from '../auth/tokens';
 import type { Db } from '../db';
-import { processMap } from '../process-cache';
-import { AppError, forbidden } from '../errors';
-import { recordAudit } from '../repositories/audit.repository';
-import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from '../repositories/token.repository';
-import type { Actor } from '../services/actor';
-import { parseInput } from '../validation';
+import type { DomainEventBus } from '../platform/events';
+import { cacheNow, processMap } from '../platform/process-cache';
+import { AppError, forbidden } from '../platform/errors';
+import { recordAudit } from '../org/audit.repository';
+import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from './token.repository';
+import type { Actor } from '../org/actor';
+import { parseInput } from '../platform/validation';
 
-export const TOKEN_SCOPES = ['events:write', 'leaderboards:read'] as const;
+export const TOKEN_SCOPES = ['events:write', 'leaderboards:read', 'contests:read', 'contests:write', 'kudos:read', 'kudos:write', 'badges:read', 'coins:read'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const TOKEN_RE = /^pod_[a-km-np-z2-9]{32}$/;
 
 export const tokenCreateSchema = z.object({
-	name: z.string().trim().min(1).max(80),
-	scopes: z.array(z.enum(TOKEN_SCOPES)).min(1)
+	name: textSchema(80),
+	scopes: z.array(z.enum(TOKEN_SCOPES), { message: 'validation.chooseScope' }).min(1, 'validation.chooseScope')
 });
 
 export async function createApiToken(db: Db, organizationId: string, createdBy: string | null, input: unknown) {
@@ -40,13 +42,15 @@ export async function tokensOf(db: Db, actor: Actor) {
 	return listApiTokens(db, actor.organizationId);
 }
 
-export async function revokeToken(db: Db, actor: Actor, input: unknown) {
+export async function revokeToken(deps: { db: Db; events: DomainEventBus }, actor: Actor, input: unknown) {
 	if (actor.role !== 'admin') throw forbidden();
 	const { tokenId } = parseInput(z.object({ tokenId: z.uuid() }), input);
-	const done = await revokeApiToken(db, actor.organizationId, tokenId);
+	const done = await revokeApiToken(deps.db, actor.organizationId, tokenId);
 	forgetApiTokens();
 	if (!done) throw new AppError(404, 'validation.notFound', undefined, 'tokenId');
-	await recordAudit(db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'token.revoked', targetType: 'token', targetId: tokenId });
+	await recordAudit(deps.db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'token.revoked', targetType: 'token', targetId: tokenId });
+	// Every process forgets the token and disconnects the sockets it authenticated.
+	deps.events.emit('token.revoked', { tokenId, organizationId: actor.organizationId });
 }
 
 export type TokenCheck =
@@ -62,7 +66,7 @@ type TokenRow = Awaited<ReturnType<typeof findApiTokenByHash>>;
 const tokenCache = processMap<string, { at: number; row: Promise<TokenRow> }>('api-tokens');
 
 function findToken(db: Db, token: string): Promise<TokenRow> {
-	const now = Date.now();
+	const now = cacheNow();
 	const hash = hashSecret(token);
 	const key = Buffer.from(hash).toString('base64');
 	const cached = tokenCache.get(key);

@@ -1,11 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { translate } from '$lib/i18n';
-import { AppError } from '$lib/server/errors';
-import { requireActor, attempt } from '$lib/server/http';
-import { countUserSessions } from '$lib/server/repositories/user.repository';
-import { organizationsOf, updateProfile } from '$lib/server/services/organization.service';
-import { formToObject, parseInput } from '$lib/server/validation';
+import { AppError } from '$lib/server/platform/errors';
+import { requireActor, attempt, clientIp } from '$lib/server/platform/http';
+import { countUserSessions } from '$lib/server/auth/user.repository';
+import { setSessionOrganization } from '$lib/server/auth/session.repository';
+import { changePassword } from '$lib/server/auth/auth.service';
+import { organizationsOf, updateProfile } from '$lib/server/org/organization.service';
+import { formToObject, parseInput } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -27,6 +29,21 @@ export const actions: Actions = {
 		if (!result.ok) return result.failure;
 		return { saved: translate(result.value.locale, 'account.saved') };
 	},
+	password: async (event) => {
+		const actor = requireActor(event);
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(
+			event,
+			() =>
+				changePassword(event.locals.runtime, actor, event.locals.auth!.session.id, input, {
+					ip: clientIp(event),
+					userAgent: event.request.headers.get('user-agent')
+				}),
+			{ form: 'password' }
+		);
+		if (!result.ok) return result.failure;
+		return { passwordChanged: translate(event.locals.locale, 'account.password.changed') };
+	},
 	switch: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
@@ -34,11 +51,7 @@ export const actions: Actions = {
 			const { organizationId } = parseInput(z.object({ organizationId: z.uuid() }), input);
 			const orgs = await organizationsOf(event.locals.runtime.db, actor.userId);
 			if (!orgs.some((o) => o.id === organizationId)) throw new AppError(404, 'validation.notFound', undefined, 'organizationId');
-			await event.locals.runtime.db
-				.updateTable('sessions')
-				.set({ organization_id: organizationId })
-				.where('id', '=', event.locals.auth!.session.id)
-				.execute();
+			await setSessionOrganization(event.locals.runtime.db, event.locals.auth!.session.id, organizationId);
 		});
 		if (!result.ok) return result.failure;
 		redirect(303, '/team');

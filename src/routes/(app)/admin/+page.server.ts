@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { requireRole } from '$lib/server/http';
+import { requireRole } from '$lib/server/platform/http';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {

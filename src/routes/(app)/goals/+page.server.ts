@@ -1,4 +1,4 @@
-import { requireActor } from '$lib/server/http';
+import { requireActor } from '$lib/server/platform/http';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {

@@ -1,13 +1,18 @@
 import { error } from '@sveltejs/kit';
 import { translate } from '$lib/i18n';
-import { attempt, requireActor } from '$lib/server/http';
-import { parseInput, formToObject, describeError } from '$lib/server/validation';
-import { AppError } from '$lib/server/errors';
-import { activeMetrics, canActFor, loggableMembers, recentActivity, todayScores } from '$lib/server/scoring/activity.service';
+import { attempt, requireActor } from '$lib/server/platform/http';
+import { parseInput, formToObject, describeError } from '$lib/server/platform/validation';
+import { AppError } from '$lib/server/platform/errors';
+import { findMembership } from '$lib/server/org/membership.repository';
+import { accessOf } from '$lib/server/org/access';
+import { activeMetrics, FEED_DAYS, parseLoggedValue, quickLogRefusal, recentActivity, todayScores } from '$lib/server/scoring/activity.service';
 import { boardQuerySchema, readBoard } from '$lib/server/scoring/board.service';
+import { catalog } from '$lib/server/scoring/boards/catalog';
 import { ingestEvents, voidEvent } from '$lib/server/scoring/event.service';
-import { listTeamTree } from '$lib/server/services/team.service';
+import { listTeamTree } from '$lib/server/org/team.service';
 import { z } from 'zod';
+import { textSchema, wellFormed } from '$lib/shared/schemas';
+import { memberLevels } from '$lib/server/recognition/level.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -29,23 +34,41 @@ export const load: PageServerLoad = async (event) => {
 		if (!described) throw err;
 		error(described.status, described.message);
 	}
+	// On the first day of a period the board is empty; the last period's final standings keep the
+	// first screen alive (the live store keeps the period just before the current one).
+	const previous =
+		board.entries.length === 0 && query.window !== 'all'
+			? await readBoard(rt, actor.organizationId, { ...selector, limit: 10 }, new Date(Date.parse(board.window.start) - 1))
+			: null;
 	const members = board.entries.map((e) => e.id);
-	const [metrics, teams, activity, today, loggable] = await Promise.all([
+	const [boards, metrics, teams, activity, today, access, levels] = await Promise.all([
+		catalog.boardsOf(rt.db, actor.organizationId),
 		activeMetrics(rt.db, actor.organizationId),
 		listTeamTree(rt.db, actor.organizationId),
 		recentActivity(rt.db, actor.organizationId, 25),
 		todayScores(rt.db, actor.organizationId, query.board, query.scope, [...members, ...(board.around ?? []).map((e) => e.id)]),
-		loggableMembers(rt.db, actor)
+		accessOf(rt.db, actor),
+		memberLevels(rt.db, actor.organizationId, rt.live)
 	]);
+	const loggable = access.loggableMembers();
 	// Leaders and admins may void what they could have logged.
-	const voidable = actor.role === 'rep' ? [] : actor.role === 'admin' ? 'all' : loggable.map((m) => m.id);
+	const voidable = actor.role === 'rep' ? [] : access.isAdmin ? 'all' : loggable.filter((m) => access.canVoidFor(m.id)).map((m) => m.id);
 	return {
 		selector,
 		board,
+		previous: previous && previous.entries.length ? { window: previous.window, entries: previous.entries } : null,
+		// The boards to pick from, family by family (the one shown even when no longer listed).
+		boards: boards
+			.filter((b) => b.listed || b.board === query.board)
+			.map((b) => ({ board: b.board, name: b.name, scopes: [...b.scopes], windows: [...b.windows] })),
 		today: Object.fromEntries(today),
 		metrics,
 		teams: teams.filter((t) => !t.archived).map((t) => ({ id: t.id, name: t.name, depth: t.depth })),
-		activity,
+		// Flags are for those who may void: a rep does not see them on anyone's entries.
+		activity: actor.role === 'rep' ? activity.map((a) => ({ ...a, flag: null })) : activity,
+		feedDays: FEED_DAYS,
+		// Each member's level, for the pill beside their name (rows arriving live find theirs here).
+		levels,
 		loggable,
 		voidable,
 		logToken: crypto.randomUUID()
@@ -54,9 +77,9 @@ export const load: PageServerLoad = async (event) => {
 
 const logSchema = z.object({
 	userId: z.uuid(),
-	metric: z.string().trim().min(1).max(64),
-	value: z.string().trim().min(1).max(32),
-	note: z.string().max(500).optional(),
+	metric: textSchema(64),
+	value: textSchema(32),
+	note: wellFormed(z.string().max(500)).optional(),
 	key: z.uuid()
 });
 
@@ -64,19 +87,21 @@ export const actions: Actions = {
 	log: async (event) => {
 		const actor = requireActor(event);
 		const rt = event.locals.runtime;
+		const locale = event.locals.locale;
 		const input = formToObject(await event.request.formData());
 		const result = await attempt(
 			event,
 			async () => {
 				const data = parseInput(logSchema, input);
-				if (!(await canActFor(rt.db, actor, data.userId))) throw new AppError(403, 'errors.forbidden');
+				// A person who is not an active member of this organization is a missing one, whoever asks
+				// (an admin's log for one answered 500).
+				const user = await findMembership(rt.db, actor.organizationId, data.userId);
+				if (!user || user.status !== 'active') throw new AppError(404, 'validation.notFound', undefined, 'userId');
+				if (!(await accessOf(rt.db, actor)).canLogFor(data.userId)) throw new AppError(403, 'errors.forbidden');
 				const metric = (await activeMetrics(rt.db, actor.organizationId)).find((m) => m.key === data.metric);
-				if (!metric) throw new AppError(404, 'validation.notFound', undefined, 'metric');
+				if (!metric) throw new AppError(404, 'validation.notFound', { field: translate(locale, 'lb.log.metric') }, 'metric');
 				// Currency is typed in major units ("1200.50") and stored in minor units.
-				const amount = Number(data.value.replace(/[,\s]/g, ''));
-				const value = metric.unit === 'currency' ? Math.round(amount * 100) : amount;
-				if (!Number.isFinite(amount) || !Number.isInteger(value) || value <= 0) throw new AppError(400, 'validation.invalid', undefined, 'value');
-				const user = await rt.db.selectFrom('users').select('email').where('id', '=', data.userId).executeTakeFirstOrThrow();
+				const value = parseLoggedValue(locale, metric, data.value);
 				const [res] = await ingestEvents(
 					rt,
 					{
@@ -88,13 +113,12 @@ export const actions: Actions = {
 					},
 					[{ id: `manual:${data.key}`, metric: metric.key, user: user.email, value, note: data.note?.trim() || undefined }]
 				);
-				if (res.status === 'rejected' || res.status === 'conflict') throw new AppError(400, 'validation.invalid', undefined, 'metric');
+				if (res.status === 'rejected' || res.status === 'conflict') throw quickLogRefusal(locale, metric, res);
 				return res;
 			},
 			{ ...input, form: 'log' }
 		);
 		if (!result.ok) return result.failure;
-		const locale = event.locals.locale;
 		return {
 			done:
 				result.value.status === 'duplicate'
@@ -110,11 +134,11 @@ export const actions: Actions = {
 			event,
 			async () => {
 				if (actor.role === 'rep') throw new AppError(403, 'errors.forbidden');
-				const data = parseInput(z.object({ eventId: z.coerce.number().int().positive(), reason: z.string().trim().min(1).max(500) }), input);
-				const members = new Set((await loggableMembers(rt.db, actor)).map((m) => m.id));
+				const data = parseInput(z.object({ eventId: z.coerce.number().int().positive(), reason: textSchema(500) }), input);
+				const access = await accessOf(rt.db, actor);
 				return voidEvent(
 					rt,
-					{ organizationId: actor.organizationId, actorId: actor.userId, canVoid: (userId) => actor.role === 'admin' || members.has(userId) },
+					{ organizationId: actor.organizationId, actorId: actor.userId, canVoid: (userId) => access.canVoidFor(userId) },
 					data
 				);
 			},

@@ -1,6 +1,6 @@
-import { requireActor } from '$lib/server/http';
-import { listOrganizationMembers } from '$lib/server/services/member.service';
-import { listTeamTree } from '$lib/server/services/team.service';
+import { requireActor } from '$lib/server/platform/http';
+import { listOrganizationMembers } from '$lib/server/org/member.service';
+import { listTeamTree } from '$lib/server/org/team.service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { clientIp, attempt, safeNext } from '$lib/server/http';
-import { signIn } from '$lib/server/services/auth.service';
-import { formToObject } from '$lib/server/validation';
+import { clientIp, attempt, safeNext } from '$lib/server/platform/http';
+import { signIn } from '$lib/server/auth/auth.service';
+import { formToObject } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {

@@ -1,5 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { sql } from 'kysely';
+import type { z } from 'zod';
+import { pingDatabase } from '$lib/server/db';
+import type { healthResponseSchema } from '$lib/server/platform/platform.api';
 import type { RequestHandler } from './$types';
 
 async function timed<T>(work: () => Promise<T>) {
@@ -15,11 +17,11 @@ async function timed<T>(work: () => Promise<T>) {
 export const GET: RequestHandler = async ({ locals }) => {
 	const rt = locals.runtime;
 	const [database, live] = await Promise.all([
-		timed(() => sql`select 1`.execute(rt.db)),
+		timed(() => pingDatabase(rt.db)),
 		timed(() => rt.live.ping().then((ok) => (ok ? ok : Promise.reject(new Error('down')))))
 	]);
 	const realtime = rt.realtime?.();
-	const body = {
+	const body: z.input<typeof healthResponseSchema> = {
 		status: database.ok && live.ok && realtime?.status === 'up' ? 'ok' : 'degraded',
 		database: { kind: rt.dbKind, status: database.ok ? 'up' : 'down', latencyMs: database.ms },
 		liveStore: { kind: rt.live.kind, status: live.ok ? 'up' : 'down', latencyMs: live.ms },

@@ -1,5 +1,5 @@
-import { requireRole } from '$lib/server/http';
-import { auditTrail } from '$lib/server/services/organization.service';
+import { requireRole } from '$lib/server/platform/http';
+import { auditTrail } from '$lib/server/org/organization.service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

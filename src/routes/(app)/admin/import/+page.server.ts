@@ -1,17 +1,13 @@
 import { translate } from '$lib/i18n';
-import { AppError } from '$lib/server/errors';
-import { attempt, requireRole } from '$lib/server/http';
-import { listMetrics } from '$lib/server/repositories/metric.repository';
-import {
-	decodeCsvBytes,
-	IMPORT_MAX_BYTES,
-	IMPORT_MAX_ROWS,
-	PREVIEW_ROWS,
-	previewImport,
-	runImport
-} from '$lib/server/scoring/import.service';
+import { AppError } from '$lib/server/platform/errors';
+import { attempt, requireRole } from '$lib/server/platform/http';
+import { listMetrics } from '$lib/server/scoring/metric.repository';
+import { decodeCsvBytes } from '$lib/server/scoring/import/csv';
+import { PREVIEW_ROWS, previewImport, runImport } from '$lib/server/scoring/import/import.service';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '$lib/server/scoring/import/plan';
 import { toMetricView, withFieldLabels } from '$lib/server/scoring/metric.service';
-import { listTeamTree, managedTeamIds } from '$lib/server/services/team.service';
+import { accessOf } from '$lib/server/org/access';
+import { listTeamTree } from '$lib/server/org/team.service';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** A pasted CSV travels url-encoded or as multipart text; percent-encoding may triple its size. */
@@ -22,12 +18,13 @@ const ECHO_BYTES = 256 * 1024;
 export const load: PageServerLoad = async (event) => {
 	const actor = requireRole(event, 'admin', 'leader');
 	const db = event.locals.runtime.db;
-	const [metrics, scope, teams] = await Promise.all([listMetrics(db, actor.organizationId), managedTeamIds(db, actor), listTeamTree(db, actor.organizationId)]);
+	const [metrics, access, teams] = await Promise.all([listMetrics(db, actor.organizationId), accessOf(db, actor), listTeamTree(db, actor.organizationId)]);
+	const scope = access.managedTeamIds();
 	return {
 		metrics: metrics
 			.filter((m) => m.status === 'active')
 			.map(toMetricView)
-			.map((m) => ({ key: m.key, nameEn: m.nameEn, nameZh: m.nameZh, unit: m.unit, currency: m.currency, digits: m.digits })),
+			.map((m) => ({ key: m.key, name: m.name, unit: m.unit, currency: m.currency, digits: m.digits })),
 		managedTeams: scope === 'all' ? null : teams.filter((tm) => scope.has(tm.id) && !tm.archived).map((tm) => tm.name),
 		limits: { rows: IMPORT_MAX_ROWS, bytes: IMPORT_MAX_BYTES, preview: PREVIEW_ROWS }
 	};

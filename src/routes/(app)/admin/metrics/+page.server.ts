@@ -1,12 +1,13 @@
 import { translate } from '$lib/i18n';
-import { attempt, requireRole } from '$lib/server/http';
+import { attempt, requireRole } from '$lib/server/platform/http';
 import { createMetric, metricsOf, setMetricArchived, updateMetric, withFieldLabels } from '$lib/server/scoring/metric.service';
-import { formToObject } from '$lib/server/validation';
+import { DEFAULT_MAX_VALUE } from '$lib/server/scoring/metric.repository';
+import { formToObject } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireRole(event, 'admin');
-	return { metrics: await metricsOf(event.locals.runtime.db, actor) };
+	return { metrics: await metricsOf(event.locals.runtime.db, actor), defaultMaxValue: DEFAULT_MAX_VALUE };
 };
 
 type Work = (input: Record<string, unknown>) => Promise<{ key: string }>;

@@ -1,8 +1,8 @@
 import { translate } from '$lib/i18n';
-import { requireRole, attempt } from '$lib/server/http';
-import { getOrganization, updateOrganizationSettings } from '$lib/server/services/organization.service';
-import { timeZones } from '$lib/server/timezones';
-import { formToObject } from '$lib/server/validation';
+import { requireRole, attempt } from '$lib/server/platform/http';
+import { getOrganization, updateOrganizationSettings } from '$lib/server/org/organization.service';
+import { timeZones } from '$lib/server/platform/timezones';
+import { formToObject } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,24 +1,25 @@
 import { translate } from '$lib/i18n';
-import { requireRole, attempt } from '$lib/server/http';
-import { listOrganizationMembers } from '$lib/server/services/member.service';
+import { requireRole, attempt } from '$lib/server/platform/http';
+import { accessOf } from '$lib/server/org/access';
+import { listOrganizationMembers } from '$lib/server/org/member.service';
 import {
 	createTeam,
 	listTeamTree,
-	managedTeamIds,
 	setTeamArchived,
 	updateTeamDetails
-} from '$lib/server/services/team.service';
-import { formToObject } from '$lib/server/validation';
+} from '$lib/server/org/team.service';
+import { formToObject } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireRole(event, 'admin', 'leader');
 	const db = event.locals.runtime.db;
-	const [teams, scope, members] = await Promise.all([
+	const [teams, access, members] = await Promise.all([
 		listTeamTree(db, actor.organizationId),
-		managedTeamIds(db, actor),
+		accessOf(db, actor),
 		listOrganizationMembers(db, actor)
 	]);
+	const scope = access.managedTeamIds();
 	return {
 		teams,
 		manageable: scope === 'all' ? 'all' : [...scope],

@@ -1,9 +1,9 @@
 import { translate } from '$lib/i18n';
-import { attempt, requireRole } from '$lib/server/http';
-import { listMetrics } from '$lib/server/repositories/metric.repository';
+import { attempt, requireRole } from '$lib/server/platform/http';
+import { listMetrics } from '$lib/server/scoring/metric.repository';
 import { withFieldLabels } from '$lib/server/scoring/metric.service';
 import { createApiToken, revokeToken, TOKEN_SCOPES, tokensOf } from '$lib/server/scoring/token.service';
-import { formToObject } from '$lib/server/validation';
+import { formToObject } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -47,7 +47,7 @@ export const actions: Actions = {
 		const input = formToObject(await event.request.formData());
 		const result = await attempt(
 			event,
-			() => withFieldLabels(event.locals.locale, () => revokeToken(event.locals.runtime.db, actor, input)),
+			() => withFieldLabels(event.locals.locale, () => revokeToken(event.locals.runtime, actor, input)),
 			{ ...input, form: `revoke:${input.tokenId}` }
 		);
 		if (!result.ok) return result.failure;

@@ -1,8 +1,8 @@
 // GET /leaderboards/receipt?member=&board=&scope=&window=: the events behind one score, for any member of the org.
 import { json } from '@sveltejs/kit';
-import { requireActor } from '$lib/server/http';
+import { requireActor } from '$lib/server/platform/http';
 import { receipt } from '$lib/server/scoring/activity.service';
-import { describeError } from '$lib/server/validation';
+import { describeError } from '$lib/server/platform/validation';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

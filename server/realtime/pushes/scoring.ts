@@ -1,0 +1,218 @@
+// Coalesced board pushes. Scores change in bursts; each board gets at most one push per FLUSH_MS,
+// carrying every row that changed since the last one and the board's next sequence number. Which boards
+// an event changes, and what their pushes carry, is the board catalog's: this file names no family.
+import { encodeBoardChannel, type BoardChannel } from '../../../src/lib/shared/boards/identity';
+import type { ScoredEvent } from '../../../src/lib/shared/scoring';
+import type { WindowKind } from '../../../src/lib/shared/time-windows';
+import type { Runtime } from '../../../src/lib/server/platform/runtime';
+import { changedRowsOfBoards } from '../../../src/lib/server/scoring/board.service';
+import { catalog } from '../../../src/lib/server/scoring/boards/catalog';
+import { familyContext, orgClock } from '../../../src/lib/server/scoring/live.service';
+import { log } from '../../../src/lib/server/platform/log';
+import { activityOf } from '../../../src/lib/server/scoring/activity.service';
+import { rooms, type BoardUpdatePayload } from '../../../src/lib/shared/socket-events';
+import type { RealtimeContext } from '../domain';
+
+export const FLUSH_MS = 100;
+
+type Pending = {
+	organizationId: string;
+	family: string;
+	channel: BoardChannel;
+	members: Set<string>;
+	/** Members who left the board (see removeFromUsersBoards): the push tells clients to drop them. */
+	removed: Set<string>;
+};
+
+/**
+ * `watched` answers which rooms of an org someone watches (null: unknown, push them all). A board
+ * nobody watches is neither read nor pushed, and its seq does not move: a subscriber's snapshot already
+ * holds every change made before it announced itself (see watchers.ts).
+ */
+export function createBoardPusher(
+	rt: Runtime,
+	emit: (room: string, payload: BoardUpdatePayload) => void,
+	watched: (organizationId: string) => Promise<((room: string) => boolean) | null> = async () => null
+) {
+	const pending = new Map<string, Pending>();
+	let timer: NodeJS.Timeout | undefined;
+	let flushing = false;
+	let lastFlushAt = 0;
+
+	async function flush() {
+		timer = undefined;
+		// One flush at a time, so a board's pushes leave in seq order; the running one schedules the next.
+		if (flushing) return;
+		flushing = true;
+		lastFlushAt = Date.now();
+		const batch = [...pending.values()];
+		pending.clear();
+		try {
+			// Each org's boards together: their store reads share round trips and their names one query.
+			const byOrg = new Map<string, Pending[]>();
+			for (const p of batch) byOrg.set(p.organizationId, [...(byOrg.get(p.organizationId) ?? []), p]);
+			await Promise.all(
+				[...byOrg].map(async ([organizationId, all]) => {
+					const watchedRooms = await watched(organizationId);
+					const room = (p: Pending) => rooms.board(organizationId, encodeBoardChannel(p.channel));
+					const boards = watchedRooms ? all.filter((p) => watchedRooms(room(p))) : all;
+					if (boards.length === 0) return;
+					const seqs = await Promise.all(boards.map((p) => rt.live.nextSeq(organizationId, encodeBoardChannel(p.channel))));
+					const changed = await changedRowsOfBoards(
+						rt,
+						organizationId,
+						boards.map((p) => ({ ...p.channel, window: p.channel.window as WindowKind, members: [...p.members] }))
+					);
+					boards.forEach((p, i) => {
+						const update: BoardUpdatePayload = {
+							board: p.channel.board,
+							scope: p.channel.scope,
+							window: p.channel.window as WindowKind,
+							period: changed[i].period.key,
+							epoch: seqs[i].epoch,
+							seq: seqs[i].seq,
+							rows: changed[i].rows,
+							...(p.removed.size ? { removed: [...p.removed] } : {})
+						};
+						const payload = catalog.family(p.family)?.payload?.(update) ?? update;
+						// Always emitted through the adapter: watchers may be connected to another process.
+						emit(room(p), payload);
+					});
+				})
+			);
+		} catch (error) {
+			log.warn('realtime: board push failed', error);
+		} finally {
+			flushing = false;
+			if (pending.size) schedule();
+		}
+	}
+
+	// Leading edge: a change after a quiet spell is pushed at once (with whatever else this tick brings);
+	// during a burst, flushes stay FLUSH_MS apart.
+	function schedule() {
+		timer ??= setTimeout(() => void flush(), Math.max(0, lastFlushAt + FLUSH_MS - Date.now()));
+	}
+
+	function mark(organizationId: string, family: string, channel: BoardChannel, member: string, removed = false) {
+		const key = `${organizationId}|${encodeBoardChannel(channel)}`;
+		let p = pending.get(key);
+		if (!p) pending.set(key, (p = { organizationId, family, channel, members: new Set(), removed: new Set() }));
+		if (removed) {
+			p.removed.add(member);
+			p.members.delete(member);
+		} else {
+			p.members.add(member);
+			p.removed.delete(member);
+		}
+	}
+
+	async function onScores(organizationId: string, events: ScoredEvent[]) {
+		const ctx = await familyContext(rt.db, organizationId);
+		const now = new Date(ctx.now);
+		// A back-dated event outside a board's current period changes no board a client shows.
+		const current = new Map<string, ReturnType<typeof catalog.owner> | null>();
+		for (const event of events) {
+			for (const inc of catalog.incrementsOf(event, ctx, { pushedOnly: true })) {
+				let owner = current.get(inc.key);
+				if (owner === undefined) {
+					owner = catalog.isCurrent(inc.key, now, ctx.clock) ? catalog.owner(inc.key) : null;
+					current.set(inc.key, owner);
+				}
+				if (owner) mark(organizationId, owner.family.name, owner.id, inc.member);
+			}
+		}
+		schedule();
+	}
+
+	/**
+	 * Members left the users boards (removed) or came back: every current users board of the org is
+	 * pushed, dropping them or carrying their rows.
+	 */
+	async function onMembers(organizationId: string, members: string[], removed: boolean) {
+		const [boards, clock] = await Promise.all([catalog.boardsOf(rt.db, organizationId), orgClock(rt.db, organizationId)]);
+		const now = new Date();
+		for (const info of boards) {
+			if (!info.scopes.includes('users')) continue;
+			const family = catalog.family(info.family);
+			for (const window of info.windows) {
+				if (!family?.currentPeriod(info.board, window, now, clock)) continue;
+				for (const member of members) mark(organizationId, info.family, { board: info.board, scope: 'users', window }, member, removed);
+			}
+		}
+		schedule();
+	}
+
+	return {
+		onScores,
+		onMembers,
+		close() {
+			if (timer) clearTimeout(timer);
+			pending.clear();
+		}
+	};
+}
+
+/** The newest events one activity push carries: a page shows 40. */
+const ACTIVITY_MAX = 50;
+/**
+ * Activity is coalesced over a longer window than boards: every socket of the org receives it, so at
+ * thousands of sockets each push costs thousands of writes, and a feed item half a second late is not
+ * noticed where a rank that lags is.
+ */
+export const ACTIVITY_FLUSH_MS = 500;
+
+/** Scoring's pushes: boards (coalesced per FLUSH_MS, only those watched) and the activity feed. */
+export function scoringPushes({ rt, io, watchers }: RealtimeContext) {
+	const pusher = createBoardPusher(
+		rt,
+		(room, payload) => io.to(room).emit('board:update', payload),
+		// When Redis cannot say who watches, push every board: a push too many is harmless, one too few is not.
+		(organizationId) => watchers.watched(organizationId).catch((error) => (log.warn('realtime: could not read watched rooms', error), null))
+	);
+
+	// Activity waits up to ACTIVITY_FLUSH_MS so that everything committed meanwhile is read in one query,
+	// not one per ingest request. What is pushed is every event, except that one batch announces at most
+	// its last 50.
+	const activity = new Map<string, number[]>();
+	let activityTimer: NodeJS.Timeout | undefined;
+	function queueActivity(organizationId: string, events: { id: number }[]) {
+		const queued = activity.get(organizationId) ?? [];
+		for (const e of events.length > ACTIVITY_MAX ? events.slice(-ACTIVITY_MAX) : events) queued.push(e.id);
+		activity.set(organizationId, queued);
+		activityTimer ??= setTimeout(() => {
+			activityTimer = undefined;
+			const batch = [...activity];
+			activity.clear();
+			for (const [org, queuedIds] of batch) announce(org, queuedIds).catch((error) => log.warn('realtime: activity push failed', error));
+		}, ACTIVITY_FLUSH_MS);
+	}
+
+	/**
+	 * The activity feed: one push per organization per flush carrying its newest events (corrections
+	 * included), so a burst costs each socket one message rather than one per event.
+	 */
+	async function announce(organizationId: string, queued: number[]) {
+		// Nobody shows the org's feed, in any process: nothing to look up or send.
+		const watching = await watchers.watched(organizationId).catch(() => null);
+		if (watching && !watching(rooms.activity(organizationId))) return;
+		const items = await activityOf(rt.db, organizationId, queued.slice(-ACTIVITY_MAX));
+		if (items.length) io.to(rooms.activity(organizationId)).emit('activity:new', items);
+	}
+
+	const offs = [
+		rt.events.on('scores.changed', ({ organizationId, events }) => {
+			pusher.onScores(organizationId, events).catch((error) => log.warn('realtime: scores push failed', error));
+			queueActivity(organizationId, events);
+		}),
+		rt.events.on('boards.members_changed', ({ organizationId, members, removed }) => {
+			pusher.onMembers(organizationId, members, removed).catch((error) => log.warn('realtime: members push failed', error));
+		})
+	];
+	return () => {
+		offs.forEach((off) => off());
+		pusher.close();
+		if (activityTimer) clearTimeout(activityTimer);
+		activity.clear();
+	};
+}

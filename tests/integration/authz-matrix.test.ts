@@ -1,0 +1,619 @@
+// The authorization matrix: every page, form action, API endpoint and socket event, tried by four
+// people who must not succeed against a rep's organization: nobody signed in, a rep, a leader of
+// another team, and an admin of another organization. Each answer is checked against the expected
+// refusal, nothing of the organization changes, and the rightful actor (a positive control on its own
+// targets) does succeed, so a route that refused everyone would fail here too.
+// A new endpoint, action or socket event gets a row in OPERATIONS.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sql } from 'kysely';
+import { APP_START_TIMEOUT, startApp, type ActionResult, type App, type Browser, type HttpResponse } from '../helpers/app';
+import { uniqueSuffix } from '../helpers/env';
+import { addMember, createTeam, invite, signUpOrganization, snapshotOrganization, type Member, type SignedUp } from '../helpers/fixtures';
+import { addApiToken } from '../helpers/scoring';
+import { closeAllSockets, connectSocket, refusal, type ClientSocket } from '../helpers/sockets';
+import { createContest } from '../../src/lib/server/contests/contest.service';
+import { createValue } from '../../src/lib/server/recognition/values.service';
+import { giveKudos } from '../../src/lib/server/recognition/kudos.service';
+import { addHoliday, createBadge } from '../../src/lib/server/recognition/badge.service';
+import { defaultBuilderValues, fromLocalInput, toLocalInput } from '../../src/lib/shared/contest-form';
+import { moveCoins } from '../../src/lib/server/recognition/coin.service';
+import { createReward, redeemReward } from '../../src/lib/server/recognition/reward.service';
+import { postIdea } from '../../src/lib/server/recognition/idea.service';
+
+type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
+type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
+
+interface Targets {
+	teamId: string;
+	/** A sub-team of teamId, and an empty team beside it (archivable). */
+	subTeamId: string;
+	emptyTeamId: string;
+	/** The leaders of teamId, as an update that keeps them sends them. */
+	leaderIds: string[];
+	rep: Member;
+	invitationId: string;
+	tokenId: string;
+	metricId: string;
+	eventId: number;
+	/** Contests of A: a draft built by A's admin with the rep in it, a draft to delete, and two duels the rep challenged A's admin to. */
+	contestId: string;
+	draftToDeleteId: string;
+	duelToAcceptId: string;
+	duelToDeclineId: string;
+	/** Rewards of A: a reward, pending redemptions of the targets' rep (one to approve then fulfil, one to decline), and the rep's idea. */
+	rewardId: string;
+	redemptionId: string;
+	redemptionToDeclineId: string;
+	ideaId: string;
+	/** Kudos: a company value used by a kudos from A's admin to the rep, and one nobody used. */
+	valueId: string;
+	unusedValueId: string;
+	kudosId: string;
+	/** A manual badge of A (awarded by hand) and a holiday of A (each target set its own day). */
+	badgeId: string;
+	holiday: string;
+}
+
+interface Operation {
+	name: string;
+	/** Runs the operation as `browser` against `targets` (ids in organization A). */
+	run(browser: Browser, t: Targets): Promise<Outcome>;
+	/** What each of the four must get. */
+	expect: Record<ActorName, Outcome | Outcome[]>;
+	/**
+	 * Who may do it, as the positive control on the control targets: A's admin (default), the leader of
+	 * the targets' team, or none (nobody may: it is not a change anyone makes this way).
+	 */
+	control?: 'admin' | 'leader' | 'none';
+	/** Controls run in this order (default 0): changes that end a target (role, deactivate, archive) last. */
+	controlOrder?: number;
+}
+
+let app: App;
+let a: SignedUp;
+let b: SignedUp;
+let teamLeader: Member;
+let victim: Targets;
+let control: Targets;
+const browsers = {} as Record<ActorName, Browser>;
+
+function fromResponse(res: HttpResponse): Outcome {
+	if (res.status === 401 || ((res.status === 302 || res.status === 303) && String(res.headers.location).startsWith('/login'))) return 'login';
+	if (res.status === 403) return 'forbidden';
+	if (res.status === 404) return 'notFound';
+	if (res.status === 400 || res.status === 422) return 'invalid';
+	if (res.status >= 200 && res.status < 400) return 'ok';
+	return `refused ${res.status}` as Outcome;
+}
+
+function fromAction(result: ActionResult): Outcome {
+	if (result.type === 'redirect') return result.location.startsWith('/login') ? 'login' : 'ok';
+	if (result.type === 'success') return 'ok';
+	if (result.status === 401) return 'login';
+	if (result.status === 403) return 'forbidden';
+	if (result.status === 404) return 'notFound';
+	if (result.status === 400 || result.status === 422) return 'invalid';
+	return `refused ${result.status} ${JSON.stringify(result.type === 'failure' ? result.data?.message : result.type === 'error' ? result.error : '')}` as Outcome;
+}
+
+const page = (path: (t: Targets) => string) => async (browser: Browser, t: Targets) => fromResponse(await browser.get(path(t)));
+const action = (path: string, fields: (t: Targets) => Record<string, string | number | string[]>) => async (browser: Browser, t: Targets) =>
+	fromAction(await browser.action(path, fields(t)));
+
+/** Connects with the browser's cookie; a refused handshake is 'login'. */
+async function socketOf(browser: Browser): Promise<ClientSocket | null> {
+	const cookie = browser.cookieHeader();
+	if (!cookie) {
+		await refusal(app.url);
+		return null;
+	}
+	return connectSocket(app.url, cookie);
+}
+
+function ack<T>(socket: ClientSocket, event: string, ...args: unknown[]): Promise<{ data?: T; error?: string }> {
+	return new Promise((resolve, reject) => {
+		(socket as any).timeout(5000).emit(event, ...args, (err: Error | null, response: { data?: T; error?: string }) => (err ? reject(err) : resolve(response)));
+	});
+}
+
+const socketOp = (event: string, args: (t: Targets) => unknown[]) => async (browser: Browser, t: Targets): Promise<Outcome> => {
+	const socket = await socketOf(browser);
+	if (!socket) return 'login';
+	try {
+		const response = await ack(socket, event, ...args(t));
+		if (response.error) return /not found/i.test(response.error) ? 'notFound' : /not allowed|forbidden/i.test(response.error) ? 'forbidden' : 'invalid';
+		return 'ok';
+	} finally {
+		socket.close();
+	}
+};
+
+/** A contest API call as the browser (its session cookie; same-origin, as the app's pages send it). */
+const contestApi = (method: string, path: (t: Targets) => string, body?: (t: Targets) => unknown) => async (browser: Browser, t: Targets) =>
+	fromResponse(
+		await browser.request(method, path(t), {
+			headers: { 'content-type': 'application/json', origin: app.url },
+			...(body ? { body: JSON.stringify(body(t)) } : {})
+		})
+	);
+
+/** A race in A with A's rep in it, starting in an hour. */
+const contestBody = (t: Targets) => ({
+	name: `Race ${uniqueSuffix()}`,
+	format: 'race',
+	scoring: { metrics: 'points' },
+	startsAt: new Date(Date.now() + 3600_000).toISOString(),
+	endsAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+	participants: { members: [t.rep.email] }
+});
+
+/** A form action on a path that names one of A's things. */
+const contestAction = (path: (t: Targets) => string, fields: (t: Targets) => Record<string, string> = () => ({})) => async (browser: Browser, t: Targets) =>
+	fromAction(await browser.action(path(t), fields(t)));
+
+/** The contest builder's posted state: a race in A with A's rep in it, for an hour from the next full hour. */
+const builderValues = (t: Targets) => {
+	// Wall-clock times in the organization's zone (helpers/fixtures.ts signs organizations up in Berlin).
+	const zone = 'Europe/Berlin';
+	const v = defaultBuilderValues(Date.now(), zone);
+	const endsAt = toLocalInput(new Date(Date.parse(fromLocalInput(v.startsAt, zone)) + 3600_000).toISOString(), zone);
+	return { ...v, endsAt, nameEn: `Race ${uniqueSuffix()}`, who: 'members', members: [t.rep.userId] };
+};
+
+// Pages every member of A may open: the others are refused or see only their own organization.
+const memberPage: Record<ActorName, Outcome> = { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' };
+// Admin-only pages.
+const adminPage: Record<ActorName, Outcome> = { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' };
+// Pages for admins and leaders (each sees only what they manage).
+const managerPage: Record<ActorName, Outcome> = { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'ok' };
+// Changes to one of A's things, by id: A's rep is forbidden, a leader of another team forbidden or
+// not found (the team is not theirs), B's admin finds nothing.
+const managedChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login', rep: 'forbidden', otherLeader: ['forbidden', 'notFound'], otherAdmin: 'notFound' };
+const adminChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' };
+
+const OPERATIONS: Operation[] = [
+	// Pages
+	...['/team', '/leaderboards', '/account', '/contests', '/goals', '/kudos', '/training', '/displays'].map((path) => ({
+		name: `GET ${path}`,
+		run: page(() => path),
+		expect: memberPage
+	})),
+	...['/admin/metrics', '/admin/settings', '/admin/tokens', '/admin/audit', '/admin/jobs'].map((path) => ({ name: `GET ${path}`, run: page(() => path), expect: adminPage })),
+	...['/admin/teams', '/admin/members', '/admin/import'].map((path) => ({ name: `GET ${path}`, run: page(() => path), expect: managerPage })),
+	{
+		name: 'GET /leaderboards/receipt of a rep of A',
+		run: page((t) => `/leaderboards/receipt?member=${t.rep.userId}&board=points&scope=users&window=week`),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' }
+	},
+	// Public API (a session stands in for a token with leaderboards:read)
+	{ name: 'GET /api/v1/leaderboards', run: page(() => '/api/v1/leaderboards'), expect: memberPage },
+	{ name: 'GET /api/v1/leaderboards?team=<A team>', run: page((t) => `/api/v1/leaderboards?team=${t.teamId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'GET /api/v1/members', run: page(() => '/api/v1/members'), expect: memberPage },
+	{
+		name: 'GET /api/v1/openapi.json (public)',
+		run: page(() => '/api/v1/openapi.json'),
+		expect: { anonymous: 'ok', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' }
+	},
+	{
+		name: 'POST /api/v1/events with a session and no token',
+		run: async (browser) => fromResponse(await browser.request('POST', '/api/v1/events', { headers: { 'content-type': 'application/json', origin: app.url }, body: '{"events":[]}' })),
+		expect: { anonymous: 'login', rep: 'login', otherLeader: 'login', otherAdmin: 'login' },
+		control: 'none'
+	},
+	// Teams
+	{
+		name: 'teams?/update an A team',
+		run: action('/admin/teams?/update', (t) => ({ teamId: t.teamId, name: `Renamed ${uniqueSuffix()}`, leaderIds: t.leaderIds })),
+		expect: managedChange,
+		control: 'leader'
+	},
+	{ name: 'teams?/archive an A team', run: action('/admin/teams?/archive', (t) => ({ teamId: t.emptyTeamId })), expect: managedChange, controlOrder: 1 },
+	{ name: 'teams?/restore an A team', run: action('/admin/teams?/restore', (t) => ({ teamId: t.emptyTeamId })), expect: managedChange, controlOrder: 2 },
+	{
+		name: 'teams?/create under an A team',
+		run: action('/admin/teams?/create', (t) => ({ name: `Sub ${uniqueSuffix()}`, parentId: t.teamId })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' }
+	},
+	// Members
+	{ name: 'members?/invite into an A team', run: action('/admin/members?/invite', (t) => ({ email: `x-${uniqueSuffix()}@example.test`, role: 'rep', teamId: t.teamId })), expect: managedChange, control: 'leader' },
+	{ name: 'members?/revoke an A invitation', run: action('/admin/members?/revoke', (t) => ({ invitationId: t.invitationId })), expect: managedChange, control: 'leader' },
+	{ name: 'members?/resetPassword of an A rep', run: action('/admin/members?/resetPassword', (t) => ({ userId: t.rep.userId })), expect: managedChange, control: 'leader' },
+	{ name: 'members?/competes of an A rep', run: action('/admin/members?/competes', (t) => ({ userId: t.rep.userId, competes: 'on' })), expect: adminChange },
+	{
+		// Only one's own password: a wrong current one is refused, and nobody else's can be named.
+		name: 'account?/password with a wrong current password',
+		run: action('/account?/password', () => ({ currentPassword: 'not the password at all', newPassword: 'a brand new passphrase 42', confirmPassword: 'a brand new passphrase 42' })),
+		expect: { anonymous: 'login', rep: 'invalid', otherLeader: 'invalid', otherAdmin: 'invalid' },
+		control: 'none'
+	},
+	{ name: 'members?/role of an A rep', run: action('/admin/members?/role', (t) => ({ userId: t.rep.userId, role: 'admin' })), expect: adminChange, controlOrder: 5 },
+	{ name: 'members?/move an A rep', run: action('/admin/members?/move', (t) => ({ userId: t.rep.userId, teamId: t.subTeamId })), expect: managedChange, control: 'leader', controlOrder: 1 },
+	{ name: 'members?/deactivate an A rep', run: action('/admin/members?/deactivate', (t) => ({ userId: t.rep.userId })), expect: adminChange, controlOrder: 3 },
+	{ name: 'members?/reactivate an A rep', run: action('/admin/members?/reactivate', (t) => ({ userId: t.rep.userId })), expect: adminChange, controlOrder: 4 },
+	// Metrics, settings, tokens
+	{
+		name: 'metrics?/update an A metric',
+		run: action('/admin/metrics?/update', (t) => ({ metricId: t.metricId, 'name.en': 'Hacked', 'name.zh-CN': '被改', step: '1', pointsPerStep: '1', selfReport: 'on' })),
+		expect: adminChange
+	},
+	{ name: 'metrics?/archive an A metric', run: action('/admin/metrics?/archive', (t) => ({ metricId: t.metricId })), expect: adminChange, controlOrder: 6 },
+	{ name: 'tokens?/revoke an A token', run: action('/admin/tokens?/revoke', (t) => ({ tokenId: t.tokenId })), expect: adminChange },
+	{
+		name: 'tokens?/create',
+		run: action('/admin/tokens?/create', () => ({ name: `t-${uniqueSuffix()}`, scopes: ['leaderboards:read'] })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{
+		name: 'settings?/save',
+		run: action('/admin/settings?/save', () => ({ name: `Renamed ${uniqueSuffix()}`, timeZone: 'UTC', locale: 'en', weekStart: '1' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	// Scoring
+	{
+		name: 'leaderboards?/log for an A rep',
+		run: action('/leaderboards?/log', (t) => ({ userId: t.rep.userId, metric: 'call', value: '1', key: crypto.randomUUID() })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'leaderboards?/void an A event',
+		run: action('/leaderboards?/void', (t) => ({ eventId: t.eventId, reason: 'not mine to void' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: ['forbidden', 'notFound'], otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		// A leader's or admin's import of rows for people they may not score refuses those rows: 'ok' only when a row was recorded.
+		name: 'import?/import for an A rep',
+		run: async (browser, t) => {
+			const result = await browser.action('/admin/import?/import', { csv: `id,metric,user,value\nimp-${uniqueSuffix()},call,${t.rep.email},1\n` });
+			if (result.type === 'success') return result.data.summary.accepted === 1 ? 'ok' : 'forbidden';
+			return fromAction(result);
+		},
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: ['forbidden', 'notFound', 'invalid'] },
+		control: 'leader'
+	},
+	// Contests (a session stands in for a token with contests:read or contests:write)
+	{ name: 'GET /api/v1/contests', run: page(() => '/api/v1/contests'), expect: memberPage },
+	{ name: 'GET /api/v1/contests/<A contest>', run: page((t) => `/api/v1/contests/${t.contestId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{
+		name: 'POST /api/v1/contests with an A rep',
+		run: contestApi('POST', () => '/api/v1/contests', (t) => contestBody(t)),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'invalid', otherAdmin: 'invalid' }
+	},
+	{
+		name: 'POST /api/v1/contests/backtest with an A rep',
+		run: contestApi('POST', () => '/api/v1/contests/backtest', (t) => ({ ...contestBody(t), from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() - 1000).toISOString() })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'invalid', otherAdmin: 'invalid' }
+	},
+	{ name: 'PUT /api/v1/contests/<A contest>', run: contestApi('PUT', (t) => `/api/v1/contests/${t.contestId}`, (t) => contestBody(t)), expect: managedChange },
+	{ name: 'POST /api/v1/contests/<A contest>/schedule', run: contestApi('POST', (t) => `/api/v1/contests/${t.contestId}/schedule`), expect: managedChange, controlOrder: 1 },
+	{
+		name: 'POST /api/v1/contests/<A contest>/extend',
+		run: contestApi('POST', (t) => `/api/v1/contests/${t.contestId}/extend`, () => ({ endsAt: new Date(Date.now() + 10 * 3600_000).toISOString() })),
+		expect: managedChange,
+		controlOrder: 2
+	},
+	{ name: 'POST /api/v1/contests/<A contest>/clone', run: contestApi('POST', (t) => `/api/v1/contests/${t.contestId}/clone`), expect: managedChange, controlOrder: 2 },
+	{ name: 'POST /api/v1/contests/<A contest>/cancel', run: contestApi('POST', (t) => `/api/v1/contests/${t.contestId}/cancel`), expect: managedChange, controlOrder: 3 },
+	{ name: 'DELETE /api/v1/contests/<A draft>', run: contestApi('DELETE', (t) => `/api/v1/contests/${t.draftToDeleteId}`), expect: managedChange },
+	{ name: 'POST /api/v1/contests/<A duel>/accept', run: contestApi('POST', (t) => `/api/v1/contests/${t.duelToAcceptId}/accept`), expect: managedChange },
+	{ name: 'POST /api/v1/contests/<A duel>/decline', run: contestApi('POST', (t) => `/api/v1/contests/${t.duelToDeclineId}/decline`), expect: managedChange },
+	// Contest pages and their form actions (the same services as the API rows above; where a change can be
+	// made only once, the API row's positive control stands for both and the form row checks the refusals).
+	{ name: 'page /contests/<A contest>', run: page((t) => `/contests/${t.contestId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	// Reps open the builder to challenge a colleague to a duel.
+	{ name: 'page /contests/new', run: page(() => '/contests/new'), expect: memberPage },
+	// Someone who may not edit it is sent back to the contest's page.
+	{ name: 'page /contests/<A contest>/edit', run: page((t) => `/contests/${t.contestId}/edit`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{
+		name: 'contests/new?/save a race with an A rep',
+		run: action('/contests/new?/save', (t) => ({ values: JSON.stringify(builderValues(t)), status: 'draft' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: ['invalid', 'forbidden'], otherAdmin: ['invalid', 'notFound'] }
+	},
+	{
+		name: 'contests/new?/backtest with an A rep',
+		run: action('/contests/new?/backtest', (t) => ({
+			values: JSON.stringify(builderValues(t)),
+			from: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10),
+			to: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)
+		})),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: ['invalid', 'forbidden'], otherAdmin: ['invalid', 'notFound'] }
+	},
+	{ name: 'contests/<A contest>/edit?/save', run: contestAction((t) => `/contests/${t.contestId}/edit?/save`, (t) => ({ values: JSON.stringify(builderValues(t)), status: 'draft' })), expect: managedChange },
+	{ name: 'contests/<A contest>?/schedule', run: contestAction((t) => `/contests/${t.contestId}?/schedule`), expect: managedChange, control: 'none' },
+	{
+		name: 'contests/<A contest>?/extend',
+		// A wall-clock time 30 hours ahead in UTC is later than the API row's extension in any time zone.
+		run: contestAction((t) => `/contests/${t.contestId}?/extend`, () => ({ endsAt: new Date(Date.now() + 30 * 3600_000).toISOString().slice(0, 16) })),
+		expect: managedChange,
+		controlOrder: 2.5
+	},
+	{ name: 'contests/<A contest>?/clone', run: contestAction((t) => `/contests/${t.contestId}?/clone`), expect: managedChange, controlOrder: 2 },
+	{ name: 'contests/<A contest>?/cancel', run: contestAction((t) => `/contests/${t.contestId}?/cancel`), expect: managedChange, control: 'none' },
+	{ name: 'contests/<A draft>?/delete', run: contestAction((t) => `/contests/${t.draftToDeleteId}?/delete`), expect: managedChange, control: 'none' },
+	{ name: 'contests/<A duel>?/accept', run: contestAction((t) => `/contests/${t.duelToAcceptId}?/accept`), expect: managedChange, control: 'none' },
+	{ name: 'contests/<A duel>?/decline', run: contestAction((t) => `/contests/${t.duelToDeclineId}?/decline`), expect: managedChange, control: 'none' },
+	// Coins, rewards and ideas
+	...['/rewards', '/ideas'].map((path) => ({ name: `GET ${path}`, run: page(() => path), expect: memberPage })),
+	{ name: 'GET /admin/rewards', run: page(() => '/admin/rewards'), expect: managerPage },
+	{
+		// A rep reads only their own coins; leaders and admins anyone of their organization.
+		name: 'GET /api/v1/coins/<A rep>',
+		run: page((t) => `/api/v1/coins/${t.rep.userId}`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'notFound' }
+	},
+	{
+		// Every member of A may redeem (the rep and the other leader have coins); B's admin finds no such reward.
+		name: 'rewards?/redeem an A reward',
+		run: action('/rewards?/redeem', (t) => ({ rewardId: t.rewardId })),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' }
+	},
+	{ name: 'rewards?/cancel an A rep’s redemption', run: action('/rewards?/cancel', (t) => ({ redemptionId: t.redemptionId })), expect: managedChange, control: 'none' },
+	{ name: 'admin/rewards?/approve an A redemption', run: action('/admin/rewards?/approve', (t) => ({ redemptionId: t.redemptionId })), expect: managedChange, control: 'leader' },
+	{ name: 'admin/rewards?/fulfil an A redemption', run: action('/admin/rewards?/fulfil', (t) => ({ redemptionId: t.redemptionId })), expect: managedChange, control: 'leader', controlOrder: 1 },
+	{ name: 'admin/rewards?/decline an A redemption', run: action('/admin/rewards?/decline', (t) => ({ redemptionId: t.redemptionToDeclineId })), expect: managedChange, control: 'leader' },
+	{
+		name: 'admin/rewards?/createReward',
+		run: action('/admin/rewards?/createReward', () => ({ 'name.en': `Prize ${uniqueSuffix()}`, image: 'art:gift', cost: '10' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{
+		name: 'admin/rewards?/updateReward an A reward',
+		run: action('/admin/rewards?/updateReward', (t) => ({ rewardId: t.rewardId, 'name.en': 'Hacked', image: 'art:gift', cost: '1', active: 'on' })),
+		expect: adminChange
+	},
+	{
+		name: 'admin/rewards?/saveRules',
+		run: action('/admin/rewards?/saveRules', () => ({ perContestWin: '1', perContestPlace: '1', perBadge: '1', perKudos: '1', per100Points: '0', ideaPoints: '1' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'ideas?/post', run: action('/ideas?/post', () => ({ title: `Idea ${uniqueSuffix()}`, body: 'Try this.' })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' } },
+	{ name: 'ideas?/vote on an A idea', run: action('/ideas?/vote', (t) => ({ ideaId: t.ideaId })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'ideas?/comment on an A idea', run: action('/ideas?/comment', (t) => ({ ideaId: t.ideaId, body: 'Nice' })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'ideas?/move an A idea', run: action('/ideas?/move', (t) => ({ ideaId: t.ideaId, status: 'trying' })), expect: managedChange, control: 'leader' },
+	// Badges, levels and the trophy case
+	{ name: 'GET /admin/badges', run: page(() => '/admin/badges'), expect: adminPage },
+	{ name: 'GET /people/<A rep>', run: page((t) => `/people/${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'GET /api/v1/badges', run: page(() => '/api/v1/badges'), expect: memberPage },
+	{ name: 'GET /api/v1/badges/awards?user=<A rep>', run: page((t) => `/api/v1/badges/awards?user=${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{
+		name: 'badges?/create',
+		run: action('/admin/badges?/create', () => ({ 'name.en': `Badge ${uniqueSuffix()}`, icon: 'star', kind: 'window', metric: 'call', window: 'day', threshold: '3' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{
+		name: 'badges?/preview',
+		run: action('/admin/badges?/preview', () => ({ 'name.en': 'Preview', icon: 'star', kind: 'window', metric: 'call', window: 'day', threshold: '3' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' },
+		control: 'none'
+	},
+	{ name: 'badges?/archive an A badge', run: action('/admin/badges?/archive', (t) => ({ badgeId: t.badgeId })), expect: adminChange, controlOrder: 7 },
+	{ name: 'badges?/restore an A badge', run: action('/admin/badges?/restore', (t) => ({ badgeId: t.badgeId })), expect: adminChange, controlOrder: 8 },
+	{
+		name: 'badges?/addHoliday',
+		run: action('/admin/badges?/addHoliday', () => ({ day: '2027-01-01', name: 'New year' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'badges?/removeHoliday of A', run: action('/admin/badges?/removeHoliday', (t) => ({ day: t.holiday })), expect: adminChange },
+	{
+		name: 'badges?/levels',
+		run: action('/admin/badges?/levels', () => ({ 'level.en': ['Rookie', 'Pro'], 'level.zh-CN': ['新秀', '高手'], 'level.threshold': ['0', '900'] })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{
+		name: 'people/<A rep>?/award a manual badge',
+		run: async (browser, t) => fromAction(await browser.action(`/people/${t.rep.userId}?/award`, { badgeId: t.badgeId, reason: 'Closed the Acme deal' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	// Sockets
+	{ name: 'socket contest:subscribe to an A contest', run: socketOp('contest:subscribe', (t) => [{ id: t.contestId }]), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'socket contest:unsubscribe', run: socketOp('contest:unsubscribe', (t) => [{ id: t.contestId }]), expect: memberPage },
+	{
+		name: 'socket board:subscribe limited to an A team',
+		run: socketOp('board:subscribe', (t) => [{ board: 'points', scope: 'users', window: 'week', team: t.teamId }]),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' }
+	},
+	{ name: 'socket activity:subscribe', run: socketOp('activity:subscribe', () => []), expect: memberPage },
+	{ name: 'socket activity:unsubscribe', run: socketOp('activity:unsubscribe', () => []), expect: memberPage },
+	{ name: 'socket board:unsubscribe', run: socketOp('board:unsubscribe', () => [{ board: 'points', scope: 'users', window: 'week' }]), expect: memberPage },
+	{ name: 'socket session:whoami', run: socketOp('session:whoami', () => []), expect: memberPage },
+	// Kudos: everyone in A gives, reacts and reports; an admin, or a leader of the giver's or a recipient's
+	// team, hides and spotlights; only admins change values and allowances.
+	{ name: 'GET /admin/values', run: page(() => '/admin/values'), expect: adminPage },
+	{ name: 'GET /api/v1/kudos', run: page(() => '/api/v1/kudos'), expect: memberPage },
+	{
+		name: 'POST /api/v1/kudos with a session and no token',
+		run: contestApi('POST', () => '/api/v1/kudos', (t) => ({ from: t.rep.email, to: [t.rep.email], message: 'hi', value: t.valueId })),
+		expect: { anonymous: 'login', rep: 'login', otherLeader: 'login', otherAdmin: 'login' },
+		control: 'none'
+	},
+	{
+		name: 'kudos?/give to an A rep',
+		run: action('/kudos?/give', (t) => ({ to: [t.rep.userId], value: t.valueId, message: `Thanks ${uniqueSuffix()}`, points: '0' })),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'invalid' }
+	},
+	{ name: 'kudos?/react to an A kudos', run: action('/kudos?/react', (t) => ({ kudosId: t.kudosId, emoji: '👏' })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'kudos?/report an A kudos', run: action('/kudos?/report', (t) => ({ kudosId: t.kudosId, reason: 'testing' })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{
+		name: 'kudos?/spotlight an A kudos',
+		run: action('/kudos?/spotlight', (t) => ({ kudosId: t.kudosId })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'kudos?/hide an A kudos',
+		run: action('/kudos?/hide', (t) => ({ kudosId: t.kudosId, reason: 'not for the feed' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader',
+		controlOrder: 7
+	},
+	{
+		name: 'values?/create',
+		run: action('/admin/values?/create', () => ({ 'name.en': `Value ${uniqueSuffix()}`, emoji: '⭐' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'values?/update an A value', run: action('/admin/values?/update', (t) => ({ valueId: t.valueId, 'name.en': `Renamed ${uniqueSuffix()}`, emoji: '🌟' })), expect: adminChange },
+	{ name: 'values?/archive an A value', run: action('/admin/values?/archive', (t) => ({ valueId: t.valueId })), expect: adminChange, controlOrder: 8 },
+	{ name: 'values?/restore an A value', run: action('/admin/values?/restore', (t) => ({ valueId: t.valueId })), expect: adminChange, controlOrder: 9 },
+	{ name: 'values?/delete an unused A value', run: action('/admin/values?/delete', (t) => ({ valueId: t.unusedValueId })), expect: adminChange },
+	{
+		name: 'values?/allowances',
+		run: action('/admin/values?/allowances', () => ({ rep: '50', leader: '100', admin: '100' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'socket kudos:subscribe', run: socketOp('kudos:subscribe', () => []), expect: memberPage },
+	{ name: 'socket kudos:unsubscribe', run: socketOp('kudos:unsubscribe', () => []), expect: memberPage }
+];
+
+/** What in A must not change when the three outsiders try everything. */
+async function stateOfA() {
+	const db = app.runtime.db;
+	const [org, metrics, tokens, events, contests, rewards, ideas] = await Promise.all([
+		snapshotOrganization(db, a.organizationId),
+		db.selectFrom('metrics').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('api_tokens').select(['id', 'revoked_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		sql<{ n: number }>`select count(*)::int as n from score_events where organization_id = ${a.organizationId}`.execute(db),
+		db.selectFrom('contests').select(['id', 'status', 'name', 'ends_at', 'updated_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('rewards').select(['id', 'name', 'cost', 'active', 'updated_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('ideas').select(['id', 'status', 'note']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
+	]);
+	const [badges, awards, holidays, levels] = await Promise.all([
+		db.selectFrom('badges').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('badge_awards').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('org_holidays').selectAll().where('organization_id', '=', a.organizationId).orderBy('day').execute(),
+		db.selectFrom('levels').selectAll().where('organization_id', '=', a.organizationId).orderBy('number').execute()
+	]);
+	// Sign-ins of A's own people touch only their sessions' last use.
+	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels };
+}
+
+async function targetsIn(name: string): Promise<Targets> {
+	const teamId = await createTeam(app, a, `${name} ${uniqueSuffix()}`);
+	const subTeamId = await createTeam(app, a, `${name} sub ${uniqueSuffix()}`, teamId);
+	const emptyTeamId = await createTeam(app, a, `${name} empty ${uniqueSuffix()}`, teamId);
+	const rep = await addMember(app, a, 'rep', teamId);
+	const invitation = await invite(app, a, { role: 'rep', teamId });
+	const db = app.runtime.db;
+	const { id: tokenId } = await addApiToken(db, a.organizationId);
+	const metric = await db.selectFrom('metrics').select('id').where('organization_id', '=', a.organizationId).where('key', '=', 'call').executeTakeFirstOrThrow();
+	const logged = await a.browser.action('/leaderboards?/log', { userId: rep.userId, metric: 'call', value: '1', key: crypto.randomUUID() });
+	expect(logged.type).toBe('success');
+	const event = await db.selectFrom('score_events').select('id').where('organization_id', '=', a.organizationId).where('user_id', '=', rep.userId).executeTakeFirstOrThrow();
+	const adminActor = { userId: a.userId, organizationId: a.organizationId, role: 'admin' as const };
+	const repActor = { userId: rep.userId, organizationId: a.organizationId, role: 'rep' as const };
+	const start = Date.now() + 3600_000;
+	const race = { name: `${name} race`, format: 'race', scoring: { metrics: 'points' }, startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3600_000).toISOString(), participants: { members: [rep.email] } };
+	const duel = { ...race, name: `${name} duel`, format: 'duel', participants: { members: [a.email] } };
+	const { id: contestId } = await createContest(app.runtime, adminActor, race);
+	const { id: draftToDeleteId } = await createContest(app.runtime, adminActor, race);
+	const { id: duelToAcceptId } = await createContest(app.runtime, repActor, duel);
+	const { id: duelToDeclineId } = await createContest(app.runtime, repActor, duel);
+	const rewardId = await createReward(db, adminActor, { name: `${name} voucher`, image: 'art:coffee', cost: 10 });
+	await db.transaction().execute((trx) => moveCoins(trx, { organizationId: a.organizationId, userId: rep.userId, amount: 100, reason: 'adjustment', ref: `test:${crypto.randomUUID()}` }));
+	const redemptionId = await redeemReward(app.runtime, repActor, { rewardId });
+	const redemptionToDeclineId = await redeemReward(app.runtime, repActor, { rewardId });
+	const ideaId = await postIdea(db, repActor, { title: `${name} idea`, body: 'Call back faster.' });
+	const { id: valueId } = await createValue(db, adminActor, { name: `${name} value ${uniqueSuffix()}`, emoji: '🤝' });
+	const { id: unusedValueId } = await createValue(db, adminActor, { name: `${name} unused ${uniqueSuffix()}`, color: '#0ea5e9' });
+	const { kudos } = await giveKudos(app.runtime, adminActor, { to: [rep.userId], value: valueId, message: `${name}: thank you`, points: 0 });
+	const engine = { db, events: app.runtime.events, clock: app.runtime.scheduler.clock };
+	const { id: badgeId } = await createBadge(engine, adminActor, { name: `${name} star`, icon: 'star', kind: 'manual' });
+	const holiday = name === 'Victims' ? '2026-12-25' : '2026-12-26';
+	await addHoliday(db, adminActor, { day: holiday, name });
+	return {
+		teamId,
+		subTeamId,
+		emptyTeamId,
+		leaderIds: [],
+		rep,
+		invitationId: invitation.invitationId,
+		tokenId,
+		metricId: metric.id,
+		eventId: Number(event.id),
+		contestId,
+		draftToDeleteId,
+		duelToAcceptId,
+		duelToDeclineId,
+		rewardId,
+		redemptionId,
+		redemptionToDeclineId,
+		ideaId,
+		valueId,
+		unusedValueId,
+		kudosId: kudos.id,
+		badgeId,
+		holiday
+	};
+}
+
+beforeAll(async () => {
+	app = await startApp();
+	[a, b] = await Promise.all([signUpOrganization(app), signUpOrganization(app)]);
+	victim = await targetsIn('Victims');
+	control = await targetsIn('Controls');
+	// The leader of the control team (the rightful leader) and a leader of a third, unrelated team.
+	teamLeader = await addMember(app, a, 'leader');
+	const otherTeam = await createTeam(app, a, `Others ${uniqueSuffix()}`);
+	const otherLeader = await addMember(app, a, 'leader');
+	for (const [teamId, leader] of [
+		[control.teamId, teamLeader],
+		[otherTeam, otherLeader]
+	] as const) {
+		const result = await a.browser.action('/admin/teams?/update', { teamId, name: `Led ${uniqueSuffix()}`, leaderIds: [leader.userId] });
+		expect(result.type).toBe('success');
+	}
+	control.leaderIds = [teamLeader.userId];
+	const rep = await addMember(app, a, 'rep', victim.teamId);
+	// A's rep and the other leader may redeem A's rewards: they have the coins.
+	for (const member of [rep, otherLeader]) {
+		await app.runtime.db
+			.transaction()
+			.execute((trx) => moveCoins(trx, { organizationId: a.organizationId, userId: member.userId, amount: 100, reason: 'adjustment', ref: `test:${crypto.randomUUID()}` }));
+	}
+	browsers.anonymous = app.browser();
+	browsers.rep = rep.browser;
+	browsers.otherLeader = otherLeader.browser;
+	browsers.otherAdmin = b.browser;
+}, APP_START_TIMEOUT + 120_000);
+
+afterAll(async () => {
+	closeAllSockets();
+	await app?.close();
+});
+
+describe('authorization matrix', () => {
+	test('every operation refuses the three outsiders, and A is unchanged', { timeout: 240_000 }, async () => {
+		const before = await stateOfA();
+		const wrong: string[] = [];
+		for (const op of OPERATIONS) {
+			for (const actor of Object.keys(op.expect) as ActorName[]) {
+				const got = await op.run(browsers[actor], victim).catch((error) => `threw ${(error as Error).message}` as Outcome);
+				const allowed = ([] as Outcome[]).concat(op.expect[actor]);
+				if (!allowed.includes(got)) wrong.push(`${op.name} as ${actor}: got ${got}, expected ${allowed.join(' or ')}`);
+			}
+		}
+		expect(wrong).toEqual([]);
+		const after = await stateOfA();
+		// The traces allowed: the audit entry of the other leader's import, whose every row was refused
+		// (its event count is unchanged, checked with the rest of A's state), and the redemptions of A's own
+		// rep and leader, members of A redeeming A's reward with their own coins.
+		const seen = new Set(before.audit.map((row) => row.id));
+		expect(after.audit.filter((row) => !seen.has(row.id)).map((row) => row.action).sort()).toEqual(['events.imported', 'reward.redeemed', 'reward.redeemed']);
+		// Ideas posted meanwhile by A's own rep and leader are theirs to post; the ideas that were there are unchanged.
+		const ideasBefore = new Set(before.ideas.map((idea) => idea.id));
+		expect({ ...after, audit: before.audit, ideas: after.ideas.filter((idea) => ideasBefore.has(idea.id)) }).toEqual(before);
+	});
+
+	test('the rightful actor succeeds at every change (positive control)', { timeout: 240_000 }, async () => {
+		const wrong: string[] = [];
+		const changes = OPERATIONS.filter((o) => o.expect.rep !== 'ok' && o.control !== 'none');
+		for (const op of changes.sort((x, y) => (x.controlOrder ?? 0) - (y.controlOrder ?? 0))) {
+			const browser = op.control === 'leader' ? teamLeader.browser : a.browser;
+			const got = await op.run(browser, control).catch((error) => `threw ${(error as Error).message}`);
+			if (got !== 'ok') wrong.push(`${op.name} as ${op.control ?? 'admin'} of A: got ${got}`);
+		}
+		expect(wrong).toEqual([]);
+	});
+});

@@ -1,0 +1,144 @@
+// GET /api/v1/openapi.json serves the document, and what the real API answers matches the response
+// schemas it describes (so a change to a route's answer that the document misses fails here).
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
+import { uniqueSuffix } from '../helpers/env';
+import { addApiToken, addRep, addTeam, createOrg } from '../helpers/scoring';
+import { moveCoins } from '../../src/lib/server/recognition/coin.service';
+
+let app: App;
+let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: object };
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+
+beforeAll(async () => {
+	app = await startApp();
+	const res = await app.browser().get('/api/v1/openapi.json');
+	expect(res.status).toBe(200);
+	doc = res.json();
+	ajv.addSchema({ $id: 'https://podium.test/doc', components: doc.components } as object);
+}, APP_START_TIMEOUT);
+
+afterAll(async () => {
+	await app?.close();
+});
+
+/** Checks a real answer against the document's schema for that operation and status. */
+function expectDescribed(method: string, path: string, status: number, body: unknown) {
+	const response = doc.paths[path]?.[method]?.responses[String(status)];
+	expect(response, `${method.toUpperCase()} ${path} ${status} is described`).toBeTruthy();
+	const schema = response!.content?.['application/json']?.schema;
+	expect(schema, `${method.toUpperCase()} ${path} ${status} has a JSON schema`).toBeTruthy();
+	// Refs in the document point at #/components/…: resolve them against the document added as https://podium.test/doc.
+	const resolved = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://podium.test/doc#/components/'));
+	const validate = ajv.compile({ ...resolved, $id: `https://podium.test/check-${uniqueSuffix()}` });
+	expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+}
+
+describe('GET /api/v1/openapi.json', () => {
+	test('is public, OpenAPI 3.1, and names this server', async () => {
+		const res = await app.browser().get('/api/v1/openapi.json');
+		expect(res.headers['content-type']).toMatch(/^application\/json/);
+		const body = res.json();
+		expect(body.openapi).toBe('3.1.0');
+		expect(body.servers[0].url).toBe(app.url);
+		expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/leaderboards', '/api/v1/members']));
+	});
+
+	test('real answers of the scoring API match their described schemas', async () => {
+		const db = app.runtime.db;
+		const org = await createOrg(db);
+		const team = await addTeam(db, org.organizationId);
+		const rep = await addRep(db, org.organizationId, { teamId: team, externalId: `crm-${uniqueSuffix()}` });
+		const { token } = await addApiToken(db, org.organizationId);
+		const auth = { authorization: `Bearer ${token}` };
+
+		const posted = await app.browser().request('POST', '/api/v1/events', {
+			headers: { 'content-type': 'application/json', ...auth },
+			body: JSON.stringify({ events: [{ id: `d-${uniqueSuffix()}`, metric: 'deal', user: rep.email }, { id: `x-${uniqueSuffix()}`, metric: 'nope', user: rep.email }] })
+		});
+		expect(posted.status).toBe(200);
+		expectDescribed('post', '/api/v1/events', 200, posted.json());
+
+		const refused = await app.browser().request('POST', '/api/v1/events', { headers: { 'content-type': 'application/json', ...auth }, body: '{"events":[]}' });
+		expect(refused.status).toBe(400);
+		expectDescribed('post', '/api/v1/events', 400, refused.json());
+
+		const board = await app.browser().get(`/api/v1/leaderboards?board=points&around=${encodeURIComponent(rep.email)}`, auth);
+		expect(board.status).toBe(200);
+		expect(board.json().entries.length).toBe(1);
+		expectDescribed('get', '/api/v1/leaderboards', 200, board.json());
+
+		const badBoard = await app.browser().get('/api/v1/leaderboards?limit=0', auth);
+		expect(badBoard.status).toBe(400);
+		expectDescribed('get', '/api/v1/leaderboards', 400, badBoard.json());
+
+		const members = await app.browser().get('/api/v1/members', auth);
+		expect(members.status).toBe(200);
+		expectDescribed('get', '/api/v1/members', 200, members.json());
+
+		const anonymous = await app.browser().get('/api/v1/members');
+		expect(anonymous.status).toBe(401);
+		expectDescribed('get', '/api/v1/members', 401, anonymous.json());
+
+		const health = await app.browser().get('/api/health');
+		expectDescribed('get', '/api/health', health.status, health.json());
+	});
+
+	test('real answers of the coins API match their described schemas', async () => {
+		const db = app.runtime.db;
+		const org = await createOrg(db);
+		const rep = await addRep(db, org.organizationId);
+		await db.transaction().execute((trx) => moveCoins(trx, { organizationId: org.organizationId, userId: rep.userId, amount: 25, reason: 'adjustment', ref: `test:${uniqueSuffix()}`, note: 'welcome' }));
+		const { token } = await addApiToken(db, org.organizationId, ['coins:read']);
+		const auth = { authorization: `Bearer ${token}` };
+		const path = '/api/v1/coins/{user}';
+
+		const account = await app.browser().get(`/api/v1/coins/${encodeURIComponent(rep.email)}`, auth);
+		expect(account.status).toBe(200);
+		expect(account.json()).toMatchObject({ balance: 25, entries: [{ amount: 25, reason: 'adjustment', note: 'welcome' }], next: null });
+		expectDescribed('get', path, 200, account.json());
+		for (const [url, status, headers] of [
+			[`/api/v1/coins/${rep.userId}?limit=0`, 400, auth],
+			[`/api/v1/coins/${rep.userId}`, 401, {}],
+			['/api/v1/coins/nobody@example.test', 404, auth]
+		] as const) {
+			const res = await app.browser().get(url, headers);
+			expect(res.status).toBe(status);
+			expectDescribed('get', path, status, res.json());
+		}
+	});
+
+	test('real answers of the badges API match their described schemas', async () => {
+		const db = app.runtime.db;
+		const org = await createOrg(db);
+		const rep = await addRep(db, org.organizationId);
+		const { token } = await addApiToken(db, org.organizationId, ['badges:read'], rep.userId);
+		await db
+			.insertInto('badges')
+			.values({ organization_id: org.organizationId, name: JSON.stringify({ en: 'Dialer' }), icon: 'phone', rule: JSON.stringify({ kind: 'window', metric: 'call', measure: 'count', window: 'day' }), steps: JSON.stringify([{ tier: 'bronze', threshold: 3 }, { tier: 'silver', threshold: 6 }, { tier: 'gold', threshold: 9 }]), created_by: null })
+			.execute();
+		const badge = await db.selectFrom('badges').select('id').where('organization_id', '=', org.organizationId).executeTakeFirstOrThrow();
+		await db.insertInto('badge_awards').values({ organization_id: org.organizationId, badge_id: badge.id, tier: 'bronze', user_id: rep.userId, period_key: '2026-11-30', awarded_at: new Date() }).execute();
+		const auth = { authorization: `Bearer ${token}` };
+		const list = await app.browser().get('/api/v1/badges', auth);
+		expect(list.status).toBe(200);
+		expect(list.json().badges[0].holders).toBe(1);
+		expectDescribed('get', '/api/v1/badges', 200, list.json());
+		const awards = await app.browser().get(`/api/v1/badges/awards?user=${encodeURIComponent(rep.email)}`, auth);
+		expect(awards.status).toBe(200);
+		expect(awards.json().awards[0]).toMatchObject({ tier: 'bronze', period: '2026-11-30' });
+		expectDescribed('get', '/api/v1/badges/awards', 200, awards.json());
+		const missing = await app.browser().get('/api/v1/badges/awards', auth);
+		expect(missing.status).toBe(400);
+		expectDescribed('get', '/api/v1/badges/awards', 400, missing.json());
+		const unknown = await app.browser().get('/api/v1/badges/awards?user=nobody', auth);
+		expect(unknown.status).toBe(404);
+		expectDescribed('get', '/api/v1/badges/awards', 404, unknown.json());
+		const anonymous = await app.browser().get('/api/v1/badges');
+		expect(anonymous.status).toBe(401);
+		expectDescribed('get', '/api/v1/badges', 401, anonymous.json());
+	});
+});
