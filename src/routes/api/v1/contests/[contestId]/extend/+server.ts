@@ -1,0 +1,20 @@
+// POST /api/v1/contests/{contestId}/extend (contests:write or a session).
+import { json } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { contestCaller, jsonBody } from '$lib/server/contests/contest.http';
+import { extendContest } from '$lib/server/contests/contest.service';
+import type { contestOkSchema } from '$lib/server/contests/contests.api';
+import { runApi } from '$lib/server/platform/http';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async (event) => {
+	const caller = await contestCaller(event.locals.runtime.db, event.locals.actor, event.request.headers.get('authorization'), 'contests:write');
+	if (!caller.ok) return caller.response;
+	const parsed = await jsonBody(event.request);
+	if (!parsed.ok) return parsed.response;
+	return runApi(event, async () => {
+		await extendContest(event.locals.runtime, caller.actor, event.params.contestId, (parsed.body as { endsAt?: unknown } | null)?.endsAt);
+		const body: z.input<typeof contestOkSchema> = { ok: true };
+		return json(body);
+	});
+};
