@@ -5,12 +5,13 @@
 // machine's figures swing by 2× from run to run, so only ratios compare between commits.
 //
 // It owns a fresh database (dropped and created: podium_bench) and a dedicated Redis logical database
-// (db 9), starts one production server process (build/ + server/index.ts) on a free loopback port, and
+// (db 9), starts one production server process (npm start's build/podium.js) on a free loopback port, and
 // stops everything it started. Every loop is bounded by time or count; a watchdog ends a stuck run.
 // Settings (environment, all optional): BENCH_PG_ADMIN_URL, BENCH_DB, BENCH_REDIS_URL, BENCH_QUICK=1
 // (a small smoke run), BENCH_KEEP=1 (keep the database afterwards), BENCH_NO_BUILD=1, BENCH_CPU_PROF=<dir>
 // (runs the server under node --cpu-prof and writes its profile there), BENCH_PHASES=baselines,rebuild,reads,
-// ingest,latency (a subset, for profiling one phase).
+// ingest,latency (a subset, for profiling one phase), BENCH_INGEST=single,batched (the plain ingest shapes),
+// BENCH_EXTRAS=0 (no rows with live contests or badge rules).
 import { execSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -53,6 +54,8 @@ const S = {
 	warmupSeconds: QUICK ? 1 : 2,
 	/** BENCH_INGEST=single or batched: one of the two ingest shapes only (for profiling). */
 	ingestShapes: new Set((env.BENCH_INGEST ?? 'single,batched').split(',').map((p) => p.trim())),
+	/** BENCH_EXTRAS=0 skips the rows with live contests and badge rules (profiling plain ingest). */
+	extras: env.BENCH_EXTRAS !== '0',
 	single: { batch: 1, connections: 64 },
 	batched: { batch: 100, connections: 8 },
 	clients: QUICK ? 200 : 2_000,
@@ -338,8 +341,8 @@ async function readPhase(client: pg.Client, handle: DbHandle, live: RedisLiveSto
 }
 
 async function ensureBuild() {
-	const handler = join(ROOT, 'build/handler.js');
-	const stale = existsSync(handler) && newestMtime(join(ROOT, 'src')) > statSync(handler).mtimeMs;
+	const handler = join(ROOT, 'build/podium.js');
+	const stale = existsSync(handler) && Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'server'))) > statSync(handler).mtimeMs;
 	if (existsSync(handler) && (!stale || S.noBuild)) return stale ? 'build/ is older than src/ (BENCH_NO_BUILD=1: not rebuilt)' : 'build/ up to date';
 	log(existsSync(handler) ? 'build/ is older than src/: npm run build' : 'build/ is missing: npm run build');
 	execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -348,9 +351,9 @@ async function ensureBuild() {
 
 async function startServer(databaseUrl: string, redisUrl: string) {
 	const port = await freePort();
-	const args = ['--import', 'tsx'];
+	const args: string[] = [];
 	if (S.cpuProf) args.push('--cpu-prof', `--cpu-prof-dir=${S.cpuProf}`);
-	args.push('server/index.ts');
+	args.push('build/podium.js');
 	const child = spawn(process.execPath, args, {
 		cwd: ROOT,
 		env: {
@@ -810,7 +813,7 @@ async function main() {
 			if (!S.phases.has('ingest')) break;
 			if (!S.ingestShapes.has(name)) continue;
 			if (!server) {
-				log('server: starting the production process (node --import tsx server/index.ts)');
+				log('server: starting the production process (node build/podium.js)');
 				server = await startServer(databaseUrl, S.redisUrl);
 			}
 			log(`ingest: batches of ${shape.batch}, ${shape.connections} keep-alive connections, ${S.warmupSeconds} s warm-up + ${S.ingestSeconds} s`);
@@ -834,7 +837,7 @@ async function main() {
 				versus
 			);
 		}
-		if (server && plainRates.size > 0) {
+		if (server && plainRates.size > 0 && S.extras) {
 			// The same ingest again with live contests over the same reps: the contest family's per-event cost.
 			log(`ingest: ${CONTESTS} live contests over the same reps`);
 			await startLiveContests(handle.db, live, ingestOrg, CONTESTS);
@@ -855,7 +858,7 @@ async function main() {
 				);
 			}
 		}
-		if (server && plainRates.size > 0) {
+		if (server && plainRates.size > 0 && S.extras) {
 			// The same ingest again with active badge rules: the badge engine's per-event cost. Last, because
 			// the engine may still be evaluating a backlog when its rows end. The contests are cancelled first
 			// and the server's contest cache (10 s) forgets them, so that this row counts badges only.
@@ -925,7 +928,7 @@ async function main() {
 	printTable([
 		`Podium bench${QUICK ? ' (BENCH_QUICK: reduced sizes)' : ''} · ${new Date().toISOString().slice(0, 16)}Z · commit ${commit} · ${buildNote} · took ${fmtS(wallMs() - T0)}`,
 		`Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()} · Node ${process.version} · PostgreSQL ${versions.pg} · Redis ${versions.redis}`,
-		'Server: one production process (node --import tsx server/index.ts, pg pool 10, Redis live store + streams adapter) on loopback;',
+		'Server: one production process (node build/podium.js, compiled from server/index.ts, pg pool 10, Redis live store + streams adapter) on loopback;',
 		'the load generator (this process) and the socket clients (2 child processes) share the same cores.',
 		`Load average (1 min) at start ${LOAD0[0].toFixed(1)}, at end ${os.loadavg()[0].toFixed(1)}${Math.max(LOAD0[0], os.loadavg()[0]) > cpu.length + 1 ? ' — other work was competing for the CPUs: figures are pessimistic' : ''}.`
 	]);

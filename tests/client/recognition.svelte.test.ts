@@ -70,4 +70,31 @@ describe('recognition moments', () => {
 		expect(again.toasts).toHaveLength(0);
 		expect(again.celebration?.level?.name.en).toBe('Closer');
 	});
+
+	test('each kind of moment says what happened: kudos, a spotlight, an approved reward and an adopted idea', () => {
+		const store = new RecognitionStore('me');
+		const target = render(store);
+		const base = { organizationId: 'org', at: new Date().toISOString() };
+		const kudos = { id: 'k1', from: { id: 'al', name: 'Al' }, message: 'Great demo', value: { en: 'Customer first' }, points: 5 };
+		store.receive({ ...base, id: 'kudos_received:k1:bo', type: 'kudos_received', user: { id: 'bo', name: 'Bo' }, kudos });
+		store.receive({ ...base, id: 'kudos_received:k1:me', type: 'kudos_received', user: { id: 'me', name: 'Rita' }, kudos });
+		store.receive({ ...base, id: 'idea_adopted:i1', type: 'idea_adopted', user: { id: 'bo', name: 'Bo' }, idea: { id: 'i1', title: 'Call before noon' } });
+		flushSync();
+		const toasts = [...target.querySelectorAll('[data-testid="moment-toast"]')].map((t) => t.textContent?.replace('×', '').trim());
+		expect(toasts).toEqual(['Al gave Bo kudos', 'Al gave you kudos', 'Bo’s idea “Call before noon” was adopted']);
+		expect(target.querySelector('[data-testid="celebration"]')).toBeNull();
+
+		// My own approved reward and spotlighted kudos are celebrations, one after the other.
+		store.receive({ ...base, id: 'reward_approved:r1', type: 'reward_approved', user: { id: 'me', name: 'Rita' }, reward: { id: 'r1', name: { en: 'Team lunch' } } });
+		store.receive({ ...base, id: 'kudos_spotlight:k1', type: 'kudos_spotlight', user: { id: 'me', name: 'Rita' }, kudos });
+		flushSync();
+		const dialog = () => target.querySelector('[data-testid="celebration"]');
+		expect(dialog()?.textContent).toContain('Your reward was approved!');
+		expect(dialog()?.querySelector('h2')?.textContent).toBe('Team lunch');
+		(dialog()!.querySelector('button') as HTMLButtonElement).click();
+		flushSync();
+		expect(dialog()?.textContent).toContain('Your kudos is in the spotlight!');
+		expect(dialog()?.querySelector('h2')?.textContent).toBe('From Al');
+		expect(dialog()?.textContent).toContain('“Great demo”');
+	});
 });

@@ -510,11 +510,11 @@ async function targetsIn(name: string): Promise<Targets> {
 	const { id: draftToDeleteId } = await createContest(app.runtime, adminActor, race);
 	const { id: duelToAcceptId } = await createContest(app.runtime, repActor, duel);
 	const { id: duelToDeclineId } = await createContest(app.runtime, repActor, duel);
-	const rewardId = await createReward(db, adminActor, { name: `${name} voucher`, image: 'art:coffee', cost: 10 });
+	const rewardId = await createReward(app.runtime, adminActor, { name: `${name} voucher`, image: 'art:coffee', cost: 10 });
 	await db.transaction().execute((trx) => moveCoins(trx, { organizationId: a.organizationId, userId: rep.userId, amount: 100, reason: 'adjustment', ref: `test:${crypto.randomUUID()}` }));
 	const redemptionId = await redeemReward(app.runtime, repActor, { rewardId });
 	const redemptionToDeclineId = await redeemReward(app.runtime, repActor, { rewardId });
-	const ideaId = await postIdea(db, repActor, { title: `${name} idea`, body: 'Call back faster.' });
+	const ideaId = await postIdea(app.runtime, repActor, { title: `${name} idea`, body: 'Call back faster.' });
 	const { id: valueId } = await createValue(db, adminActor, { name: `${name} value ${uniqueSuffix()}`, emoji: '🤝' });
 	const { id: unusedValueId } = await createValue(db, adminActor, { name: `${name} unused ${uniqueSuffix()}`, color: '#0ea5e9' });
 	const { kudos } = await giveKudos(app.runtime, adminActor, { to: [rep.userId], value: valueId, message: `${name}: thank you`, points: 0 });

@@ -14,6 +14,7 @@ import { usingPostgres } from '../helpers/env';
 import { moveCoins } from '../../src/lib/server/recognition/coin.service';
 import { balanceOf, ledgerSum } from '../../src/lib/server/recognition/coin.repository';
 import { insertContest, insertResults } from '../../src/lib/server/contests/contest.repository';
+import { closeAllSockets, collect, connectSocket, settled } from '../helpers/sockets';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
 }, APP_START_TIMEOUT + 60_000);
 
 afterAll(async () => {
+	closeAllSockets();
 	await app?.close();
 });
 
@@ -263,19 +265,25 @@ describe('earning rules', () => {
 		expect(await expectConsistent(rep.userId)).toBe(0);
 	});
 
-	test('a kudos received and a badge awarded credit once, however often they are heard', async () => {
+	test('a kudos received credits once however often it is heard; a badge credits once, in the transaction that awards it', async () => {
 		const rep = await addMember(app, admin, 'rep', teamId);
 		const events = app.runtime.events;
-		for (let i = 0; i < 3; i++) {
-			events.emit('achievement.signal', { organizationId: org(), userId: rep.userId, kind: 'kudos_received', ref: 'kudos:k1:r1', at: new Date() });
-			events.emit('recognition.moment', {
-				organizationId: org(),
-				moment: { id: 'badge-moment-1', type: 'badge_awarded', organizationId: org(), user: { id: rep.userId, name: 'Rep' }, at: new Date().toISOString(), badge: { id: 'b1', name: { en: 'Closer' }, icon: 'star', tier: 'gold' } }
-			});
-		}
-		await until(async () => (await balanceOf(db(), org(), rep.userId)) === 30, 10_000, 'kudos and badge coins');
-		await new Promise((r) => setTimeout(r, 300));
+		for (let i = 0; i < 3; i++) events.emit('achievement.signal', { organizationId: org(), userId: rep.userId, kind: 'kudos_received', ref: 'kudos:k1:r1', at: new Date() });
+		await until(async () => (await balanceOf(db(), org(), rep.userId)) === 5, 10_000, 'kudos coins');
+
+		const created = await admin.browser.action('/admin/badges?/create', { 'name.en': `Closer ${crypto.randomUUID().slice(0, 6)}`, icon: 'crown', kind: 'manual' });
+		expect(created.type).toBe('success');
+		const badge = await db().selectFrom('badges').select('id').where('organization_id', '=', org()).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+		const award = () => admin.browser.action(`/people/${rep.userId}?/award`, { badgeId: badge.id, reason: 'Saved the Acme deal' });
+		const results = await Promise.all([award(), award(), award()]);
+		expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+		// Paid when the award answered: no listener to wait for.
 		expect(await expectConsistent(rep.userId)).toBe(30);
+		const credits = await db().selectFrom('coin_ledger').select(['reason', 'amount']).where('organization_id', '=', org()).where('user_id', '=', rep.userId).orderBy('reason').execute();
+		expect(credits).toEqual([
+			{ reason: 'badge', amount: 25 },
+			{ reason: 'kudos', amount: 5 }
+		]);
 	});
 });
 
@@ -344,5 +352,38 @@ describe('the coins API', () => {
 		expect((await get(`/api/v1/coins/${rep.userId}`, undefined, rep.browser)).status).toBe(200);
 		expect((await get(`/api/v1/coins/${rep.userId}`, undefined, colleague.browser)).status).toBe(403);
 		expect((await get(`/api/v1/coins/${rep.userId}`, undefined, leader.browser)).status).toBe(200);
+	});
+});
+
+describe('live pages', () => {
+	test('open pages hear what changed in the store and on the ideas board, never another organization’s changes, and never the content', async () => {
+		const rep = await addMember(app, admin, 'rep', teamId);
+		await grant(rep.userId, 100);
+		const other = await signUpOrganization(app);
+		const mine = await connectSocket(app.url, `podium_session=${leader.token}`);
+		const theirs = await connectSocket(app.url, `podium_session=${other.token}`);
+		const heard = collect<{ what: string; id: string }>(mine, 'recognition:changed');
+		const leaked = collect(theirs, 'recognition:changed');
+
+		const rewardId = await addReward({ cost: 10 });
+		expect((await redeem(rep, rewardId)).type).toBe('success');
+		const redemption = await db().selectFrom('reward_redemptions').select('id').where('reward_id', '=', rewardId).executeTakeFirstOrThrow();
+		expect((await leader.browser.action('/admin/rewards?/approve', { redemptionId: redemption.id })).type).toBe('success');
+		const posted = await rep.browser.action('/ideas?/post', { title: 'Demo on day one', body: 'Book the demo in the first call.' });
+		const ideaId = posted.type === 'success' ? (posted.data.posted as string) : '';
+		expect((await leader.browser.action('/ideas?/vote', { ideaId })).type).toBe('success');
+		// A refused change says nothing.
+		expect(refusedField(await rep.browser.action('/ideas?/vote', { ideaId }))).toBe('400 ideaId');
+
+		await settled(mine);
+		await settled(theirs);
+		expect(heard).toEqual([
+			{ what: 'rewards', id: rewardId },
+			{ what: 'redemptions', id: redemption.id },
+			{ what: 'redemptions', id: redemption.id },
+			{ what: 'ideas', id: ideaId },
+			{ what: 'ideas', id: ideaId }
+		]);
+		expect(leaked).toEqual([]);
 	});
 });

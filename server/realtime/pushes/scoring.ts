@@ -94,10 +94,15 @@ export function createBoardPusher(
 		timer ??= setTimeout(() => void flush(), Math.max(0, lastFlushAt + FLUSH_MS - Date.now()));
 	}
 
-	function mark(organizationId: string, family: string, channel: BoardChannel, member: string, removed = false) {
+	function pendingOf(organizationId: string, family: string, channel: BoardChannel): Pending {
 		const key = `${organizationId}|${encodeBoardChannel(channel)}`;
 		let p = pending.get(key);
 		if (!p) pending.set(key, (p = { organizationId, family, channel, members: new Set(), removed: new Set() }));
+		return p;
+	}
+
+	function mark(organizationId: string, family: string, channel: BoardChannel, member: string, removed = false) {
+		const p = pendingOf(organizationId, family, channel);
 		if (removed) {
 			p.removed.add(member);
 			p.members.delete(member);
@@ -110,16 +115,21 @@ export function createBoardPusher(
 	async function onScores(organizationId: string, events: ScoredEvent[]) {
 		const ctx = await familyContext(rt.db, organizationId);
 		const now = new Date(ctx.now);
-		// A back-dated event outside a board's current period changes no board a client shows.
-		const current = new Map<string, ReturnType<typeof catalog.owner> | null>();
+		// Per board key of the batch, once: its pending push, or null for a back-dated event outside the
+		// board's current period (it changes no board a client shows). Then each increment is one Set add.
+		const boards = new Map<string, Pending | null>();
 		for (const event of events) {
 			for (const inc of catalog.incrementsOf(event, ctx, { pushedOnly: true })) {
-				let owner = current.get(inc.key);
-				if (owner === undefined) {
-					owner = catalog.isCurrent(inc.key, now, ctx.clock) ? catalog.owner(inc.key) : null;
-					current.set(inc.key, owner);
+				let p = boards.get(inc.key);
+				if (p === undefined) {
+					const owner = catalog.isCurrent(inc.key, now, ctx.clock) ? catalog.owner(inc.key) : undefined;
+					p = owner ? pendingOf(organizationId, owner.family.name, owner.id) : null;
+					boards.set(inc.key, p);
 				}
-				if (owner) mark(organizationId, owner.family.name, owner.id, inc.member);
+				if (p) {
+					p.members.add(inc.member);
+					if (p.removed.size) p.removed.delete(inc.member);
+				}
 			}
 		}
 		schedule();

@@ -2,7 +2,10 @@
 // moment about the signed-in member queues a full-screen celebration; one about a colleague shows a
 // toast. Each moment id is celebrated once, even when it arrives again (a reconnect, a second tab's
 // reload within the session).
-import type { RecognitionMoment } from '$lib/shared/recognition';
+import type { RecognitionMoment, RecognitionMomentType } from '$lib/shared/recognition';
+
+/** A member's own moments of these kinds get the full-screen celebration; a kudos received is a toast. */
+const CELEBRATED = new Set<RecognitionMomentType>(['badge_awarded', 'level_up', 'reward_approved', 'idea_adopted', 'kudos_spotlight']);
 
 const SEEN_KEY = 'podium:moments-seen';
 const TOAST_MS = 6_000;
@@ -27,6 +30,11 @@ export class RecognitionStore {
 		this.me = userId;
 	}
 
+	/** Whether a moment is about the signed-in member. */
+	isMine(moment: RecognitionMoment): boolean {
+		return !!this.me && moment.user?.id === this.me;
+	}
+
 	receive = (moment: RecognitionMoment) => {
 		if (!moment || typeof moment.id !== 'string' || this.seen.has(moment.id)) return;
 		this.seen.add(moment.id);
@@ -35,7 +43,7 @@ export class RecognitionStore {
 		} catch {
 			// ignore
 		}
-		if (moment.user?.id === this.me && (moment.type === 'badge_awarded' || moment.type === 'level_up')) {
+		if (this.isMine(moment) && CELEBRATED.has(moment.type)) {
 			if (this.celebration) this.queue.push(moment);
 			else this.celebration = moment;
 			return;

@@ -35,3 +35,7 @@ export interface RecognitionMoment {
  */
 export const ACHIEVEMENT_KINDS = ['kudos_received', 'contest_won', 'contest_placed', 'goal_attained', 'course_completed', 'idea_adopted'] as const;
 export type AchievementKind = (typeof ACHIEVEMENT_KINDS)[number];
+
+/** What a 'recognition:changed' push says changed: pages showing it reload (see RecognitionChange's users). */
+export const RECOGNITION_CHANGES = ['rewards', 'redemptions', 'ideas'] as const;
+export type RecognitionChange = (typeof RECOGNITION_CHANGES)[number];

@@ -140,3 +140,25 @@ export function rankSorted<T extends BoardEntry>(sorted: T[], firstRank = 1): (T
 }
 
 export { WINDOWS };
+
+/** Members' form on a board as of the start of today (see scoring/form.service.ts). */
+export interface BoardForm {
+	/** Whether today is a working day: a score today then adds one to a streak. */
+	todayCounts: boolean;
+	/** Members with a streak or an earlier best; others have neither. */
+	members: Record<string, { streak: number; best: number | null }>;
+}
+
+/** A flame is shown from this many working days in a row. */
+export const STREAK_FLAME_FROM = 2;
+
+/**
+ * What a row shows, live: the streak including today once the member scored today, and whether the
+ * current period's score beats their best earlier period.
+ */
+export function formNow(form: BoardForm | null | undefined, id: string, todayScore: number, score: number): { streak: number; personalBest: number | null } {
+	const member = form?.members[id];
+	const streak = (member?.streak ?? 0) + (form?.todayCounts && todayScore > 0 ? 1 : 0);
+	const best = member?.best ?? null;
+	return { streak, personalBest: best !== null && score > best ? best : null };
+}

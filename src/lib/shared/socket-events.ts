@@ -2,7 +2,7 @@
 // Mutations never travel here: sockets push and subscribe; changes go through HTTP.
 import type { LocalizedText } from './localized';
 import type { ContestMoment, ContestUpdatePayload, ContestView } from './contests';
-import type { RecognitionMoment } from './recognition';
+import type { RecognitionChange, RecognitionMoment } from './recognition';
 import type { KudosReactionPayload, KudosView } from './kudos';
 
 export type Ack<T> = { data: T } | { error: string };
@@ -89,6 +89,8 @@ export interface ServerToClientEvents {
 	'contest:moment': (payload: ContestMoment) => void;
 	/** A recognition celebration (badge, level, kudos, reward, idea): to the whole organization. */
 	'recognition:moment': (payload: RecognitionMoment) => void;
+	/** The rewards store or ideas board changed (what, and which row): pages showing it reload, as their reader sees it. */
+	'recognition:changed': (payload: { what: RecognitionChange; id: string }) => void;
 	/** A new kudos, to the sockets following the organization's kudos feed (reader-neutral: `mine` is empty). */
 	'kudos:new': (payload: KudosView) => void;
 	/** A reaction toggled: the kudos's new counts, and who toggled what (their own tabs update `mine`). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { currentStreak, dayKey, dayNumber, isWorkingDay, streakEndingOn, weekdayOf } from '../../../src/lib/server/recognition/rules/streak';
+import { currentStreak, dayKey, dayNumber, isWorkingDay, streakEndingOn, weekdayOf } from '../../../src/lib/shared/streaks';
 import { beatsPersonalBest, stepsReached, totalsByPeriod } from '../../../src/lib/server/recognition/rules/tally';
 import { badgeInputSchema, badgeRuleOf, levelOf, DEFAULT_LEVELS } from '../../../src/lib/shared/badges';
 import { periodOf, zonedTimeToInstant } from '../../../src/lib/shared/time-windows';

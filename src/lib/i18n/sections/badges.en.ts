@@ -125,5 +125,15 @@ export const badgesEn = {
 	'celebrate.close': 'Awesome!',
 	'celebrate.toastBadge': '{name} earned {badge}',
 	'celebrate.toastLevel': '{name} reached {level}',
+	'celebrate.reward': 'Your reward was approved!',
+	'celebrate.idea': 'Your idea was adopted!',
+	'celebrate.spotlight': 'Your kudos is in the spotlight!',
+	'celebrate.kudos': 'You received kudos!',
+	'celebrate.kudosFrom': 'From {from}',
+	'celebrate.toastReward': '{name}’s reward {reward} was approved',
+	'celebrate.toastIdea': '{name}’s idea “{idea}” was adopted',
+	'celebrate.toastSpotlight': '{name}’s kudos from {from} is in the spotlight',
+	'celebrate.toastKudos': '{from} gave {name} kudos',
+	'celebrate.toastKudosMine': '{from} gave you kudos',
 	'celebrate.dismiss': 'Dismiss'
 } as const;

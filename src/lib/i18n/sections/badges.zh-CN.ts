@@ -127,5 +127,15 @@ export const badgesZhCN: Record<keyof typeof badgesEn, string> = {
 	'celebrate.close': '太棒了！',
 	'celebrate.toastBadge': '{name} 获得了 {badge}',
 	'celebrate.toastLevel': '{name} 升到了 {level}',
+	'celebrate.reward': '你的奖励兑换已获批准！',
+	'celebrate.idea': '你的点子被采纳了！',
+	'celebrate.spotlight': '你收到的点赞被设为焦点！',
+	'celebrate.kudos': '你收到了点赞！',
+	'celebrate.kudosFrom': '来自 {from}',
+	'celebrate.toastReward': '{name} 兑换的 {reward} 已获批准',
+	'celebrate.toastIdea': '{name} 的点子“{idea}”被采纳了',
+	'celebrate.toastSpotlight': '{from} 给 {name} 的点赞被设为焦点',
+	'celebrate.toastKudos': '{from} 给 {name} 点了赞',
+	'celebrate.toastKudosMine': '{from} 给你点了赞',
 	'celebrate.dismiss': '关闭'
 };

@@ -509,15 +509,15 @@ function momentsOf(def: ContestDef) {
 	return wholeBoard || (def.rankBy === 'total' && def.format !== 'team_challenge');
 }
 
-async function loadCached(deps: LifecycleDeps, organizationId: string): Promise<ContestDef[]> {
-	const { contestFamily } = await import('./contest.family');
-	await contestFamily.prepare!(deps.db, organizationId, { fresh: false });
-	return (await loadDefsCached(organizationId)) ?? (await loadDefs(deps.db, organizationId));
-}
+// The contest family, imported once (lazily: it registers with the board catalog, which this module's
+// importers may still be loading). An import() per call costs a module resolution each time.
+let familyModule: Promise<typeof import('./contest.family')> | undefined;
+const familyOf = () => (familyModule ??= import('./contest.family'));
 
-async function loadDefsCached(organizationId: string): Promise<ContestDef[] | undefined> {
-	const { cachedDefs } = await import('./contest.family');
-	return cachedDefs(organizationId);
+async function loadCached(deps: LifecycleDeps, organizationId: string): Promise<ContestDef[]> {
+	const { contestFamily, cachedDefs } = await familyOf();
+	await contestFamily.prepare!(deps.db, organizationId, { fresh: false });
+	return cachedDefs(organizationId) ?? (await loadDefs(deps.db, organizationId));
 }
 
 /**
@@ -609,7 +609,7 @@ export { cachedDef };
  * the events this process applied). Returns what stops the listeners.
  */
 export async function installContests(deps: LifecycleDeps, options: { sweep?: boolean } = {}): Promise<() => void> {
-	const { registerContestFamily } = await import('./contest.family');
+	const { registerContestFamily } = await familyOf();
 	registerContestFamily();
 	await registerContestJobs(deps, options);
 	const stops = [

@@ -388,7 +388,7 @@ export async function standingsOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: C
 	const def = toDef(row, participants, row.format === 'team_vs_team' || row.format === 'team_challenge' ? await adhocMembersOf(deps.db, [row.id]) : []);
 	const ids = participants.map((p) => participantId(p, org));
 	const byId = new Map(participants.map((p) => [participantId(p, org), p]));
-	const wholeName = (await import('$lib/i18n')).translate(locale, 'contests.wholeOrganization');
+	const wholeName = translate(locale, 'contests.wholeOrganization');
 	const sizes = await sizesOf(deps.db, org, def, participants);
 	const targetOf = (id: string) => {
 		const t = byId.get(id)?.target;

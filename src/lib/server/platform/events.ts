@@ -9,7 +9,7 @@
 // - user.sessions_revoked, session.revoked, token.revoked, member.access_changed: cluster-wide. Each
 //   process disconnects its own matching sockets (and forgets cached API tokens).
 // - contest.changed: cluster-wide. Each process forgets its cached contests and pushes the new status.
-// - contest.moment, recognition.moment, kudos.*: process-local, pushed through the Socket.IO adapter like
+// - contest.moment, recognition.moment, recognition.changed, kudos.*: process-local, pushed through the Socket.IO adapter like
 //   scores.changed.
 // - scores.changed: process-local. It carries the scored events; the emitting process coalesces them
 //   into board pushes with one shared seq and sends them through the Socket.IO adapter, which already
@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import type { ScoredEvent } from '../../shared/scoring';
 import type { ContestMoment, ContestStatus } from '../../shared/contests';
-import type { AchievementKind, RecognitionMoment } from '../../shared/recognition';
+import type { AchievementKind, RecognitionChange, RecognitionMoment } from '../../shared/recognition';
 import type { KudosReactionPayload, KudosView } from '../../shared/kudos';
 import { log } from './log';
 
@@ -68,6 +68,12 @@ export interface DomainEvents {
 	'kudos.reaction': { organizationId: string; reaction: KudosReactionPayload };
 	'kudos.hidden': { organizationId: string; id: string };
 	'kudos.spotlight': { organizationId: string; id: string; spotlight: boolean };
+	/**
+	 * The rewards store or the ideas board changed (a redemption asked for or decided, the catalog
+	 * edited, an idea posted, voted, commented or moved): open pages reload what they show. Process-local,
+	 * pushed through the Socket.IO adapter; it names what changed, never what it says.
+	 */
+	'recognition.changed': { organizationId: string; what: RecognitionChange; id: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -50,6 +50,21 @@ export async function insertAwards(db: Db, values: AwardValues[]) {
 		.execute();
 }
 
+/**
+ * Which of these members already hold each (badge, tier, period): keys "badgeId|periodKey|userId". The
+ * engine skips totals it no longer needs (a first time, or a window's top tier, is held for good).
+ */
+export async function heldAwards(db: Db, organizationId: string, steps: readonly { badgeId: string; tier: string; periodKey: string }[], userIds: readonly string[]): Promise<Set<string>> {
+	if (steps.length === 0 || userIds.length === 0) return new Set();
+	const { rows } = await sql<{ badge_id: string; user_id: string; period_key: string }>`
+		select a.badge_id, a.user_id, a.period_key
+		from badge_awards a
+		join unnest(${steps.map((s) => s.badgeId)}::uuid[], ${steps.map((s) => s.tier)}::text[], ${steps.map((s) => s.periodKey)}::text[]) as t(badge_id, tier, period_key)
+			on a.badge_id = t.badge_id and a.tier = t.tier and a.period_key = t.period_key
+		where a.organization_id = ${organizationId} and a.user_id = any(${[...userIds]}::uuid[])`.execute(db);
+	return new Set(rows.map((r) => `${r.badge_id}|${r.period_key}|${r.user_id}`));
+}
+
 /** A member's awards, newest first, with their badge. */
 export function awardsOfUser(db: Db, organizationId: string, userId: string, limit = 500) {
 	return db
@@ -77,22 +92,6 @@ export function holderCounts(db: Db, organizationId: string) {
 		.select(['badge_id', (eb) => eb.fn.count<string>('user_id').distinct().as('holders')])
 		.where('organization_id', '=', organizationId)
 		.groupBy('badge_id')
-		.execute();
-}
-
-/** One member's events on one metric in [from, to), oldest first. */
-export function metricEventsOfUser(db: Db, organizationId: string, userId: string, metricKey: string, from: Date, to: Date) {
-	return db
-		.selectFrom('score_events as e')
-		.innerJoin('metrics as m', 'm.id', 'e.metric_id')
-		.select(['e.value', 'e.occurred_at', 'e.voids_event_id'])
-		.where('e.organization_id', '=', organizationId)
-		.where('m.organization_id', '=', organizationId)
-		.where('m.key', '=', metricKey)
-		.where('e.user_id', '=', userId)
-		.where('e.occurred_at', '>=', from)
-		.where('e.occurred_at', '<', to)
-		.orderBy('e.occurred_at')
 		.execute();
 }
 
@@ -141,25 +140,6 @@ export function signalCounts(db: Db, organizationId: string, kind: string, from:
 		.where('at', '<', to);
 	if (userId) q = q.where('user_id', '=', userId);
 	return q.groupBy('user_id').execute();
-}
-
-export function holidaysOf(db: Db, organizationId: string) {
-	return db.selectFrom('org_holidays').select(['day', 'name']).where('organization_id', '=', organizationId).orderBy('day').execute();
-}
-
-export async function insertHoliday(db: Db, organizationId: string, day: string, name: string): Promise<boolean> {
-	const row = await db
-		.insertInto('org_holidays')
-		.values({ organization_id: organizationId, day, name })
-		.onConflict((oc) => oc.columns(['organization_id', 'day']).doUpdateSet({ name }))
-		.returning('day')
-		.executeTakeFirst();
-	return !!row;
-}
-
-export async function deleteHoliday(db: Db, organizationId: string, day: string): Promise<boolean> {
-	const result = await db.deleteFrom('org_holidays').where('organization_id', '=', organizationId).where('day', '=', day).executeTakeFirst();
-	return Number(result.numDeletedRows) > 0;
 }
 
 export function levelsOf(db: Db, organizationId: string) {
@@ -224,11 +204,6 @@ export function memberByRef(db: Db, organizationId: string, ref: string, asId: b
 		.union(member().where('m.external_id', '=', ref));
 	if (asId) q = q.union(member().where('u.id', '=', ref));
 	return q.executeTakeFirst();
-}
-
-/** One member's total on one metric in [from, to): the sum of values and the count (a correction counts −1). */
-export async function metricTotal(db: Db, organizationId: string, userId: string, metricKey: string, from: Date, to: Date): Promise<{ value: number; count: number }> {
-	return (await metricTotalsOfUsers(db, organizationId, [userId], metricKey, from, to)).get(userId) ?? { value: 0, count: 0 };
 }
 
 /** Members' totals on one metric in [from, to), for several members at once (the engine's batch read). */

@@ -9,30 +9,29 @@ import { recordAudit } from '../org/audit.repository';
 import { AppError, forbidden, notFound, ValidationError } from '../platform/errors';
 import { parseInput } from '../platform/validation';
 import { orgClock } from '../scoring/live.service';
-import type { LocalizedText } from '../../shared/localized';
+import { localize, type LocalizedText } from '../../shared/localized';
 import { idSchema, textSchema } from '../../shared/schemas';
 import { periodOf } from '../../shared/time-windows';
 import { badgeInputSchema, badgeRuleOf, type BadgeDefinition, type BadgeIcon, type BadgeRule, type BadgeStep } from '../../shared/badges';
 import {
 	awardsOfUser,
 	badgesOfOrg,
-	deleteHoliday,
 	findBadge,
 	holderCounts,
-	holidaysOf,
 	insertBadge,
-	insertHoliday,
 	memberByRef,
 	membersOf,
 	metricEventsOfOrg,
-	metricEventsOfUser,
 	metricOfOrg,
 	setBadgeStatus
 } from './badge.repository';
-import { activeBadges, forgetBadges, grant, holdingsAt, FOREVER_END, FOREVER_START, type ActiveBadge, type EngineDeps } from './badge.engine';
-import { totalsByPeriod, stepsReached } from './rules/tally';
-import { currentStreak } from './rules/streak';
+import { dailyTotalsOfUsers } from '../scoring/event.repository';
+import { deleteHoliday, holidaysOf, insertHoliday } from '../org/holiday.repository';
+import { activeBadges, forgetBadges, grant, judge, FOREVER_END, FOREVER_START, type ActiveBadge, type EngineDeps } from './badge.engine';
+import { totalsByPeriod, totalsOfDays, stepsReached } from './rules/tally';
+import { currentStreak } from '../../shared/streaks';
 import { levelOfMember } from './level.service';
+import { coinRulesOf, creditBadgeCoins } from './coin.service';
 import { kudosReceivedByValue } from './kudos.repository';
 
 export function toDefinition(row: Awaited<ReturnType<typeof badgesOfOrg>>[number]): BadgeDefinition {
@@ -86,10 +85,12 @@ async function holdersToday(deps: EngineDeps, organizationId: string, badge: Act
 	const { holidays } = await activeBadges(deps.db, organizationId);
 	const now = deps.clock.now();
 	const members = (await membersOf(deps.db, organizationId)).filter((m) => m.status === 'active');
+	const best = new Map<string, BadgeStep>();
+	for (const { userId, holding } of await judge(deps.db, organizationId, [{ badge, at: now, userIds: members.map((m) => m.user_id) }], clock, { holidays })) best.set(userId, holding.step);
 	const out: Holder[] = [];
 	for (const m of members) {
-		const held = await holdingsAt(deps.db, organizationId, badge, m.user_id, now, clock, { holidays });
-		if (held.length) out.push({ userId: m.user_id, name: m.name, tier: held[held.length - 1].step.tier });
+		const step = best.get(m.user_id);
+		if (step) out.push({ userId: m.user_id, name: m.name, tier: step.tier });
 	}
 	return out;
 }
@@ -155,9 +156,8 @@ export async function backfillBadge(deps: EngineDeps, organizationId: string, ba
 	} else {
 		const clock = await orgClock(deps.db, organizationId);
 		const { holidays } = await activeBadges(deps.db, organizationId);
-		for (const m of (await membersOf(deps.db, organizationId)).filter((m) => m.status === 'active')) {
-			for (const h of await holdingsAt(deps.db, organizationId, badge, m.user_id, now, clock, { holidays })) push(m.user_id, h.step, h.periodKey);
-		}
+		const members = (await membersOf(deps.db, organizationId)).filter((m) => m.status === 'active');
+		for (const { userId, holding } of await judge(deps.db, organizationId, [{ badge, at: now, userIds: members.map((m) => m.user_id) }], clock, { holidays })) push(userId, holding.step, holding.periodKey);
 	}
 	return grant(deps, organizationId, candidates, { silent: true });
 }
@@ -193,11 +193,16 @@ export async function awardManually(deps: EngineDeps, actor: Actor, input: unkno
 	const clock = await orgClock(deps.db, actor.organizationId);
 	const now = deps.clock.now();
 	const periodKey = periodOf('day', now, clock).key;
+	// Read before the transaction: on the embedded database a query outside it would wait for it to end.
+	const rules = await coinRulesOf(deps.db, actor.organizationId);
 	const inserted = await deps.db.transaction().execute(async (trx) => {
 		const rows = await grant({ ...deps, db: trx, events: { emit() {} } as unknown as EngineDeps['events'] }, actor.organizationId, [
 			{ organization_id: actor.organizationId, badge_id: badge.id, tier: '', user_id: userId, period_key: periodKey, awarded_at: now, awarded_by: actor.userId, reason, badge: { ...badge } }
 		], { silent: true });
-		if (rows.length) await recordAudit(trx, { organizationId: actor.organizationId, actorId: actor.userId, action: 'badge.award', targetType: 'user', targetId: userId, data: { badgeId: badge.id, reason } });
+		if (rows.length) {
+			await recordAudit(trx, { organizationId: actor.organizationId, actorId: actor.userId, action: 'badge.award', targetType: 'user', targetId: userId, data: { badgeId: badge.id, reason } });
+			await creditBadgeCoins(trx, actor.organizationId, rules.perBadge, [{ userId, momentId: `badge:${rows[0].id}`, note: localize(badge.name, 'en') }]);
+		}
 		return rows;
 	});
 	if (inserted.length === 0) throw new AppError(409, 'badges.errors.alreadyAwarded', undefined, 'badgeId');
@@ -263,8 +268,8 @@ export async function trophyCase(deps: EngineDeps, actor: Actor, userId: string)
 		const rule = badge.rule;
 		const day = periodOf('day', now, clock);
 		const longest = badge.steps[badge.steps.length - 1].threshold;
-		const rows = await metricEventsOfUser(deps.db, actor.organizationId, userId, rule.metric, new Date(day.start.getTime() - (Math.ceil(longest * 1.5) + 14) * 86_400_000), day.end);
-		const totals = totalsByPeriod(rows.map((r) => ({ value: Number(r.value), occurredAt: new Date(r.occurred_at), correction: r.voids_event_id != null })), rule.measure, 'day', clock);
+		const history = await dailyTotalsOfUsers(deps.db, actor.organizationId, [userId], rule.metric, new Date(day.start.getTime() - (Math.ceil(longest * 1.5) + 14) * 86_400_000), day.end, clock.timeZone);
+		const totals = totalsOfDays(history.get(userId) ?? [], rule.measure, 'day', clock);
 		const streak = currentStreak(totals, today, rule.perDay, { holidays });
 		if (streak.length > 0) streaks.push({ badge: { id: badge.id, name: badge.name, icon: badge.icon }, days: streak.length, next: badge.steps.find((s) => s.threshold > streak.length)?.threshold ?? null });
 	}

@@ -1,7 +1,8 @@
 // Coins earned by the organization's rules, as the facts arrive: points scored (scores.changed, in the
-// process that scored them), a kudos received (achievement.signal), a badge awarded (recognition.moment)
-// and a contest's places (contest.changed to final, heard by every process). Each credit carries a ref
-// naming its fact, unique per organization, so a fact heard twice, or by two processes, pays once.
+// process that scored them), a kudos received (achievement.signal) and a contest's places
+// (contest.changed to final, heard by every process). Each credit carries a ref naming its fact, unique
+// per organization, so a fact heard twice, or by two processes, pays once.
+// A badge's coins are credited in the transaction that awards it (badge.engine.ts grant).
 // A correction's negative points take back the coins their event gave, never below zero.
 import type { Db } from '../db';
 import { log } from '../platform/log';
@@ -63,14 +64,6 @@ export const installCoins: RecognitionInstaller = async ({ db, events }) => {
 			run('kudos', async () => {
 				const rules = await coinRulesOf(db, organizationId);
 				await applyCoinChanges(db, [{ organizationId, userId, amount: rules.perKudos, reason: 'kudos', ref: `kudos_received:${ref}` }]);
-			});
-		}),
-		events.on('recognition.moment', ({ organizationId, moment }) => {
-			if (moment.type !== 'badge_awarded' || !moment.badge) return;
-			run('badge', async () => {
-				const rules = await coinRulesOf(db, organizationId);
-				const name = moment.badge!.name.en || moment.badge!.name['zh-CN'] || '';
-				await applyCoinChanges(db, [{ organizationId, userId: moment.user.id, amount: rules.perBadge, reason: 'badge', ref: `badge_awarded:${moment.id}`, note: name.slice(0, 200) }]);
 			});
 		}),
 		events.on('contest.changed', ({ organizationId, contestId, status }) => {

@@ -71,6 +71,17 @@ export async function applyCoinChanges(db: Db, changes: CoinChange[]): Promise<n
 	return moved;
 }
 
+/**
+ * The coins for announced badge awards, in the transaction that inserted them: one credit per moment
+ * (ref badge_awarded:<moment id>, so it is paid once), members in a fixed order.
+ */
+export async function creditBadgeCoins(trx: Db, organizationId: string, perBadge: number, awards: { userId: string; momentId: string; note: string }[]): Promise<void> {
+	if (perBadge === 0) return;
+	for (const a of [...awards].sort((x, y) => (x.userId < y.userId ? -1 : x.userId > y.userId ? 1 : 0))) {
+		await moveCoins(trx, { organizationId, userId: a.userId, amount: perBadge, reason: 'badge', ref: `badge_awarded:${a.momentId}`, note: a.note.slice(0, 200) });
+	}
+}
+
 // The rules are read on every scored batch: cached briefly per process, forgotten at once on a change here.
 const RULES_CACHE_MS = 5_000;
 const rulesCache = processMap<string, { at: number; rules: Promise<CoinRules> }>('coin-rules');

@@ -4,6 +4,7 @@
 // idea:<id> on the event log, and the conditional UPDATE on the status it leaves), then signals it for
 // badges and celebrates it.
 import type { Db } from '../db';
+import type { DomainEventBus } from '../platform/events';
 import { accessOf } from '../org/access';
 import type { Actor } from '../org/actor';
 import { recordAudit } from '../org/audit.repository';
@@ -54,30 +55,40 @@ export async function ideaMover(db: Db, actor: Actor) {
 	return (authorId: string) => access.isAdmin || (actor.role === 'leader' && access.canManageMember(authorId));
 }
 
-export async function postIdea(db: Db, actor: Actor, input: unknown): Promise<string> {
+export interface IdeaDeps {
+	db: Db;
+	events: DomainEventBus;
+}
+
+export async function postIdea(deps: IdeaDeps, actor: Actor, input: unknown): Promise<string> {
 	const data = parseInput(ideaInputSchema, input);
-	await activeMember(db, actor);
-	return insertIdea(db, { organization_id: actor.organizationId, author_id: actor.userId, title: data.title, body: data.body });
+	await activeMember(deps.db, actor);
+	const id = await insertIdea(deps.db, { organization_id: actor.organizationId, author_id: actor.userId, title: data.title, body: data.body });
+	deps.events.emit('recognition.changed', { organizationId: actor.organizationId, what: 'ideas', id });
+	return id;
 }
 
 const ideaRef = z.object({ ideaId: z.uuid() });
 
 /** Votes for an idea, or takes the vote back; true when the vote is now there. Nobody votes for their own idea. */
-export async function toggleVote(db: Db, actor: Actor, input: unknown): Promise<boolean> {
+export async function toggleVote(deps: IdeaDeps, actor: Actor, input: unknown): Promise<boolean> {
 	const { ideaId } = parseInput(ideaRef, input);
-	await activeMember(db, actor);
-	const idea = await findIdea(db, actor.organizationId, ideaId);
+	await activeMember(deps.db, actor);
+	const idea = await findIdea(deps.db, actor.organizationId, ideaId);
 	if (!idea) throw new AppError(404, 'validation.notFound', undefined, 'ideaId');
 	if (idea.author_id === actor.userId) throw new AppError(400, 'ideas.errors.ownVote', undefined, 'ideaId');
-	return db.transaction().execute((trx) => toggleVoteRow(trx, ideaId, actor.userId));
+	const voted = await deps.db.transaction().execute((trx) => toggleVoteRow(trx, ideaId, actor.userId));
+	deps.events.emit('recognition.changed', { organizationId: actor.organizationId, what: 'ideas', id: ideaId });
+	return voted;
 }
 
-export async function commentIdea(db: Db, actor: Actor, input: unknown): Promise<void> {
+export async function commentIdea(deps: IdeaDeps, actor: Actor, input: unknown): Promise<void> {
 	const { ideaId, body } = parseInput(ideaCommentSchema, input);
-	await activeMember(db, actor);
-	const idea = await findIdea(db, actor.organizationId, ideaId);
+	await activeMember(deps.db, actor);
+	const idea = await findIdea(deps.db, actor.organizationId, ideaId);
 	if (!idea) throw new AppError(404, 'validation.notFound', undefined, 'ideaId');
-	await insertComment(db, { idea_id: ideaId, organization_id: actor.organizationId, user_id: actor.userId, body });
+	await insertComment(deps.db, { idea_id: ideaId, organization_id: actor.organizationId, user_id: actor.userId, body });
+	deps.events.emit('recognition.changed', { organizationId: actor.organizationId, what: 'ideas', id: ideaId });
 }
 
 /**
@@ -97,6 +108,7 @@ export async function moveIdea(deps: IngestDeps, actor: Actor, input: unknown): 
 		}
 		await recordAudit(trx, { organizationId: org, actorId: actor.userId, action: `idea.${status}`, targetType: 'idea', targetId: ideaId, data: { title: idea.title, ...(note ? { note } : {}) } });
 	});
+	deps.events.emit('recognition.changed', { organizationId: org, what: 'ideas', id: ideaId });
 	if (status !== 'adopted') return { status, points: 0 };
 	return { status, points: await payAdoptedIdea(deps, org, { id: ideaId, authorId: idea.author_id, authorName: idea.author_name, title: idea.title }) };
 }

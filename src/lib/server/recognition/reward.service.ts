@@ -67,21 +67,23 @@ function rewardValues(input: z.output<typeof rewardInputSchema>) {
 	};
 }
 
-export async function createReward(db: Db, actor: Actor, input: unknown): Promise<string> {
+export async function createReward(deps: RewardDeps, actor: Actor, input: unknown): Promise<string> {
 	if (actor.role !== 'admin') throw forbidden();
 	const data = parseInput(rewardInputSchema, input);
-	return db.transaction().execute(async (trx) => {
+	const id = await deps.db.transaction().execute(async (trx) => {
 		const id = await insertReward(trx, { organization_id: actor.organizationId, ...rewardValues(data), active: data.active ?? true });
 		await recordAudit(trx, { organizationId: actor.organizationId, actorId: actor.userId, action: 'reward.created', targetType: 'reward', targetId: id, data: { name: data.name, cost: data.cost, stock: data.stock } });
 		return id;
 	});
+	deps.events.emit('recognition.changed', { organizationId: actor.organizationId, what: 'rewards', id });
+	return id;
 }
 
-export async function updateReward(db: Db, actor: Actor, input: unknown): Promise<void> {
+export async function updateReward(deps: RewardDeps, actor: Actor, input: unknown): Promise<void> {
 	if (actor.role !== 'admin') throw forbidden();
 	const { rewardId } = parseInput(idOf('rewardId'), input) as { rewardId: string };
 	const data = parseInput(rewardInputSchema, input);
-	await db.transaction().execute(async (trx) => {
+	await deps.db.transaction().execute(async (trx) => {
 		const existing = await lockReward(trx, actor.organizationId, rewardId);
 		if (!existing) throw new AppError(404, 'validation.notFound', undefined, 'rewardId');
 		await updateRewardRow(trx, actor.organizationId, rewardId, { ...rewardValues(data), active: data.active ?? false });
@@ -94,6 +96,7 @@ export async function updateReward(db: Db, actor: Actor, input: unknown): Promis
 			data: { name: data.name, cost: data.cost, stock: data.stock, perPersonLimit: data.perPersonLimit, active: data.active ?? false }
 		});
 	});
+	deps.events.emit('recognition.changed', { organizationId: actor.organizationId, what: 'rewards', id: rewardId });
 }
 
 /**
@@ -106,7 +109,7 @@ export async function redeemReward(deps: RewardDeps, actor: Actor, input: unknow
 	const org = actor.organizationId;
 	const membership = await findMembership(deps.db, org, actor.userId);
 	if (!membership || membership.status !== 'active') throw forbidden();
-	return deps.db.transaction().execute(async (trx) => {
+	const redemptionId = await deps.db.transaction().execute(async (trx) => {
 		const reward = await lockReward(trx, org, rewardId);
 		if (!reward || !reward.active) throw new AppError(404, 'validation.notFound', undefined, 'rewardId');
 		if (reward.stock !== null && reward.stock <= 0) throw new AppError(409, 'rewards.errors.stock', undefined, 'stock');
@@ -119,6 +122,8 @@ export async function redeemReward(deps: RewardDeps, actor: Actor, input: unknow
 		await recordAudit(trx, { organizationId: org, actorId: actor.userId, action: 'reward.redeemed', targetType: 'redemption', targetId: id, data: { rewardId, cost: reward.cost } });
 		return id;
 	});
+	deps.events.emit('recognition.changed', { organizationId: org, what: 'redemptions', id: redemptionId });
+	return redemptionId;
 }
 
 const rewardLabel = (name: { en?: string; 'zh-CN'?: string }) => (name.en || name['zh-CN'] || '').slice(0, 200);
@@ -168,6 +173,7 @@ export async function decideRedemption(deps: RewardDeps, actor: Actor, action: R
 			data: { rewardId: row.reward_id, userId: row.user_id, cost: row.cost, ...(note ? { note } : {}) }
 		});
 	});
+	deps.events.emit('recognition.changed', { organizationId: org, what: 'redemptions', id: row.id });
 	if (action === 'approve') {
 		deps.events.emit('recognition.moment', {
 			organizationId: org,

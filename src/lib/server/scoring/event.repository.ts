@@ -426,3 +426,54 @@ export function scoresInRange(
 	if (metricKey !== undefined) q = q.where('m.key', '=', metricKey);
 	return q.execute();
 }
+
+/** One member's totals for one local day of the organization's time zone. */
+export interface DayTotal {
+	/** The local day, "YYYY-MM-DD". */
+	day: string;
+	/** An instant inside that day (its first event's time). */
+	at: Date;
+	/** The sum of values (corrections carry negated values). */
+	value: number;
+	points: number;
+	/** Events, less corrections. */
+	count: number;
+}
+
+/**
+ * Members' totals per local day in [from, to), on one metric or (metricKey null) on every metric, summed
+ * by Postgres in the organization's time zone: what streaks and personal bests read, one query for
+ * every member concerned.
+ */
+export async function dailyTotalsOfUsers(db: Db, organizationId: string, userIds: readonly string[], metricKey: string | null, from: Date, to: Date, timeZone: string): Promise<Map<string, DayTotal[]>> {
+	const out = new Map<string, DayTotal[]>();
+	if (userIds.length === 0) return out;
+	const day = sql<string>`to_char(e.occurred_at at time zone ${timeZone}, 'YYYY-MM-DD')`;
+	let q = db
+		.selectFrom('score_events as e')
+		.select([
+			'e.user_id',
+			day.as('day'),
+			sql<Date>`min(e.occurred_at)`.as('at'),
+			sql<string>`coalesce(sum(e.value), 0)`.as('value'),
+			sql<string>`coalesce(sum(e.points), 0)`.as('points'),
+			sql<string>`coalesce(sum(case when e.voids_event_id is null then 1 else -1 end), 0)`.as('count')
+		])
+		.where('e.organization_id', '=', organizationId)
+		.where('e.user_id', 'in', [...userIds])
+		.where('e.occurred_at', '>=', from)
+		.where('e.occurred_at', '<', to);
+	if (metricKey !== null) {
+		q = q.where('e.metric_id', '=', (eb) =>
+			eb.selectFrom('metrics as m').select('m.id').where('m.organization_id', '=', organizationId).where('m.key', '=', metricKey)
+		);
+	}
+	// By position: the day expression carries the time zone as a parameter, so it cannot be repeated.
+	const rows = await q.groupBy([sql`1`, sql`2`]).execute();
+	for (const r of rows) {
+		const list = out.get(r.user_id) ?? [];
+		list.push({ day: r.day, at: new Date(r.at), value: Number(r.value), points: Number(r.points), count: Number(r.count) });
+		out.set(r.user_id, list);
+	}
+	return out;
+}

@@ -22,7 +22,17 @@ export interface BoundedEvent {
 
 const views = processMap<string, { at: number; max: number }>('total-bound-views');
 
-const allTime = (board: string, scope: 'users' | 'teams') => encodeBoardKey({ board, scope, window: 'all', period: 'all' });
+const allTimeKeys = new Map<string, string>();
+/** A board's all-time key (memoized: ingest asks for the same few keys for every event). */
+function allTime(board: string, scope: 'users' | 'teams') {
+	const memo = `${board}|${scope}`;
+	let key = allTimeKeys.get(memo);
+	if (key === undefined) {
+		key = encodeBoardKey({ board, scope, window: 'all', period: 'all' });
+		if (allTimeKeys.size < 10_000) allTimeKeys.set(memo, key);
+	}
+	return key;
+}
 
 function movesOf(e: BoundedEvent) {
 	const moves: { key: string; member: string; delta: number }[] = [];

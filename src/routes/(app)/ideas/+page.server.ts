@@ -7,6 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
+	// Reloaded when a colleague changes what this page shows (realtime/changes.ts).
+	event.depends('podium:ideas');
 	const db = event.locals.runtime.db;
 	const [ideas, mover, rules] = await Promise.all([listIdeas(db, actor), ideaMover(db, actor), coinRulesOf(db, actor.organizationId)]);
 	return { ideas: ideas.map((idea) => ({ ...idea, movable: mover(idea.author.id) })), ideaPoints: rules.ideaPoints };
@@ -16,21 +18,21 @@ export const actions: Actions = {
 	post: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => postIdea(event.locals.runtime.db, actor, input), { ...input, form: 'post' });
+		const result = await attempt(event, () => postIdea(event.locals.runtime, actor, input), { ...input, form: 'post' });
 		if (!result.ok) return result.failure;
 		return { done: translate(event.locals.locale, 'ideas.posted'), posted: result.value };
 	},
 	vote: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => toggleVote(event.locals.runtime.db, actor, input), { ...input, form: `vote:${input.ideaId}` });
+		const result = await attempt(event, () => toggleVote(event.locals.runtime, actor, input), { ...input, form: `vote:${input.ideaId}` });
 		if (!result.ok) return result.failure;
 		return { voted: result.value };
 	},
 	comment: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => commentIdea(event.locals.runtime.db, actor, input), { ...input, form: `comment:${input.ideaId}` });
+		const result = await attempt(event, () => commentIdea(event.locals.runtime, actor, input), { ...input, form: `comment:${input.ideaId}` });
 		if (!result.ok) return result.failure;
 		return { commented: input.ideaId };
 	},

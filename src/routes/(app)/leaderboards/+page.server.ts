@@ -13,6 +13,9 @@ import { listTeamTree } from '$lib/server/org/team.service';
 import { z } from 'zod';
 import { textSchema, wellFormed } from '$lib/shared/schemas';
 import { memberLevels } from '$lib/server/recognition/level.service';
+import { boardForm } from '$lib/server/scoring/form.service';
+import { findMetricIdByKey } from '$lib/server/scoring/metric.repository';
+import { POINTS_BOARD } from '$lib/shared/boards/identity';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -41,14 +44,19 @@ export const load: PageServerLoad = async (event) => {
 			? await readBoard(rt, actor.organizationId, { ...selector, limit: 10 }, new Date(Date.parse(board.window.start) - 1))
 			: null;
 	const members = board.entries.map((e) => e.id);
-	const [boards, metrics, teams, activity, today, access, levels] = await Promise.all([
+	const shown = [...members, ...(board.around ?? []).map((e) => e.id)];
+	const [boards, metrics, teams, activity, today, access, levels, form] = await Promise.all([
 		catalog.boardsOf(rt.db, actor.organizationId),
 		activeMetrics(rt.db, actor.organizationId),
 		listTeamTree(rt.db, actor.organizationId),
 		recentActivity(rt.db, actor.organizationId, 25),
-		todayScores(rt.db, actor.organizationId, query.board, query.scope, [...members, ...(board.around ?? []).map((e) => e.id)]),
+		todayScores(rt.db, actor.organizationId, query.board, query.scope, shown),
 		accessOf(rt.db, actor),
-		memberLevels(rt.db, actor.organizationId, rt.live)
+		memberLevels(rt.db, actor.organizationId, rt.live),
+		// Streak flames and personal bests, for reps on the points board or a metric's.
+		query.scope === 'users' && (query.board === POINTS_BOARD || (await findMetricIdByKey(rt.db, actor.organizationId, query.board)))
+			? boardForm(rt.db, actor.organizationId, query.board, query.window, shown)
+			: null
 	]);
 	const loggable = access.loggableMembers();
 	// Leaders and admins may void what they could have logged.
@@ -69,6 +77,7 @@ export const load: PageServerLoad = async (event) => {
 		feedDays: FEED_DAYS,
 		// Each member's level, for the pill beside their name (rows arriving live find theirs here).
 		levels,
+		flair: form,
 		loggable,
 		voidable,
 		logToken: crypto.randomUUID()

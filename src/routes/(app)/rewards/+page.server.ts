@@ -7,6 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
+	// Reloaded when a colleague changes what this page shows (realtime/changes.ts).
+	event.depends('podium:rewards');
 	const db = event.locals.runtime.db;
 	const [rewards, account, redemptions] = await Promise.all([
 		listRewards(db, actor),

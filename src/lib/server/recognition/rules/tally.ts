@@ -24,6 +24,24 @@ export function totalsByPeriod(events: readonly TallyEvent[], measure: BadgeMeas
 	return out;
 }
 
+/** A day's pre-summed totals (as Postgres sums them per local day), with an instant inside the day. */
+export interface DayTally {
+	day: string;
+	at: Date;
+	value: number;
+	count: number;
+}
+
+/** totalsByPeriod over totals already summed per local day: days keep their key, longer windows add up their days. */
+export function totalsOfDays(days: readonly DayTally[], measure: BadgeMeasure, window: WindowKind, clock: OrgClock): Map<string, number> {
+	const out = new Map<string, number>();
+	for (const d of days) {
+		const key = window === 'day' ? d.day : periodOf(window, d.at, clock).key;
+		out.set(key, (out.get(key) ?? 0) + (measure === 'value' ? d.value : d.count));
+	}
+	return out;
+}
+
 /** The steps reached by a total: every threshold at or below it. */
 export function stepsReached<S extends { threshold: number }>(steps: readonly S[], total: number): S[] {
 	return steps.filter((s) => total >= s.threshold);

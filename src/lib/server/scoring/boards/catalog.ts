@@ -19,6 +19,10 @@ const families = processMap<string, BoardFamily>('board-families');
 for (const builtIn of [pointsFamily, metricFamily]) if (!families.has(builtIn.name)) families.set(builtIn.name, builtIn);
 
 type CalendarFamily = BoardFamily & { calendarTargets(event: ScoredEvent): CalendarTarget[] };
+// Board keys parsed once (catalog.owner); forgotten when a family comes or goes. Shared like the families.
+const owners = processMap<string, { id: BoardId; family: BoardFamily } | null>('board-owners');
+const OWNERS_MAX = 50_000;
+
 const isCalendar = (f: BoardFamily): f is CalendarFamily => 'calendarTargets' in f && typeof f.calendarTargets === 'function';
 
 export const catalog = {
@@ -27,10 +31,12 @@ export const catalog = {
 		if (!/^[a-z][a-z0-9_-]{0,39}$/.test(family.name)) throw new Error(`board family name "${family.name}" must be like a metric key`);
 		if (families.has(family.name)) throw new Error(`board family "${family.name}" is registered already`);
 		families.set(family.name, family);
+		owners.clear();
 		return () => catalog.unregister(family.name);
 	},
 	unregister(name: string) {
 		families.delete(name);
+		owners.clear();
 	},
 	families(): BoardFamily[] {
 		return [...families.values()];
@@ -40,9 +46,16 @@ export const catalog = {
 	},
 	/** The family of a live-store key and its identity; undefined for a key no family owns. */
 	owner(key: string): { id: BoardId; family: BoardFamily } | undefined {
-		const id = parseBoardKey(key);
-		const family = id && families.get(id.family);
-		return family ? { id: id!, family } : undefined;
+		// Pushes, expiries and verify ask about the same few keys over and over: parse each once.
+		let owned = owners.get(key);
+		if (owned === undefined) {
+			const id = parseBoardKey(key);
+			const family = id && families.get(id.family);
+			owned = family ? { id: id!, family } : null;
+			if (owners.size >= OWNERS_MAX) owners.clear();
+			owners.set(key, owned);
+		}
+		return owned ?? undefined;
 	},
 
 	/**

@@ -8,6 +8,8 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireRole(event, 'admin', 'leader');
+	// Reloaded when a colleague changes what this page shows (realtime/changes.ts).
+	event.depends('podium:rewards');
 	const db = event.locals.runtime.db;
 	const [queue, rewards, rules] = await Promise.all([
 		approvalQueue(db, actor),
@@ -32,14 +34,14 @@ export const actions: Actions = {
 	createReward: async (event) => {
 		const actor = requireRole(event, 'admin');
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => createReward(event.locals.runtime.db, actor, rewardInput(input)), { ...input, form: 'createReward' });
+		const result = await attempt(event, () => createReward(event.locals.runtime, actor, rewardInput(input)), { ...input, form: 'createReward' });
 		if (!result.ok) return result.failure;
 		return { done: translate(event.locals.locale, 'rewards.admin.done.created') };
 	},
 	updateReward: async (event) => {
 		const actor = requireRole(event, 'admin');
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => updateReward(event.locals.runtime.db, actor, rewardInput(input)), { ...input, form: `updateReward:${input.rewardId}` });
+		const result = await attempt(event, () => updateReward(event.locals.runtime, actor, rewardInput(input)), { ...input, form: `updateReward:${input.rewardId}` });
 		if (!result.ok) return result.failure;
 		return { done: translate(event.locals.locale, 'rewards.admin.done.updated') };
 	},
