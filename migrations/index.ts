@@ -15,6 +15,7 @@ import * as recognitionSources from './20261130030000_recognition_sources';
 import * as kudos from './20261130031000_kudos';
 import * as badges from './20261130032000_badges';
 import * as coinsRewardsIdeas from './20261130033000_coins_rewards_ideas';
+import * as recognitionFeed from './20261130040000_recognition_feed';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130030000_recognition_sources': recognitionSources,
 	'20261130031000_kudos': kudos,
 	'20261130032000_badges': badges,
-	'20261130033000_coins_rewards_ideas': coinsRewardsIdeas
+	'20261130033000_coins_rewards_ideas': coinsRewardsIdeas,
+	'20261130040000_recognition_feed': recognitionFeed
 };

@@ -260,6 +260,21 @@ describe('manual awards', () => {
 		const ruled = (await app.runtime.db.selectFrom('badges').select('id').where('organization_id', '=', admin.organizationId).where(sql`rule->>'kind'`, '=', 'first_time').executeTakeFirstOrThrow()).id;
 		expect((await admin.browser.action(path, { badgeId: ruled, reason: 'x' })).status).toBe(409);
 	});
+
+	test('an award shows in the leaderboard’s activity feed for colleagues, with the badge’s name', async () => {
+		const name = `Deal saver ${uniqueSuffix()}`;
+		const created = await admin.browser.action('/admin/badges?/create', { 'name.en': name, icon: 'shield', kind: 'manual' });
+		expect(created.type).toBe('success');
+		const badge = await app.runtime.db.selectFrom('badges').select('id').where('organization_id', '=', admin.organizationId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+		const who = await app.runtime.db.selectFrom('users').select('name').where('id', '=', other.userId).executeTakeFirstOrThrow();
+		expect((await admin.browser.action(`/people/${other.userId}?/award`, { badgeId: badge.id, reason: 'Rescued the renewal' })).status).toBe(200);
+		// A colleague's page: the feed weaves the award in among the events.
+		const page = await rep.browser.get('/leaderboards');
+		expect(page.status).toBe(200);
+		const row = page.body.match(/data-testid="feed-moment"[^]*?<\/li>/g)?.find((li) => li.includes(name));
+		expect(row).toBeDefined();
+		expect(row).toContain(`${who.name} earned ${name}`);
+	});
 });
 
 describe('the badges API', () => {

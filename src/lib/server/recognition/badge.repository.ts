@@ -65,6 +65,36 @@ export async function heldAwards(db: Db, organizationId: string, steps: readonly
 	return new Set(rows.map((r) => `${r.badge_id}|${r.period_key}|${r.user_id}`));
 }
 
+/**
+ * The organization's recent badge awards (each badge and member's highest tier of an award moment) and
+ * levels reached since `since`, newest first: the activity feed's recognition rows when a page opens.
+ */
+export async function recentRecognition(db: Db, organizationId: string, since: Date, limit: number) {
+	const [awards, levels] = await Promise.all([
+		db
+			.selectFrom('badge_awards as a')
+			.innerJoin('badges as b', 'b.id', 'a.badge_id')
+			.innerJoin('users as u', 'u.id', 'a.user_id')
+			.select(['a.id', 'a.tier', 'a.awarded_at', 'a.user_id', 'u.name as user_name', 'b.id as badge_id', 'b.name as badge_name', 'b.icon'])
+			.where('a.organization_id', '=', organizationId)
+			.where('a.awarded_at', '>=', since)
+			.orderBy('a.awarded_at', 'desc')
+			.limit(limit)
+			.execute(),
+		db
+			.selectFrom('levels_reached as r')
+			.innerJoin('levels as l', (j) => j.onRef('l.organization_id', '=', 'r.organization_id').onRef('l.number', '=', 'r.number'))
+			.innerJoin('users as u', 'u.id', 'r.user_id')
+			.select(['r.user_id', 'r.number', 'r.reached_at', 'u.name as user_name', 'l.name as level_name'])
+			.where('r.organization_id', '=', organizationId)
+			.where('r.reached_at', '>=', since)
+			.orderBy('r.reached_at', 'desc')
+			.limit(limit)
+			.execute()
+	]);
+	return { awards, levels };
+}
+
 /** A member's awards, newest first, with their badge. */
 export function awardsOfUser(db: Db, organizationId: string, userId: string, limit = 500) {
 	return db

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { textSchema, wellFormed } from '$lib/shared/schemas';
 import { memberLevels } from '$lib/server/recognition/level.service';
 import { boardForm } from '$lib/server/scoring/form.service';
+import { recentMoments } from '$lib/server/recognition/feed.service';
 import { findMetricIdByKey } from '$lib/server/scoring/metric.repository';
 import { POINTS_BOARD } from '$lib/shared/boards/identity';
 import type { Actions, PageServerLoad } from './$types';
@@ -45,7 +46,7 @@ export const load: PageServerLoad = async (event) => {
 			: null;
 	const members = board.entries.map((e) => e.id);
 	const shown = [...members, ...(board.around ?? []).map((e) => e.id)];
-	const [boards, metrics, teams, activity, today, access, levels, form] = await Promise.all([
+	const [boards, metrics, teams, activity, today, access, levels, form, moments] = await Promise.all([
 		catalog.boardsOf(rt.db, actor.organizationId),
 		activeMetrics(rt.db, actor.organizationId),
 		listTeamTree(rt.db, actor.organizationId),
@@ -56,7 +57,9 @@ export const load: PageServerLoad = async (event) => {
 		// Streak flames and personal bests, for reps on the points board or a metric's.
 		query.scope === 'users' && (query.board === POINTS_BOARD || (await findMetricIdByKey(rt.db, actor.organizationId, query.board)))
 			? boardForm(rt.db, actor.organizationId, query.board, query.window, shown)
-			: null
+			: null,
+		// Badges and levels of the feed's days, woven into it (kudos, rewards and ideas arrive live).
+		recentMoments(rt.db, actor.organizationId, new Date(Date.now() - FEED_DAYS * 86_400_000))
 	]);
 	const loggable = access.loggableMembers();
 	// Leaders and admins may void what they could have logged.
@@ -78,6 +81,7 @@ export const load: PageServerLoad = async (event) => {
 		// Each member's level, for the pill beside their name (rows arriving live find theirs here).
 		levels,
 		flair: form,
+		moments,
 		loggable,
 		voidable,
 		logToken: crypto.randomUUID()
