@@ -6,9 +6,11 @@ import { flushSync, mount, unmount } from 'svelte';
 import type { RecognitionMoment } from '../../src/lib/shared/recognition';
 
 vi.mock('$app/state', () => ({ page: { data: { locale: 'en' } } }));
+vi.mock('$app/forms', () => ({ enhance: () => ({ destroy() {} }) }));
 
 const { RecognitionStore } = await import('../../src/lib/realtime/recognition.svelte');
 const Celebration = (await import('../../src/lib/components/recognition/Celebration.svelte')).default;
+const ActivityFeed = (await import('../../src/lib/components/leaderboard/ActivityFeed.svelte')).default;
 
 const badge = (id: string, userId: string, name = 'Dialer', tier: 'bronze' | 'silver' | 'gold' | null = 'gold'): RecognitionMoment => ({
 	id,
@@ -96,5 +98,39 @@ describe('recognition moments', () => {
 		expect(dialog()?.textContent).toContain('Your kudos is in the spotlight!');
 		expect(dialog()?.querySelector('h2')?.textContent).toBe('From Al');
 		expect(dialog()?.textContent).toContain('“Great demo”');
+	});
+
+	test('the activity feed weaves moments among events by time, and one badge earned by many at once is one row', () => {
+		const target = document.createElement('div');
+		document.body.append(target);
+		const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+		const award = (id: string, user: string, minutesAgo: number): RecognitionMoment => ({ ...badge(id, user), user: { id: user, name: user }, at: at(minutesAgo) });
+		const event = {
+			eventId: 1,
+			userId: 'al',
+			name: 'Al',
+			metric: { key: 'call', name: { en: 'Calls' }, unit: 'count' as const, currency: null },
+			value: 1,
+			points: 1,
+			occurredAt: at(5),
+			correction: false,
+			voids: null,
+			flag: null
+		};
+		mounted = mount(ActivityFeed, {
+			target,
+			props: {
+				items: [event],
+				timeZone: 'UTC',
+				days: 7,
+				canVoid: () => false,
+				voidError: {},
+				me: 'me',
+				moments: [award('badge:1', 'Ann', 1), award('badge:2', 'Bo', 1), award('badge:3', 'Cy', 1), award('badge:4', 'Di', 1), award('badge:5', 'Ed', 10)]
+			}
+		});
+		flushSync();
+		const rows = [...target.querySelectorAll('li')].map((li) => li.querySelector('.text')?.textContent?.trim());
+		expect(rows).toEqual(['Ann, Bo and 2 others earned Dialer', 'Al · Calls: 1', 'Ed earned Dialer']);
 	});
 });

@@ -71,6 +71,9 @@ export const leaderboardEn = {
 	'lb.log.err.selfReport': '{field} cannot be logged for yourself; your leader logs it.',
 	'lb.log.err.resent': 'This form was sent before with other values. Reload the page to log again.',
 
+	'lb.feed.badgeTwo': '{a} and {b} earned {badge}',
+	'lb.feed.badgeMany': '{a}, {b} and {count} others earned {badge}',
+	'lb.feed.badgeMany.one': '{a}, {b} and one other earned {badge}',
 	'lb.feed.title': 'Activity',
 	'lb.feed.empty': 'No activity in the last {count} days.',
 	'lb.feed.empty.one': 'No activity today.',

@@ -72,6 +72,9 @@ export const leaderboardZhCN: Record<keyof typeof leaderboardEn, string> = {
 	'lb.log.err.selfReport': '{field}不能由你自己记录，请由主管记录。',
 	'lb.log.err.resent': '此表单之前已用其他数值提交过。请刷新页面后再记录。',
 
+	'lb.feed.badgeTwo': '{a} 和 {b} 获得了 {badge}',
+	'lb.feed.badgeMany': '{a}、{b} 和另外 {count} 人获得了 {badge}',
+	'lb.feed.badgeMany.one': '{a}、{b} 和另外一人获得了 {badge}',
 	'lb.feed.title': '动态',
 	'lb.feed.empty': '最近 {count} 天没有动态。',
 	'lb.feed.empty.one': '今天没有动态。',
