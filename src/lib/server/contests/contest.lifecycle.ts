@@ -5,6 +5,7 @@
 // on the status it leaves, so a job run twice, or by two processes, changes things once. Prize
 // points carry one idempotency key per contest, place and member, so they are paid once however often
 // the freeze runs. Moments of hidden contests reach only the contest's own room (see the pushes).
+import { processMap } from '../platform/process-cache';
 import { translate } from '$lib/i18n';
 import { CONTEST_LIMITS, type ContestMoment } from '../../shared/contests';
 import { localize } from '../../shared/localized';
@@ -189,8 +190,25 @@ export async function finalizeContest(deps: LifecycleDeps, contestId: string): P
 		}
 	}
 	const current = froze ? { ...row, status: 'final' as const } : row;
-	if (current.status === 'final') await payPrizes(deps, current);
+	if (current.status === 'final') {
+		await payPrizes(deps, current);
+		// What other domains pay for places (coins), awaited here so that the job's retry after a crash
+		// pays what is missing; each is idempotent by its own keys.
+		for (const pay of placePayers) await pay(deps.db, current.organization_id, current.id);
+	}
 	return froze;
+}
+
+type PlacePayer = (db: LifecycleDeps['db'], organizationId: string, contestId: string) => Promise<unknown>;
+// One registry per process, shared by every copy of this module (like the caches: see process-cache.ts).
+const payersHolder = processMap<'all', Set<PlacePayer>>('contest-place-payers');
+const placePayers = payersHolder.get('all') ?? new Set<PlacePayer>();
+payersHolder.set('all', placePayers);
+
+/** Another domain pays for a final contest's places (idempotently) whenever its prizes are paid. Returns the unregister. */
+export function onContestPlaces(pay: PlacePayer): () => void {
+	placePayers.add(pay);
+	return () => placePayers.delete(pay);
 }
 
 /** After the freeze committed: each member who took a place is an achievement for badges (once per ref). */

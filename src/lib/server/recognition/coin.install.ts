@@ -1,12 +1,14 @@
 // Coins earned by the organization's rules, as the facts arrive: points scored (scores.changed, in the
-// process that scored them), a kudos received (achievement.signal) and a contest's places
-// (contest.changed to final, heard by every process). Each credit carries a ref naming its fact, unique
-// per organization, so a fact heard twice, or by two processes, pays once.
-// A badge's coins are credited in the transaction that awards it (badge.engine.ts grant).
+// process that scored them) and a contest's places (paid with its prizes by the freeze job).
+// Each credit carries a ref naming its fact, unique per organization, so a fact heard twice, or by two
+// processes, pays once.
+// A badge's and a kudos's coins are credited in the transaction that awards or gives it (badge.engine.ts
+// grant, kudos.service.ts giveKudos).
 // A correction's negative points take back the coins their event gave, never below zero.
 import type { Db } from '../db';
 import { log } from '../platform/log';
 import { adhocMembersOf, findContest, membersOfTeams, resultsOf, rosterWithRefs } from '../contests/contest.repository';
+import { onContestPlaces } from '../contests/contest.lifecycle';
 import { coinsForPoints } from '../../shared/rewards';
 import { localize } from '../../shared/localized';
 import type { RecognitionInstaller } from './recognition.install';
@@ -59,17 +61,8 @@ export const installCoins: RecognitionInstaller = async ({ db, events }) => {
 				await applyCoinChanges(db, changes);
 			});
 		}),
-		events.on('achievement.signal', ({ organizationId, userId, kind, ref }) => {
-			if (kind !== 'kudos_received') return;
-			run('kudos', async () => {
-				const rules = await coinRulesOf(db, organizationId);
-				await applyCoinChanges(db, [{ organizationId, userId, amount: rules.perKudos, reason: 'kudos', ref: `kudos_received:${ref}` }]);
-			});
-		}),
-		events.on('contest.changed', ({ organizationId, contestId, status }) => {
-			if (status !== 'final') return;
-			run('contest places', async () => applyCoinChanges(db, await contestPlaceCoins(db, organizationId, contestId)));
-		})
+		// A final contest's places, when its prizes are paid (in the freeze job, retried after a crash).
+		onContestPlaces(async (db, organizationId, contestId) => applyCoinChanges(db, await contestPlaceCoins(db, organizationId, contestId)))
 	];
 	return () => stops.forEach((stop) => stop());
 };

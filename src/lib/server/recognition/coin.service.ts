@@ -82,6 +82,14 @@ export async function creditBadgeCoins(trx: Db, organizationId: string, perBadge
 	}
 }
 
+/** The coins of a kudos's recipients, in the transaction that gives it (ref kudos_received:kudos:<id>:<recipient>). */
+export async function creditKudosCoins(trx: Db, organizationId: string, perKudos: number, kudosId: string, recipients: readonly string[]): Promise<void> {
+	if (perKudos === 0) return;
+	for (const userId of [...new Set(recipients)].sort()) {
+		await moveCoins(trx, { organizationId, userId, amount: perKudos, reason: 'kudos', ref: `kudos_received:kudos:${kudosId}:${userId}` });
+	}
+}
+
 // The rules are read on every scored batch: cached briefly per process, forgotten at once on a change here.
 const RULES_CACHE_MS = 5_000;
 const rulesCache = processMap<string, { at: number; rules: Promise<CoinRules> }>('coin-rules');

@@ -55,6 +55,7 @@ import {
 	type KudosRow
 } from './kudos.repository';
 import { findValueRow, listValueRows } from './values.repository';
+import { coinRulesOf, creditKudosCoins } from './coin.service';
 import { DEFAULT_ALLOWANCES } from '../../shared/kudos';
 import { randomUUID } from 'node:crypto';
 
@@ -236,6 +237,8 @@ async function give(deps: KudosDeps, giver: Actor, roster: Roster, input: { to: 
 	const window = allowanceWindow(now, timeZone);
 	const allowance = await allowanceFor(deps.db, org, giver.role);
 	const cost = input.points * input.to.length;
+	// Read before the transaction: on the embedded database a query outside it would wait for it to end.
+	const { perKudos } = await coinRulesOf(deps.db, org);
 	const outcome = await deps.db.transaction().execute(async (trx) => {
 		await lockGiver(trx, org, giver.userId);
 		if (requestId) {
@@ -248,6 +251,8 @@ async function give(deps: KudosDeps, giver: Actor, roster: Roster, input: { to: 
 			throw new AppError(400, 'kudos.error.allowance', { remaining, count: remaining, cost }, 'points');
 		}
 		const row = await insertKudos(trx, { organizationId: org, giverId: giver.userId, valueId: value.id, message: input.message, points: input.points, recipients: input.to, requestId, source: options.source ?? 'app', createdAt: now });
+		// Each recipient's coins, with the kudos: never left unpaid by a process that stops after the commit.
+		await creditKudosCoins(trx, org, perKudos, row.id, input.to);
 		return { duplicate: false, id: row.id };
 	});
 	if (outcome.duplicate) return duplicateOf(deps, giver, outcome.id, now);
