@@ -7,7 +7,8 @@ import type { RecognitionMoment } from '$lib/shared/recognition';
 /** The badge-set icon of a moment that is not a badge or a level (shown without a tier). */
 export const MOMENT_ICONS = { reward_approved: 'gem', idea_adopted: 'lightbulb', kudos_spotlight: 'star', kudos_received: 'heart' } as const;
 
-const named = (text: { en?: string; 'zh-CN'?: string } | null | undefined) => (text ? localize(text, currentLocale()) : '');
+/** A moment's localized name (a badge, a level, a reward) in the reader's language; '' when absent. */
+export const named = (text: { en?: string; 'zh-CN'?: string } | null | undefined) => (text ? localize(text, currentLocale()) : '');
 
 export function momentText(m: RecognitionMoment, mine: boolean): string {
 	const name = m.user.name;

@@ -180,12 +180,15 @@ export async function holdingsAt(db: Db, organizationId: string, badge: ActiveBa
 	return (await judge(db, organizationId, [{ badge, at, userIds: [userId] }], clock, calendar)).map((h) => h.holding);
 }
 
-/** Of the awards inserted together, each (badge, member)'s highest tier: what one moment announces. */
-function bestTiers<R extends { badge_id: string; user_id: string; tier: string }>(rows: readonly R[]): R[] {
+/**
+ * Of awards made together, each (badge, member)'s highest tier: what one moment announces. `groupOf`
+ * adds to the (badge, member) key what else sets them apart (the feed: when they were awarded).
+ */
+export function bestTiers<R extends { badge_id: string; user_id: string; tier: string }>(rows: readonly R[], groupOf: (row: R) => string = () => ''): R[] {
 	const order = ['', 'bronze', 'silver', 'gold'];
 	const best = new Map<string, R>();
 	for (const row of rows) {
-		const key = `${row.badge_id}|${row.user_id}`;
+		const key = `${row.badge_id}|${row.user_id}|${groupOf(row)}`;
 		const seen = best.get(key);
 		if (!seen || order.indexOf(row.tier) > order.indexOf(seen.tier)) best.set(key, row);
 	}

@@ -5,19 +5,13 @@
 import type { Db } from '../db';
 import type { BadgeTier, RecognitionMoment } from '../../shared/recognition';
 import { recentRecognition } from './badge.repository';
-
-const ORDER = ['', 'bronze', 'silver', 'gold'];
+import { bestTiers } from './badge.engine';
 
 export async function recentMoments(db: Db, organizationId: string, since: Date, limit = 20): Promise<RecognitionMoment[]> {
 	const { awards, levels } = await recentRecognition(db, organizationId, since, limit * 2);
-	const best = new Map<string, (typeof awards)[number]>();
-	for (const a of awards) {
-		const key = `${a.badge_id}|${a.user_id}|${new Date(a.awarded_at).getTime()}`;
-		const seen = best.get(key);
-		if (!seen || ORDER.indexOf(a.tier) > ORDER.indexOf(seen.tier)) best.set(key, a);
-	}
+	const best = bestTiers(awards, (a) => String(new Date(a.awarded_at).getTime()));
 	const moments: RecognitionMoment[] = [
-		...[...best.values()].map(
+		...best.map(
 			(a): RecognitionMoment => ({
 				id: `badge:${a.id}`,
 				type: 'badge_awarded',

@@ -8,7 +8,7 @@ import { holidaysOf } from '../org/holiday.repository';
 import { cacheNow, processMap } from '../platform/process-cache';
 import { orgClock } from './live.service';
 import { dailyTotalsOfUsers } from './event.repository';
-import { periodOf, type WindowKind } from '../../shared/time-windows';
+import { periodOf, type OrgClock, type WindowKind } from '../../shared/time-windows';
 import { POINTS_BOARD } from '../../shared/boards/identity';
 import { isWorkingDay, streakEndingOn, dayKey, dayNumber } from '../../shared/streaks';
 import type { BoardForm } from '../../shared/scoring';
@@ -33,15 +33,14 @@ export async function boardForm(db: Db, organizationId: string, board: string, w
 	const key = `${organizationId}|${board}|${window}|${today.key}|${[...userIds].sort().join(',')}`;
 	const hit = cache.get(key);
 	if (hit && cacheNow() - hit.at < FORM_TTL_MS) return hit.form;
-	const form = read(db, organizationId, board, window, userIds, now);
+	const form = read(db, organizationId, board, window, userIds, now, clock);
 	cache.set(key, { at: cacheNow(), form });
 	form.catch(() => cache.delete(key));
 	if (cache.size > 500) for (const [k, v] of cache) if (cacheNow() - v.at >= FORM_TTL_MS) cache.delete(k);
 	return form;
 }
 
-async function read(db: Db, organizationId: string, board: string, window: WindowKind, userIds: readonly string[], now: Date): Promise<BoardForm> {
-	const clock = await orgClock(db, organizationId);
+async function read(db: Db, organizationId: string, board: string, window: WindowKind, userIds: readonly string[], now: Date, clock: OrgClock): Promise<BoardForm> {
 	const today = periodOf('day', now, clock);
 	const calendar = { holidays: new Set((await holidaysOf(db, organizationId)).map((h) => h.day)) };
 	const out: BoardForm = { todayCounts: isWorkingDay(today.key, calendar), members: {} };
