@@ -104,7 +104,12 @@ describe('recognition moments', () => {
 		const target = document.createElement('div');
 		document.body.append(target);
 		const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-		const award = (id: string, user: string, minutesAgo: number): RecognitionMoment => ({ ...badge(id, user), user: { id: user, name: user }, at: at(minutesAgo) });
+		// One instant per minute ago, so that awards meant to be simultaneous are (and share a minute).
+		const instants = new Map<number, string>();
+		const award = (id: string, user: string, minutesAgo: number): RecognitionMoment => {
+			if (!instants.has(minutesAgo)) instants.set(minutesAgo, at(minutesAgo + 0.5));
+			return { ...badge(id, user), user: { id: user, name: user }, at: instants.get(minutesAgo)! };
+		};
 		const event = {
 			eventId: 1,
 			userId: 'al',
