@@ -22,6 +22,8 @@ const config = {
 				'font-src': ['self'],
 				'connect-src': ['self'],
 				'object-src': ['none'],
+				// Training videos embed only these two players (shared/training/markdown.ts); nothing else may be framed.
+				'frame-src': ['https://www.youtube-nocookie.com', 'https://player.vimeo.com'],
 				'base-uri': ['self'],
 				'form-action': ['self'],
 				'frame-ancestors': ['none']

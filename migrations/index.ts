@@ -16,6 +16,8 @@ import * as kudos from './20261130031000_kudos';
 import * as badges from './20261130032000_badges';
 import * as coinsRewardsIdeas from './20261130033000_coins_rewards_ideas';
 import * as recognitionFeed from './20261130040000_recognition_feed';
+import * as goals from './20261130050000_goals';
+import * as training from './20261130060000_training';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -33,5 +35,7 @@ export const migrations: Record<string, Migration> = {
 	'20261130031000_kudos': kudos,
 	'20261130032000_badges': badges,
 	'20261130033000_coins_rewards_ideas': coinsRewardsIdeas,
-	'20261130040000_recognition_feed': recognitionFeed
+	'20261130040000_recognition_feed': recognitionFeed,
+	'20261130050000_goals': goals,
+	'20261130060000_training': training
 };

@@ -19,6 +19,7 @@ import { contestPushes } from './pushes/contests';
 import { recognitionPushes } from './pushes/recognition';
 import { kudosHandlers } from './handlers/kudos';
 import { kudosPushes } from './pushes/kudos';
+import { trainingPushes } from './pushes/training';
 import { RedisDomainEventBus } from '../../src/lib/server/platform/events';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import { log } from '../../src/lib/server/platform/log';
@@ -35,7 +36,8 @@ export const REALTIME_DOMAINS: RealtimeDomain[] = [
 	{ name: 'scoring', handlers: scoringHandlers, pushes: scoringPushes },
 	{ name: 'contests', handlers: contestHandlers, pushes: contestPushes },
 	{ name: 'recognition', pushes: recognitionPushes },
-	{ name: 'kudos', handlers: kudosHandlers, pushes: kudosPushes }
+	{ name: 'kudos', handlers: kudosHandlers, pushes: kudosPushes },
+	{ name: 'training', pushes: trainingPushes }
 ];
 
 export type { PodiumIo } from './domain';

@@ -7,8 +7,15 @@ import { zonedParts } from '$lib/shared/time-windows';
 export interface MetricLike {
 	key: string;
 	name: LocalizedText;
-	unit: 'count' | 'currency' | 'minutes';
+	/** attainment: a goal board's share of each member's target, in millionths (1,000,000 = 100%). */
+	unit: 'count' | 'currency' | 'minutes' | 'attainment';
 	currency: string | null;
+}
+
+/** A share as a percentage (0.734 → "73.4%"), one decimal below 10%, none above 1000%. */
+export function formatPercent(share: number, locale: Locale) {
+	const digits = Math.abs(share) >= 10 ? 0 : 1;
+	return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: digits }).format(share);
 }
 
 /** The metric's name in the reader's language, else in the one it has. */
@@ -30,6 +37,7 @@ export function formatValue(metric: Pick<MetricLike, 'unit' | 'currency'>, value
 		return formatMoney(value, metric.currency, locale, { whole });
 	}
 	if (metric.unit === 'minutes') return new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute' }).format(value);
+	if (metric.unit === 'attainment') return formatPercent(value / 1_000_000, locale);
 	return formatInteger(value, locale);
 }
 

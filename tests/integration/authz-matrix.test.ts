@@ -19,6 +19,8 @@ import { defaultBuilderValues, fromLocalInput, toLocalInput } from '../../src/li
 import { moveCoins } from '../../src/lib/server/recognition/coin.service';
 import { createReward, redeemReward } from '../../src/lib/server/recognition/reward.service';
 import { postIdea } from '../../src/lib/server/recognition/idea.service';
+import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
+import { createGoal } from '../../src/lib/server/goals/goal.service';
 
 type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
 type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
@@ -52,6 +54,16 @@ interface Targets {
 	/** A manual badge of A (awarded by hand) and a holiday of A (each target set its own day). */
 	badgeId: string;
 	holiday: string;
+	/** Training of A: a published course by A's admin (a reading module, a quiz module and a spare one), the rep's assignment of it, and a draft course with a module. */
+	trainingCourseId: string;
+	trainingReadId: string;
+	trainingQuizId: string;
+	trainingSpareModuleId: string;
+	trainingAssignmentId: string;
+	trainingDraftId: string;
+	/** Goals of A: a monthly deals goal of the targets' team, set by A's admin, and the rep's own proposal. */
+	goalId: string;
+	goalProposalId: string;
 }
 
 interface Operation {
@@ -272,6 +284,38 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: ['forbidden', 'notFound', 'invalid'] },
 		control: 'leader'
 	},
+	// Goals (a session stands in for a token with goals:read or goals:write). Everyone in A reads A's
+	// goals; admins set any, leaders those of the teams they manage, a rep proposes only their own.
+	{ name: 'GET /api/v1/goals', run: page(() => '/api/v1/goals?status=all'), expect: memberPage },
+	{ name: 'GET /api/v1/goals/<A goal>', run: page((t) => `/api/v1/goals/${t.goalId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{ name: 'page /goals/<A goal>', run: page((t) => `/goals/${t.goalId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{
+		name: 'POST /api/v1/goals for an A team',
+		run: contestApi('POST', () => '/api/v1/goals', (t) => ({ owner: { team: t.teamId }, metric: 'meeting', target: 9, period: { window: 'quarter' } })),
+		expect: managedChange
+	},
+	{ name: 'PUT /api/v1/goals/<A goal>', run: contestApi('PUT', (t) => `/api/v1/goals/${t.goalId}`, () => ({ target: 25 })), expect: managedChange, control: 'leader' },
+	{ name: 'POST /api/v1/goals/<A goal>/split', run: contestApi('POST', (t) => `/api/v1/goals/${t.goalId}/split`, () => ({ into: 'members', by: 'even' })), expect: managedChange },
+	{ name: 'POST /api/v1/goals/<A goal>/copy', run: contestApi('POST', (t) => `/api/v1/goals/${t.goalId}/copy`, () => ({})), expect: managedChange },
+	{
+		name: 'POST /api/v1/goals/<A proposal>/decision',
+		run: contestApi('POST', (t) => `/api/v1/goals/${t.goalProposalId}/decision`, () => ({ decision: 'approve' })),
+		expect: managedChange,
+		control: 'leader',
+		controlOrder: 1
+	},
+	{ name: 'DELETE /api/v1/goals/<A goal>', run: contestApi('DELETE', (t) => `/api/v1/goals/${t.goalId}`), expect: managedChange, controlOrder: 2 },
+	{
+		name: 'goals?/create for an A team',
+		run: action('/goals?/create', (t) => ({ ownerKind: 'team', team: t.teamId, metric: 'call', target: '12', window: 'quarter', offset: '0' })),
+		expect: managedChange
+	},
+	{ name: 'goals?/decide an A proposal', run: action('/goals?/decide', (t) => ({ goalId: t.goalProposalId, decision: 'decline' })), expect: managedChange, control: 'none' },
+	{ name: 'goals?/copy an A goal', run: action('/goals?/copy', (t) => ({ goalId: t.goalId })), expect: managedChange, control: 'none' },
+	{ name: 'goals/<A goal>?/edit', run: contestAction((t) => `/goals/${t.goalId}?/edit`, () => ({ target: '30' })), expect: managedChange },
+	{ name: 'goals/<A goal>?/split', run: contestAction((t) => `/goals/${t.goalId}?/split`, () => ({ into: 'members', by: 'last_period' })), expect: managedChange },
+	{ name: 'goals?/remove an A proposal', run: action('/goals?/remove', (t) => ({ goalId: t.goalProposalId })), expect: managedChange, controlOrder: 3 },
+
 	// Contests (a session stands in for a token with contests:read or contests:write)
 	{ name: 'GET /api/v1/contests', run: page(() => '/api/v1/contests'), expect: memberPage },
 	{ name: 'GET /api/v1/contests/<A contest>', run: page((t) => `/api/v1/contests/${t.contestId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
@@ -463,7 +507,63 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
 	},
 	{ name: 'socket kudos:subscribe', run: socketOp('kudos:subscribe', () => []), expect: memberPage },
-	{ name: 'socket kudos:unsubscribe', run: socketOp('kudos:unsubscribe', () => []), expect: memberPage }
+	{ name: 'socket kudos:unsubscribe', run: socketOp('kudos:unsubscribe', () => []), expect: memberPage },
+	// Training: everyone in A takes published courses; leaders manage their own courses and assign to reps
+	// of the teams they manage; admins everything. (training:reminder is a push only: no client event.)
+	{ name: 'page /training/<A course>', run: page((t) => `/training/${t.trainingCourseId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	...['/training/manage', '/training/report'].map((path) => ({ name: `GET ${path}`, run: page(() => path), expect: managerPage })),
+	{ name: 'page /training/manage/<A course>', run: page((t) => `/training/manage/${t.trainingCourseId}`), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' } },
+	{
+		name: 'GET /api/v1/training/assignments?user=<A rep>',
+		run: page((t) => `/api/v1/training/assignments?user=${t.rep.userId}`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'notFound' }
+	},
+	{
+		name: 'POST /api/v1/training/completions with a session and no token',
+		run: contestApi('POST', () => '/api/v1/training/completions', (t) => ({ id: `s-${uniqueSuffix()}`, user: t.rep.email, course: t.trainingCourseId })),
+		expect: { anonymous: 'login', rep: 'login', otherLeader: 'login', otherAdmin: 'login' },
+		control: 'none'
+	},
+	{
+		// A leader of another team creates a course of their own in A; B's admin one in B.
+		name: 'training/manage?/create',
+		run: action('/training/manage?/create', () => ({ 'title.en': `Course ${uniqueSuffix()}`, points: '10' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'ok' }
+	},
+	{
+		name: 'training/manage/<A course>?/update',
+		run: contestAction((t) => `/training/manage/${t.trainingCourseId}?/update`, () => ({ 'title.en': `Renamed ${uniqueSuffix()}`, points: '20' })),
+		expect: managedChange
+	},
+	{ name: 'training/manage/<A draft>?/publish', run: contestAction((t) => `/training/manage/${t.trainingDraftId}?/publish`), expect: managedChange, controlOrder: 1 },
+	{ name: 'training/manage/<A draft>?/archive', run: contestAction((t) => `/training/manage/${t.trainingDraftId}?/archive`), expect: managedChange, controlOrder: 2 },
+	{
+		name: 'training/manage/<A course>?/saveModule',
+		run: contestAction((t) => `/training/manage/${t.trainingCourseId}?/saveModule`, () => ({ 'title.en': `Module ${uniqueSuffix()}`, 'body.en': 'Text' })),
+		expect: managedChange
+	},
+	{ name: 'training/manage/<A course>?/moveModule', run: contestAction((t) => `/training/manage/${t.trainingCourseId}?/moveModule`, (t) => ({ moduleId: t.trainingQuizId, direction: 'up' })), expect: managedChange },
+	{ name: 'training/manage/<A course>?/deleteModule', run: contestAction((t) => `/training/manage/${t.trainingCourseId}?/deleteModule`, (t) => ({ moduleId: t.trainingSpareModuleId })), expect: managedChange },
+	{
+		name: 'training/manage/<A course>?/assign to an A rep',
+		run: contestAction((t) => `/training/manage/${t.trainingCourseId}?/assign`, (t) => ({ users: t.rep.userId, dueOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) })),
+		expect: managedChange,
+		control: 'leader'
+	},
+	{ name: 'training/manage/<A course>?/unassign an A assignment', run: contestAction((t) => `/training/manage/${t.trainingCourseId}?/unassign`, (t) => ({ assignmentId: t.trainingAssignmentId })), expect: managedChange, control: 'leader', controlOrder: 3 },
+	{
+		name: 'people/<A rep>?/assignCourse (development plan)',
+		run: async (browser, t) => fromAction(await browser.action(`/people/${t.rep.userId}?/assignCourse`, { courseId: t.trainingCourseId, dueOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	// Taking a published course is every member's own progress: A's rep and leader may, B's admin finds nothing.
+	{ name: 'training/<A course>?/complete a module', run: contestAction((t) => `/training/${t.trainingCourseId}?/complete`, (t) => ({ moduleId: t.trainingReadId })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	{
+		name: 'training/<A course>?/quiz',
+		run: contestAction((t) => `/training/${t.trainingCourseId}?/quiz`, (t) => ({ moduleId: t.trainingQuizId, 'answer.q1': 'q1o1' })),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' }
+	}
 ];
 
 /** What in A must not change when the three outsiders try everything. */
@@ -478,15 +578,23 @@ async function stateOfA() {
 		db.selectFrom('rewards').select(['id', 'name', 'cost', 'active', 'updated_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('ideas').select(['id', 'status', 'note']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
 	]);
+	// Training: courses (new ones may be the other leader's own), their modules, assignments and completions.
+	const [trainingCourses, trainingModules, trainingAssignments, trainingCompletions] = await Promise.all([
+		db.selectFrom('training_courses').select(['id', 'title', 'status', 'points', 'updated_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('training_modules').select(['id', 'course_id', 'position', 'title', 'quiz']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('training_assignments').select(['id', 'user_id', 'due_on', 'note', 'plan']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('training_completions').select(['id', 'user_id', 'course_id']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
+	]);
 	const [badges, awards, holidays, levels] = await Promise.all([
 		db.selectFrom('badges').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('badge_awards').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('org_holidays').selectAll().where('organization_id', '=', a.organizationId).orderBy('day').execute(),
 		db.selectFrom('levels').selectAll().where('organization_id', '=', a.organizationId).orderBy('number').execute()
 	]);
+	const goals = await db.selectFrom('goals').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute();
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -522,6 +630,18 @@ async function targetsIn(name: string): Promise<Targets> {
 	const { id: badgeId } = await createBadge(engine, adminActor, { name: `${name} star`, icon: 'star', kind: 'manual' });
 	const holiday = name === 'Victims' ? '2026-12-25' : '2026-12-26';
 	await addHoliday(db, adminActor, { day: holiday, name });
+	const trainingCourseId = await createCourse(app.runtime, adminActor, { title: `${name} course`, points: 30 });
+	const trainingReadId = await saveModule(app.runtime, adminActor, { courseId: trainingCourseId, title: 'Read', body: 'Text' });
+	const quiz = { passMark: 100, maxAttempts: null, questions: [{ kind: 'single', prompt: 'Pick', options: [{ text: 'a', correct: false }, { text: 'b', correct: true }] }] };
+	const trainingQuizId = await saveModule(app.runtime, adminActor, { courseId: trainingCourseId, title: 'Quiz', quiz });
+	const trainingSpareModuleId = await saveModule(app.runtime, adminActor, { courseId: trainingCourseId, title: 'Spare' });
+	await publishCourse(app.runtime, adminActor, { courseId: trainingCourseId });
+	await assignCourse(app.runtime, adminActor, { courseId: trainingCourseId, users: [rep.userId], dueOn: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10) });
+	const assignment = await db.selectFrom('training_assignments').select('id').where('course_id', '=', trainingCourseId).where('user_id', '=', rep.userId).executeTakeFirstOrThrow();
+	const { id: goalId } = await createGoal(app.runtime, adminActor, { owner: { team: teamId }, metric: 'deal', target: 20, period: { window: 'month' } });
+	const { id: goalProposalId } = await createGoal(app.runtime, repActor, { owner: { member: rep.email }, metric: 'call', target: 50, period: { window: 'month' } });
+	const trainingDraftId = await createCourse(app.runtime, adminActor, { title: `${name} draft`, points: 5 });
+	await saveModule(app.runtime, adminActor, { courseId: trainingDraftId, title: 'Only' });
 	return {
 		teamId,
 		subTeamId,
@@ -544,7 +664,15 @@ async function targetsIn(name: string): Promise<Targets> {
 		unusedValueId,
 		kudosId: kudos.id,
 		badgeId,
-		holiday
+		holiday,
+		trainingCourseId,
+		trainingReadId,
+		trainingQuizId,
+		trainingSpareModuleId,
+		trainingAssignmentId: assignment.id,
+		trainingDraftId,
+		goalId,
+		goalProposalId
 	};
 }
 
@@ -600,10 +728,19 @@ describe('authorization matrix', () => {
 		// (its event count is unchanged, checked with the rest of A's state), and the redemptions of A's own
 		// rep and leader, members of A redeeming A's reward with their own coins.
 		const seen = new Set(before.audit.map((row) => row.id));
-		expect(after.audit.filter((row) => !seen.has(row.id)).map((row) => row.action).sort()).toEqual(['events.imported', 'reward.redeemed', 'reward.redeemed']);
+		// and the course the other leader (a leader of A) created of their own.
+		expect(after.audit.filter((row) => !seen.has(row.id)).map((row) => row.action).sort()).toEqual(['events.imported', 'reward.redeemed', 'reward.redeemed', 'training.course_created']);
 		// Ideas posted meanwhile by A's own rep and leader are theirs to post; the ideas that were there are unchanged.
 		const ideasBefore = new Set(before.ideas.map((idea) => idea.id));
-		expect({ ...after, audit: before.audit, ideas: after.ideas.filter((idea) => ideasBefore.has(idea.id)) }).toEqual(before);
+		// So are courses the other leader (a leader of A) created of their own.
+		const coursesBefore = new Set(before.trainingCourses.map((c) => c.id));
+		expect({
+			...after,
+			audit: before.audit,
+			ideas: after.ideas.filter((idea) => ideasBefore.has(idea.id)),
+			trainingCourses: after.trainingCourses.filter((c) => coursesBefore.has(c.id)),
+			trainingModules: after.trainingModules.filter((m) => coursesBefore.has(m.course_id))
+		}).toEqual(before);
 	});
 
 	test('the rightful actor succeeds at every change (positive control)', { timeout: 240_000 }, async () => {

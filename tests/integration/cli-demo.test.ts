@@ -84,13 +84,17 @@ describe('seeding the demo organization', () => {
 		expect(first.events).toBeGreaterThan(12_000);
 		console.info(`demo seed: ${first.events} events in ${first.ms} ms (with the live rebuild)`);
 
-		// The history's events, and the points of the demo's kudos (source 'kudos', in the last three weeks).
-		const { rows } = await sql<{ n: number; first: Date; last: Date; demo: number; kudos: number }>`
+		// The history's events, the points of the demo's kudos (source 'kudos', in the last three weeks) and
+		// of its completed courses (source 'training', one per completion).
+		const { rows } = await sql<{ n: number; first: Date; last: Date; demo: number; kudos: number; training: number }>`
 			select count(*)::int as n, min(occurred_at) as first, max(occurred_at) as last,
-				count(*) filter (where source = 'demo')::int as demo, count(*) filter (where source = 'kudos')::int as kudos
+				count(*) filter (where source = 'demo')::int as demo, count(*) filter (where source = 'kudos')::int as kudos,
+				count(*) filter (where source = 'training')::int as training
 			from score_events where organization_id = ${first.organizationId}`.execute(db);
 		expect(rows[0].kudos).toBeGreaterThan(0);
-		expect(rows[0].n).toBe(first.events + rows[0].kudos);
+		const { rows: completions } = await sql<{ n: number }>`select count(*)::int as n from training_completions where organization_id = ${first.organizationId}`.execute(db);
+		expect(rows[0].training).toBe(completions[0].n);
+		expect(rows[0].n).toBe(first.events + rows[0].kudos + rows[0].training);
 		expect(rows[0].demo).toBe(first.events);
 		const spanDays = (new Date(rows[0].last).getTime() - new Date(rows[0].first).getTime()) / 86_400_000;
 		expect(spanDays).toBeGreaterThan(87);
@@ -121,7 +125,7 @@ describe('seeding the demo organization', () => {
 		expect(second.status).toBe('present');
 		expect(second.events).toBe(0);
 		const { rows: after } = await sql<{ n: number }>`select count(*)::int as n from score_events where organization_id = ${first.organizationId}`.execute(db);
-		expect(after[0].n).toBe(first.events + rows[0].kudos);
+		expect(after[0].n).toBe(first.events + rows[0].kudos + rows[0].training);
 	}, 300_000);
 
 	test('weekdays are busier than weekends, and capped metrics stay under their cap per local day', async () => {

@@ -7,6 +7,7 @@ import { APP_START_TIMEOUT, startApp, type App } from '../helpers/app';
 import { uniqueSuffix } from '../helpers/env';
 import { addApiToken, addRep, addTeam, createOrg } from '../helpers/scoring';
 import { moveCoins } from '../../src/lib/server/recognition/coin.service';
+import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
 
 let app: App;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: object };
@@ -140,5 +141,49 @@ describe('GET /api/v1/openapi.json', () => {
 		const anonymous = await app.browser().get('/api/v1/badges');
 		expect(anonymous.status).toBe(401);
 		expectDescribed('get', '/api/v1/badges', 401, anonymous.json());
+	});
+
+	test('real answers of the training API match their described schemas', async () => {
+		const db = app.runtime.db;
+		const org = await createOrg(db);
+		const team = await addTeam(db, org.organizationId);
+		const rep = await addRep(db, org.organizationId, { teamId: team });
+		const admin = { userId: org.adminId, organizationId: org.organizationId, role: 'admin' as const };
+		const courseId = await createCourse(app.runtime, admin, { title: { en: 'Objections', 'zh-CN': '异议' }, points: 40 });
+		await saveModule(app.runtime, admin, { courseId, title: 'Read', body: 'Text' });
+		await publishCourse(app.runtime, admin, { courseId });
+		await assignCourse(app.runtime, admin, { courseId, users: [rep.userId], dueOn: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10) });
+		const { token: read } = await addApiToken(db, org.organizationId, ['training:read']);
+		const { token: write } = await addApiToken(db, org.organizationId, ['training:write']);
+		const list = '/api/v1/training/assignments';
+		const assignments = await app.browser().get(`${list}?user=${encodeURIComponent(rep.email)}`, { authorization: `Bearer ${read}` });
+		expect(assignments.status).toBe(200);
+		expect(assignments.json().assignments).toHaveLength(1);
+		expectDescribed('get', list, 200, assignments.json());
+		for (const [url, status, headers] of [
+			[list, 400, { authorization: `Bearer ${read}` }],
+			[`${list}?user=${rep.userId}`, 401, {}],
+			[`${list}?user=${rep.userId}`, 403, { authorization: `Bearer ${write}` }],
+			[`${list}?user=nobody@example.test`, 404, { authorization: `Bearer ${read}` }]
+		] as const) {
+			const res = await app.browser().get(url, headers);
+			expect(res.status).toBe(status);
+			expectDescribed('get', list, status, res.json());
+		}
+		const path = '/api/v1/training/completions';
+		const post = (body: unknown, token = write) => app.browser().request('POST', path, { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+		const body = { id: `lms-${uniqueSuffix()}`, user: rep.email, course: courseId };
+		for (const [input, status, token] of [
+			[body, 201, write],
+			[body, 200, write],
+			[{ ...body, id: '' }, 400, write],
+			[body, 403, read],
+			[{ ...body, id: `lms-${uniqueSuffix()}`, course: crypto.randomUUID() }, 404, write],
+			[{ ...body, user: org.adminEmail }, 409, write]
+		] as const) {
+			const res = await post(input, token);
+			expect(res.status, res.body).toBe(status);
+			expectDescribed('post', path, status, res.json());
+		}
 	});
 });

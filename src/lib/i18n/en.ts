@@ -11,6 +11,8 @@ import { recognitionEn } from './sections/recognition.en';
 import { kudosEn } from './sections/kudos.en';
 import { badgesEn } from './sections/badges.en';
 import { rewardsEn } from './sections/rewards.en';
+import { goalsEn } from './sections/goals.en';
+import { trainingEn } from './sections/training.en';
 
 const core = {
 	'app.name': 'Podium',
@@ -284,6 +286,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn };
 
 export type MessageKey = keyof typeof en;

@@ -5,7 +5,7 @@
 import type { RecognitionMoment, RecognitionMomentType } from '$lib/shared/recognition';
 
 /** A member's own moments of these kinds get the full-screen celebration; a kudos received is a toast. */
-const CELEBRATED = new Set<RecognitionMomentType>(['badge_awarded', 'level_up', 'reward_approved', 'idea_adopted', 'kudos_spotlight']);
+const CELEBRATED = new Set<RecognitionMomentType>(['badge_awarded', 'level_up', 'reward_approved', 'idea_adopted', 'kudos_spotlight', 'goal_reached']);
 
 const SEEN_KEY = 'podium:moments-seen';
 const TOAST_MS = 6_000;

@@ -3,7 +3,7 @@
 // `recognition:moment` to the organization's sockets. The rep it is about sees the full celebration; the
 // others see a toast and the activity feed; displays show it on the TV.
 
-export const RECOGNITION_MOMENT_TYPES = ['kudos_received', 'kudos_spotlight', 'badge_awarded', 'level_up', 'reward_approved', 'idea_adopted'] as const;
+export const RECOGNITION_MOMENT_TYPES = ['kudos_received', 'kudos_spotlight', 'badge_awarded', 'level_up', 'reward_approved', 'idea_adopted', 'goal_reached'] as const;
 export type RecognitionMomentType = (typeof RECOGNITION_MOMENT_TYPES)[number];
 
 export type BadgeTier = 'bronze' | 'silver' | 'gold';
@@ -26,6 +26,8 @@ export interface RecognitionMoment {
 	reward?: { id: string; name: { en?: string; 'zh-CN'?: string } };
 	/** idea_adopted: the idea's title. */
 	idea?: { id: string; title: string };
+	/** goal_reached: the goal, what it counts and its target (in the measure's stored unit). */
+	goal?: { id: string; measure: { en?: string; 'zh-CN'?: string }; unit: 'points' | 'count' | 'currency' | 'minutes'; currency: string | null; target: number };
 }
 
 /**
@@ -37,5 +39,5 @@ export const ACHIEVEMENT_KINDS = ['kudos_received', 'contest_won', 'contest_plac
 export type AchievementKind = (typeof ACHIEVEMENT_KINDS)[number];
 
 /** What a 'recognition:changed' push says changed: pages showing it reload (see RecognitionChange's users). */
-export const RECOGNITION_CHANGES = ['rewards', 'redemptions', 'ideas'] as const;
+export const RECOGNITION_CHANGES = ['rewards', 'redemptions', 'ideas', 'goals'] as const;
 export type RecognitionChange = (typeof RECOGNITION_CHANGES)[number];

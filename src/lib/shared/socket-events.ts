@@ -4,6 +4,7 @@ import type { LocalizedText } from './localized';
 import type { ContestMoment, ContestUpdatePayload, ContestView } from './contests';
 import type { RecognitionChange, RecognitionMoment } from './recognition';
 import type { KudosReactionPayload, KudosView } from './kudos';
+import type { TrainingReminder } from './training/training';
 
 export type Ack<T> = { data: T } | { error: string };
 
@@ -98,6 +99,8 @@ export interface ServerToClientEvents {
 	/** A kudos hidden by a leader or admin: it leaves every feed. */
 	'kudos:hidden': (payload: { id: string }) => void;
 	'kudos:spotlight': (payload: { id: string; spotlight: boolean }) => void;
+	/** A training assignment is due today (the scheduler's reminder): to the rep's own sockets. */
+	'training:reminder': (payload: TrainingReminder) => void;
 }
 
 export interface ClientToServerEvents {

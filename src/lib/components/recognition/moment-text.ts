@@ -5,7 +5,7 @@ import { localize } from '$lib/shared/localized';
 import type { RecognitionMoment } from '$lib/shared/recognition';
 
 /** The badge-set icon of a moment that is not a badge or a level (shown without a tier). */
-export const MOMENT_ICONS = { reward_approved: 'gem', idea_adopted: 'lightbulb', kudos_spotlight: 'star', kudos_received: 'heart' } as const;
+export const MOMENT_ICONS = { reward_approved: 'gem', idea_adopted: 'lightbulb', kudos_spotlight: 'star', kudos_received: 'heart', goal_reached: 'bullseye' } as const;
 
 /** A moment's localized name (a badge, a level, a reward) in the reader's language; '' when absent. */
 export const named = (text: { en?: string; 'zh-CN'?: string } | null | undefined) => (text ? localize(text, currentLocale()) : '');
@@ -21,6 +21,8 @@ export function momentText(m: RecognitionMoment, mine: boolean): string {
 			return t('celebrate.toastIdea', { name, idea: m.idea?.title ?? '' });
 		case 'kudos_spotlight':
 			return t('celebrate.toastSpotlight', { name, from: m.kudos?.from.name ?? '' });
+		case 'goal_reached':
+			return mine ? t('celebrate.toastGoalMine', { goal: named(m.goal?.measure) }) : t('celebrate.toastGoal', { name, goal: named(m.goal?.measure) });
 		case 'kudos_received':
 			return mine ? t('celebrate.toastKudosMine', { from: m.kudos?.from.name ?? '' }) : t('celebrate.toastKudos', { name, from: m.kudos?.from.name ?? '' });
 		default:

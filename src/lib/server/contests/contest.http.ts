@@ -5,10 +5,11 @@ import { json } from '@sveltejs/kit';
 import type { Actor } from '../org/actor';
 import type { Db } from '../db';
 import { mediaTypeOf } from '../scoring/ingest-http';
-import { bearer, checkApiToken } from '../scoring/token.service';
+import { bearer, checkApiToken, type TOKEN_SCOPES } from '../scoring/token.service';
 import { tokenOwner } from './contest.repository';
 
-export type ContestScope = 'contests:read' | 'contests:write';
+/** Any token scope: other domains' APIs (goals) call through this too. */
+export type ContestScope = (typeof TOKEN_SCOPES)[number];
 
 export async function contestCaller(db: Db, sessionActor: Actor | null | undefined, authorization: string | null, scope: ContestScope): Promise<{ ok: true; actor: Actor } | { ok: false; response: Response }> {
 	const token = bearer(authorization);

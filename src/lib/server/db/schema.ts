@@ -477,7 +477,124 @@ export interface LevelsReachedTable {
 	reached_at: Timestamp;
 }
 
+export type GoalOwnerKind = 'org' | 'team' | 'member';
+export type GoalWindow = 'month' | 'quarter' | 'year' | 'custom';
+export type GoalStatus = 'proposed' | 'active' | 'declined';
+
+export interface GoalsTable {
+	id: Generated<string>;
+	organization_id: string;
+	owner_kind: GoalOwnerKind;
+	team_id: string | null;
+	user_id: string | null;
+	/** null: the goal counts points. */
+	metric_id: string | null;
+	target: number;
+	window: GoalWindow;
+	period_key: string;
+	starts_at: Date;
+	ends_at: Date;
+	pace_mode: Generated<'linear' | 'working_days'>;
+	parent_id: string | null;
+	description: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+	status: Generated<GoalStatus>;
+	created_by: string | null;
+	decided_by: string | null;
+	decided_at: Date | null;
+	decline_reason: string | null;
+	final_actual: number | null;
+	finalized_at: Date | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export type TrainingCourseStatus = 'draft' | 'published' | 'archived';
+
+export interface TrainingCoursesTable {
+	id: Generated<string>;
+	organization_id: string;
+	title: ColumnType<LocalizedText, string, string>;
+	description: ColumnType<LocalizedText, string | undefined, string>;
+	status: Generated<TrainingCourseStatus>;
+	/** Points for completing the course (and passing its quizzes), paid once per member. */
+	points: Generated<number>;
+	created_by: string | null;
+	created_at: CreatedAt;
+	updated_at: Generated<Date>;
+	published_at: Date | null;
+}
+
+export interface TrainingModulesTable {
+	id: Generated<string>;
+	organization_id: string;
+	course_id: string;
+	position: Generated<number>;
+	title: ColumnType<LocalizedText, string, string>;
+	/** Markdown, per language; rendered sanitized (shared/training/markdown.ts). */
+	body: ColumnType<LocalizedText, string | undefined, string>;
+	video_url: string | null;
+	/** The quiz (shared/training/quiz.ts: questions, pass mark, attempts), or null. */
+	quiz: ColumnType<unknown, string | null | undefined, string | null>;
+	created_at: CreatedAt;
+	updated_at: Generated<Date>;
+}
+
+export interface TrainingAssignmentsTable {
+	id: Generated<string>;
+	organization_id: string;
+	course_id: string;
+	user_id: string;
+	assigned_by: string | null;
+	/** The local day (organization's time zone) it is due, YYYY-MM-DD. */
+	due_on: ColumnType<string, string, string>;
+	note: string | null;
+	/** Assigned from the member's profile as a personal development plan. */
+	plan: Generated<boolean>;
+	/** The due day the reminder was sent for. */
+	reminded_on: ColumnType<string | null, string | null | undefined, string | null>;
+	created_at: CreatedAt;
+	updated_at: Generated<Date>;
+}
+
+export interface TrainingProgressTable {
+	module_id: string;
+	user_id: string;
+	organization_id: string;
+	course_id: string;
+	started_at: CreatedAt;
+	completed_at: Date | null;
+}
+
+export interface TrainingQuizAttemptsTable {
+	id: Generated<string>;
+	organization_id: string;
+	course_id: string;
+	module_id: string;
+	user_id: string;
+	attempt: number;
+	answers: ColumnType<unknown, string, never>;
+	correct: number;
+	total: number;
+	score: number;
+	passed: boolean;
+	created_at: CreatedAt;
+}
+
+export interface TrainingCompletionsTable {
+	id: Generated<string>;
+	organization_id: string;
+	course_id: string;
+	user_id: string;
+	source: 'internal' | 'external' | 'demo';
+	external_id: string | null;
+	points: Generated<number>;
+	completed_at: Date;
+	recorded_by: string | null;
+	created_at: CreatedAt;
+}
+
 export interface Database {
+	goals: GoalsTable;
 	badges: BadgesTable;
 	badge_awards: BadgeAwardsTable;
 	achievement_signals: AchievementSignalsTable;
@@ -518,6 +635,12 @@ export interface Database {
 	kudos_recipients: KudosRecipientsTable;
 	kudos_reactions: KudosReactionsTable;
 	kudos_reports: KudosReportsTable;
+	training_courses: TrainingCoursesTable;
+	training_modules: TrainingModulesTable;
+	training_assignments: TrainingAssignmentsTable;
+	training_progress: TrainingProgressTable;
+	training_quiz_attempts: TrainingQuizAttemptsTable;
+	training_completions: TrainingCompletionsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

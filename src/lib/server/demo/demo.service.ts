@@ -18,6 +18,8 @@ import { seedDemoContests } from '../contests/contest.demo';
 import { seedDemoKudos } from '../recognition/kudos.demo';
 import { seedDemoRewards } from '../recognition/reward.demo';
 import { seedDemoBadges } from '../recognition/badge.demo';
+import { seedDemoTraining } from '../training/training.demo';
+import { seedDemoGoals } from '../goals/goal.demo';
 import { insertMembership, listMembers } from '../org/membership.repository';
 import { insertDefaultMetrics, listMetrics } from '../scoring/metric.repository';
 import { countOrganizations, findOrganizationBySlug, insertOrganization } from '../org/organization.repository';
@@ -410,7 +412,9 @@ async function createDemoOrganization(db: Db, now: Date): Promise<{ organization
 		await seedDemoContests(trx, org.id, admin.id, now);
 		await seedDemoKudos(trx, org.id, now);
 		await seedDemoRewards(trx, org.id, admin.id, now);
+		await seedDemoTraining(trx, org.id, admin.id, now, DEMO_TIME_ZONE);
 		await seedDemoBadges(trx, org.id, admin.id, now);
+		await seedDemoGoals(trx, org.id, admin.id, now, DEMO_TIME_ZONE);
 		await recordAudit(trx, { organizationId: org.id, actorId: admin.id, action: 'organization.seeded', data: { demo: true, events } });
 		return { organizationId: org.id, events };
 	});

@@ -9,6 +9,7 @@
 // - user.sessions_revoked, session.revoked, token.revoked, member.access_changed: cluster-wide. Each
 //   process disconnects its own matching sockets (and forgets cached API tokens).
 // - contest.changed: cluster-wide. Each process forgets its cached contests and pushes the new status.
+// - goal.changed: cluster-wide. Each process forgets its cached goals and tells its own sockets.
 // - contest.moment, recognition.moment, recognition.changed, kudos.*: process-local, pushed through the Socket.IO adapter like
 //   scores.changed.
 // - scores.changed: process-local. It carries the scored events; the emitting process coalesces them
@@ -23,6 +24,7 @@ import type { ScoredEvent } from '../../shared/scoring';
 import type { ContestMoment, ContestStatus } from '../../shared/contests';
 import type { AchievementKind, RecognitionChange, RecognitionMoment } from '../../shared/recognition';
 import type { KudosReactionPayload, KudosView } from '../../shared/kudos';
+import type { TrainingReminder } from '../../shared/training/training';
 import { log } from './log';
 
 export interface DomainEvents {
@@ -42,6 +44,11 @@ export interface DomainEvents {
 	 * each process forgets its cached contests (their boards count from them) and pushes the new status.
 	 */
 	'contest.changed': { organizationId: string; contestId: string; status: ContestStatus };
+	/**
+	 * A goal was set, proposed, decided, edited, split, deleted or made final. Cluster-wide: each process
+	 * forgets its cached goals (their boards count from them) and open goal pages reload.
+	 */
+	'goal.changed': { organizationId: string; goalId: string };
 	/**
 	 * Something to celebrate in a contest (started, new leader, target reached…). Process-local: the
 	 * emitting process pushes it through the Socket.IO adapter, which reaches every process's sockets.
@@ -74,6 +81,13 @@ export interface DomainEvents {
 	 * pushed through the Socket.IO adapter; it names what changed, never what it says.
 	 */
 	'recognition.changed': { organizationId: string; what: RecognitionChange; id: string };
+	/**
+	 * A training assignment's due day came (the scheduler's reminder): pushed to the rep's own sockets.
+	 * Process-local, pushed through the Socket.IO adapter.
+	 */
+	'training.reminder': { organizationId: string; userId: string; reminder: TrainingReminder };
+	/** A member completed a course (its points were paid). Process-local. */
+	'training.completed': { organizationId: string; userId: string; courseId: string; points: number };
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -85,7 +99,8 @@ export const CLUSTER_EVENTS: ReadonlySet<DomainEventName> = new Set<DomainEventN
 	'session.revoked',
 	'token.revoked',
 	'member.access_changed',
-	'contest.changed'
+	'contest.changed',
+	'goal.changed'
 ]);
 
 /** The in-process bus; RedisDomainEventBus relays the cluster-wide events between processes. */

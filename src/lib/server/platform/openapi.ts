@@ -9,6 +9,8 @@ import { contestsApi } from '../contests/contests.api';
 import { coinsApi } from '../recognition/coins.api';
 import { kudosApi } from '../recognition/kudos.api';
 import { badgesApi } from '../recognition/badges.api';
+import { trainingApi } from '../training/training.api';
+import { goalsApi } from '../goals/goals.api';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -57,7 +59,7 @@ export const openApiDocumentOperation: ApiOperation = {
 	responses: { 200: { description: 'The OpenAPI 3.1 description of /api/v1.' } }
 };
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...platformApi, openApiDocumentOperation];
+export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...platformApi, openApiDocumentOperation];
 
 const TAGS: Record<string, string> = {
 	scoring: 'Events in, leaderboards and members out.',
@@ -65,6 +67,8 @@ const TAGS: Record<string, string> = {
 	recognition: 'Coins and the rewards store.',
 	kudos: 'Peer recognition tied to company values: give kudos, read the feed.',
 	badges: 'Badge definitions and the awards members earned.',
+	goals: 'Goals per rep, team and organization: set, cascade, approve proposals, and read progress and pace.',
+	training: 'Courses, assignments and completions: read a member’s assignments, record completions from an external LMS.',
 	platform: 'Health of the service.',
 	meta: 'The API description itself.'
 };

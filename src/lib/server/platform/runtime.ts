@@ -16,7 +16,9 @@ import { startJobPruning, startReconciler } from './system-jobs';
 import { seedDemoIfEmpty, type DemoCredentials } from '../demo/demo.service';
 import { installContests } from '../contests/contest.lifecycle';
 import { installRecognition } from '../recognition/recognition.install';
+import { installTraining } from '../training/training.install';
 import { registerContestFamily } from '../contests/contest.family';
+import { installGoals, registerGoalFamily } from '../goals/goal.install';
 
 export interface RealtimeStatus {
 	status: 'up' | 'down';
@@ -60,6 +62,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const deps = { db: handle.db, live: liveStore };
 		// The domains' board families are in the catalog before anything is rebuilt.
 		registerContestFamily();
+		registerGoalFamily();
 		await reconcile(deps, 24 * 60 * 60_000);
 		// Then periodically, as a scheduler job (platform/system-jobs.ts).
 		const scheduler = new Scheduler({ db: handle.db });
@@ -68,6 +71,8 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		await startJobPruning(scheduler, handle.db);
 		const stopContests = await installContests({ db: handle.db, live: liveStore, events, scheduler });
 		const stopRecognition = await installRecognition({ db: handle.db, live: liveStore, events, scheduler });
+		const stopGoals = await installGoals({ db: handle.db, live: liveStore, events, scheduler });
+		const stopTraining = await installTraining({ db: handle.db, live: liveStore, events, scheduler });
 		scheduler.start();
 		// A new time zone or week start moves every window: rebuild that organization's boards.
 		events.on('org.changed', ({ organizationId, what }) => {
@@ -92,6 +97,8 @@ async function createRuntime(config: Config): Promise<Runtime> {
 				stopReconciler();
 				stopContests();
 				stopRecognition();
+				stopTraining();
+				stopGoals();
 				await scheduler.stop();
 				await releaseRebuildLocks(liveStore);
 				await events.close();

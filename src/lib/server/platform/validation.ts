@@ -72,7 +72,27 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	emoji: 'kudos.field.emoji',
 	color: 'kudos.field.color',
 	before: 'kudos.field.before',
-	since: 'kudos.field.since'
+	since: 'kudos.field.since',
+	owner: 'goals.field.owner',
+	period: 'goals.field.period',
+	parent: 'goals.field.parent',
+	decision: 'goals.field.decision',
+	into: 'goals.field.into',
+	by: 'goals.field.by',
+	pace: 'goals.field.pace',
+	courseId: 'training.field.course',
+	course: 'training.field.course',
+	moduleId: 'training.field.module',
+	assignmentId: 'training.field.assignment',
+	users: 'training.field.users',
+	dueOn: 'training.field.dueOn',
+	videoUrl: 'training.field.videoUrl',
+	quiz: 'training.field.quiz',
+	answers: 'training.field.answers',
+	passMark: 'training.field.passMark',
+	maxAttempts: 'training.field.maxAttempts',
+	completedAt: 'training.field.completedAt',
+	direction: 'training.field.direction'
 };
 
 export function fieldLabel(locale: Locale, field: string): string {

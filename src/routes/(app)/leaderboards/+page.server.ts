@@ -71,7 +71,7 @@ export const load: PageServerLoad = async (event) => {
 		// The boards to pick from, family by family (the one shown even when no longer listed).
 		boards: boards
 			.filter((b) => b.listed || b.board === query.board)
-			.map((b) => ({ board: b.board, name: b.name, scopes: [...b.scopes], windows: [...b.windows] })),
+			.map((b) => ({ board: b.board, name: b.name, scopes: [...b.scopes], windows: [...b.windows], unit: b.unit ?? null })),
 		today: Object.fromEntries(today),
 		metrics,
 		teams: teams.filter((t) => !t.archived).map((t) => ({ id: t.id, name: t.name, depth: t.depth })),

@@ -28,6 +28,8 @@ export interface BoardInfo {
 	windows: readonly string[];
 	/** Offered in the board list (an archived metric's board can still be read, not picked). */
 	listed: boolean;
+	/** How its scores read: as they are (default), or as attainment in millionths of a target (goal boards). */
+	unit?: 'attainment';
 }
 
 /**

@@ -6,6 +6,7 @@ import { attempt, requireActor } from '$lib/server/platform/http';
 import { formToObject } from '$lib/server/platform/validation';
 import type { Runtime } from '$lib/server/platform/runtime';
 import { awardManually, listBadges, trophyCase } from '$lib/server/recognition/badge.service';
+import { assignChoices, assignCourse, assignmentsOf, clockOf, localDay, mayAssignMember } from '$lib/server/training/training.service';
 import type { Actions, PageServerLoad } from './$types';
 
 const engine = (rt: Runtime) => ({ db: rt.db, live: rt.live, events: rt.events, clock: rt.scheduler.clock });
@@ -23,7 +24,18 @@ export const load: PageServerLoad = async (event) => {
 	const access = await accessOf(rt.db, actor);
 	const canAward = actor.role !== 'rep' && trophies.member.active && access.canManageMember(trophies.member.id);
 	const manual = canAward ? (await listBadges(rt.db, actor)).filter((b) => b.rule.kind === 'manual' && b.status === 'active').map((b) => ({ id: b.id, name: b.name, icon: b.icon })) : [];
-	return { ...trophies, canAward, manual, isMe: actor.userId === trophies.member.id };
+	// Training: the member's assignments for themselves, leaders and admins; a leader who manages them assigns a development plan.
+	const isMe = actor.userId === trophies.member.id;
+	const [canAssignCourse, choices, clock] = await Promise.all([mayAssignMember(rt.db, actor, trophies.member.id), assignChoices(rt.db, actor), clockOf(rt.db, actor.organizationId)]);
+	const now = new Date();
+	const training = {
+		assignments: isMe || actor.role !== 'rep' ? await assignmentsOf(rt.db, actor.organizationId, trophies.member.id, now) : null,
+		canAssign: canAssignCourse,
+		courses: canAssignCourse ? choices.courses : [],
+		today: localDay(now, clock),
+		defaultDue: localDay(new Date(now.getTime() + 14 * 86_400_000), clock)
+	};
+	return { ...trophies, canAward, manual, isMe, training };
 };
 
 export const actions: Actions = {
@@ -33,5 +45,14 @@ export const actions: Actions = {
 		const result = await attempt(event, () => awardManually(engine(event.locals.runtime), actor, input), { ...input, form: 'award' });
 		if (!result.ok) return result.failure;
 		return { done: translate(event.locals.locale, 'trophy.awarded') };
+	},
+	assignCourse: async (event) => {
+		const actor = requireActor(event);
+		const form = formToObject(await event.request.formData());
+		const input = { courseId: form.courseId, dueOn: form.dueOn, note: form.note, users: [event.params.userId] };
+		const result = await attempt(event, () => assignCourse(event.locals.runtime, actor, input, { plan: true }), { ...form, form: 'assignCourse' });
+		if (!result.ok) return result.failure;
+		const member = (await assignmentsOf(event.locals.runtime.db, actor.organizationId, event.params.userId))[0]?.user.name ?? '';
+		return { done: translate(event.locals.locale, 'training.done.planAssigned', { name: member }) };
 	}
 };
