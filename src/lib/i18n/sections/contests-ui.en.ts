@@ -205,6 +205,7 @@ export const contestsUiEn = {
 	'contestsUi.builder.by.average_per_member': 'Average per member',
 	'contestsUi.builder.byHint': 'Percent of target levels the field: each participant races against their own number.',
 	'contestsUi.builder.targets': 'Targets per participant',
+	'contestsUi.builder.fillFromGoals': 'Fill from their goals',
 	'contestsUi.builder.options': 'Format options',
 	'contestsUi.builder.target': 'Target',
 	'contestsUi.builder.roundMinutes': 'Round length (minutes)',

@@ -207,6 +207,7 @@ export const contestsUiZhCN: Record<keyof typeof contestsUiEn, string> = {
 	'contestsUi.builder.by.average_per_member': '人均',
 	'contestsUi.builder.byHint': '按目标完成率排名更公平：每个人都在和自己的目标赛跑。',
 	'contestsUi.builder.targets': '每位参赛者的目标',
+	'contestsUi.builder.fillFromGoals': '按各自目标填写',
 	'contestsUi.builder.options': '赛制选项',
 	'contestsUi.builder.target': '目标',
 	'contestsUi.builder.roundMinutes': '每轮时长（分钟）',

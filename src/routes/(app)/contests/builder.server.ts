@@ -9,6 +9,7 @@ import { listOrganizationMembers } from '$lib/server/org/member.service';
 import { listTeamTree } from '$lib/server/org/team.service';
 import type { Actor } from '$lib/server/org/actor';
 import { activeMetrics } from '$lib/server/scoring/activity.service';
+import { memberGoalTargets } from '$lib/server/goals/goal.pages';
 import { attempt, requireActor } from '$lib/server/platform/http';
 import { formToObject } from '$lib/server/platform/validation';
 import { builderInput, fromLocalInput, type BuilderValues } from '$lib/shared/contest-form';
@@ -25,11 +26,12 @@ export const formatsFor = (actor: Actor): readonly ContestFormat[] => (actor.rol
 
 export async function builderChoices(event: Event, actor: Actor) {
 	const db = event.locals.runtime.db;
-	const [teams, metrics, access, everyone] = await Promise.all([
+	const [teams, metrics, access, everyone, goals] = await Promise.all([
 		listTeamTree(db, actor.organizationId),
 		activeMetrics(db, actor.organizationId),
 		accessOf(db, actor),
-		listOrganizationMembers(db, actor)
+		listOrganizationMembers(db, actor),
+		memberGoalTargets(db, actor.organizationId)
 	]);
 	const teamOf = new Map(everyone.map((m) => [m.id, m.teamId]));
 	const locale = event.locals.locale;
@@ -43,6 +45,8 @@ export async function builderChoices(event: Event, actor: Actor) {
 				: roster.filter((m) => m.rep || m.self).map((m) => ({ id: m.id, name: m.name, teamId: teamOf.get(m.id) ?? null })),
 		formats: formatsFor(actor),
 		metrics: metrics.map((m) => ({ key: m.key, name: localize(m.name, locale) })),
+		// Reps' goals, for per-participant targets prefilled from them (ranking by percent of target).
+		goals,
 		backtestAvailable: true
 	};
 }
