@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LOCALE_COOKIE, expectLive, inviteRep, joinAsRep, logCalls, newAdmin, signUp, uniqueSuffix, visit } from './support';
+import { LIVE, LOCALE_COOKIE, expectLive, inviteRep, joinAsRep, logCalls, newAdmin, signUp, uniqueSuffix, visit } from './support';
 
 const OUT = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const PHONE = { width: 390, height: 844 };
@@ -83,7 +83,8 @@ test('a rep logs calls, earns badges and sees each celebration; a manual award r
 	await page.waitForTimeout(900);
 	await shoot(page, 'badges-celebration-laptop', LAPTOP, false);
 	await celebration.getByRole('button', { name: 'Awesome!' }).click();
-	await expect(celebration.locator('h2')).toHaveText(first === 'First call' ? 'Dialer' : 'First call');
+	// The engine rests between runs under load (coalesce.ts busyFactor): the second award may come a run later.
+	await expect(celebration.locator('h2')).toHaveText(first === 'First call' ? 'Dialer' : 'First call', LIVE);
 	if (first === 'First call') await expect(celebration).toContainText('Gold');
 	await page.keyboard.press('Escape');
 	await expect(celebration).toHaveCount(0);

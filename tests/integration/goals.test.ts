@@ -147,6 +147,10 @@ describe('goals', () => {
 		const detail = await call('GET', `/api/v1/goals/${orgId}`, goalsToken);
 		expect(detail.status).toBe(200);
 		expect(detail.json().cascade).toMatchObject({ sum: 20, difference: -20, status: 'short', children: 1 });
+		// Children may exceed their parent: allowed, with a warning that says by how much.
+		const over = await call('POST', '/api/v1/goals', goalsToken, { owner: { team: west }, metric: 'deal', target: 30, period: { window: 'month' }, parent: orgId });
+		expect(over.status, over.body).toBe(201);
+		expect(over.json().warning).toMatchObject({ status: 'over', difference: 10, children: 2 });
 		expect((await verifyOrg(rt, admin.organizationId)).drift).toEqual([]);
 	});
 
@@ -256,6 +260,16 @@ describe('goals', () => {
 		const reached = moments.filter((m) => m.type === 'goal_reached');
 		expect(reached).toHaveLength(1);
 		expect(reached[0]).toMatchObject({ user: { id: westRep.userId }, goal: { id: created.json().id } });
+	});
+
+	test('the goals page takes money in major units and answers a bad amount under the field', async () => {
+		const bad = await admin.browser.action('/goals?/create', { ownerKind: 'team', team: west, metric: 'revenue', target: '12,000', window: 'month', offset: '0' });
+		expect(bad.type).toBe('failure');
+		expect(bad.type === 'failure' && bad.data.errors.target).toBeTruthy();
+		const ok = await admin.browser.action('/goals?/create', { ownerKind: 'team', team: west, metric: 'revenue', target: '12000.50', window: 'month', offset: '0' });
+		expect(ok.type, JSON.stringify(ok.type === 'failure' ? ok.data : '')).toBe('success');
+		const [goal] = (await listGoals(`?owner=team:${west}&period=month`)).filter((g) => g.measure.key === 'revenue');
+		expect(goal.target).toBe(1_200_050);
 	});
 
 	test('reading needs a session or the scope', async () => {

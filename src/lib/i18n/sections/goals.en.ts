@@ -59,6 +59,7 @@ export const goalsEn = {
 	'goals.form.metric': 'What counts',
 	'goals.form.target': 'Target',
 	'goals.form.targetHint': 'Whole units of the metric ({unit}).',
+	'goals.form.targetHintMoney': 'An amount in {currency}.',
 	'goals.form.window': 'Period',
 	'goals.form.whichPeriod': 'Which one',
 	'goals.form.thisPeriod': 'Current',

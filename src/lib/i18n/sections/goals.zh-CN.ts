@@ -61,6 +61,7 @@ export const goalsZhCN: Record<keyof typeof goalsEn, string> = {
 	'goals.form.metric': '统计内容',
 	'goals.form.target': '目标值',
 	'goals.form.targetHint': '以该指标的整数单位填写（{unit}）。',
+	'goals.form.targetHintMoney': '以 {currency} 计的金额。',
 	'goals.form.window': '周期',
 	'goals.form.whichPeriod': '哪一个',
 	'goals.form.thisPeriod': '当前',

@@ -9,6 +9,8 @@ import { holidaysOf } from '../org/holiday.repository';
 import { goalMetrics, listGoals } from './goal.repository';
 import { measureOf } from './goal.family';
 import type { LocalizedText } from '../../shared/localized';
+import { currencyDigits, parseMoney } from '../../shared/money';
+import { AppError } from '../platform/errors';
 
 export async function goalFormChoices(db: Db, actor: Actor, now = new Date()) {
 	const [access, members, teams, metrics, parents, holidays] = await Promise.all([
@@ -49,4 +51,17 @@ export async function goalFormChoices(db: Db, actor: Actor, now = new Date()) {
 export async function memberGoalTargets(db: Db, organizationId: string, now = new Date()) {
 	const goals = await listGoals(db, organizationId, { statuses: ['active'], ownerKind: 'member', endingAfter: now, limit: 5000 });
 	return goals.map((g) => ({ userId: g.user_id!, measure: measureOf(g), target: g.target, start: g.starts_at.toISOString(), end: g.ends_at.toISOString() }));
+}
+
+/**
+ * A target typed on a page: a currency metric's in major units ("12000.50"), as amounts are typed
+ * everywhere else, into the minor units goals keep; other measures as typed. A bad amount names `target`.
+ */
+export async function typedTarget(db: Db, organizationId: string, metricKey: unknown, typed: unknown): Promise<unknown> {
+	if (typeof typed !== 'string' || typeof metricKey !== 'string' || metricKey === 'points') return typed;
+	const metric = (await goalMetrics(db, organizationId)).find((m) => m.key === metricKey);
+	if (!metric || metric.unit !== 'currency') return typed;
+	const parsed = parseMoney(typed, currencyDigits(metric.currency));
+	if (!parsed.ok) throw new AppError(400, parsed.error === 'required' ? 'validation.required' : 'validation.invalid', undefined, 'target');
+	return parsed.minor;
 }

@@ -2,7 +2,7 @@ import { translate } from '$lib/i18n';
 import { attempt, requireActor } from '$lib/server/platform/http';
 import { formToObject } from '$lib/server/platform/validation';
 import { copyToNextPeriod, createGoal, decideGoal, readGoals, removeGoal } from '$lib/server/goals/goal.service';
-import { goalFormChoices } from '$lib/server/goals/goal.pages';
+import { goalFormChoices, typedTarget } from '$lib/server/goals/goal.pages';
 import type { Actions, PageServerLoad } from './$types';
 
 const PERIODS = ['current', 'month', 'quarter', 'year'] as const;
@@ -43,7 +43,8 @@ export const actions: Actions = {
 	create: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => createGoal(event.locals.runtime, actor, goalBody(input, actor.userId)), { ...input, form: 'create' });
+		const rt = event.locals.runtime;
+		const result = await attempt(event, async () => createGoal(rt, actor, { ...goalBody(input, actor.userId), target: await typedTarget(rt.db, actor.organizationId, input.metric, input.target) }), { ...input, form: 'create' });
 		if (!result.ok) return result.failure;
 		const { status, warning } = result.value;
 		const locale = event.locals.locale;

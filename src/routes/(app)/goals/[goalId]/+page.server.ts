@@ -3,7 +3,7 @@ import { translate } from '$lib/i18n';
 import { attempt, requireActor } from '$lib/server/platform/http';
 import { describeError, formToObject } from '$lib/server/platform/validation';
 import { copyToNextPeriod, decideGoal, editGoal, readGoal, removeGoal, splitGoal } from '$lib/server/goals/goal.service';
-import { goalFormChoices } from '$lib/server/goals/goal.pages';
+import { goalFormChoices, typedTarget } from '$lib/server/goals/goal.pages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,7 +24,13 @@ export const actions: Actions = {
 	edit: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
-		const result = await attempt(event, () => editGoal(event.locals.runtime, actor, event.params.goalId, { target: input.target, description: input.description || undefined, pace: input.pace || undefined }), { ...input, form: 'edit' });
+		const rt = event.locals.runtime;
+		const result = await attempt(
+			event,
+			async () =>
+				editGoal(rt, actor, event.params.goalId, { target: await typedTarget(rt.db, actor.organizationId, input.metric, input.target), description: input.description || undefined, pace: input.pace || undefined }),
+			{ ...input, form: 'edit' }
+		);
 		if (!result.ok) return result.failure;
 		return { done: translate(event.locals.locale, 'goals.form.saved') };
 	},
