@@ -41,7 +41,17 @@ export let L: Awaited<ReturnType<typeof loadLib>>;
 
 /** Loads the app's modules once, after the flags parse (so that --help and usage errors answer at once). */
 export async function ensureLib() {
-	L ??= await loadLib();
+	if (!L) {
+		L = await loadLib();
+		// The domains' board families, as the server registers them at start-up: without them a rebuild
+		// would leave out (and so drop) contest and goal boards, and a verification would skip them.
+		const [{ registerContestFamily }, { registerGoalFamily }] = await Promise.all([
+			import('../../src/lib/server/contests/contest.family'),
+			import('../../src/lib/server/goals/goal.family')
+		]);
+		registerContestFamily();
+		registerGoalFamily();
+	}
 	return L;
 }
 

@@ -82,10 +82,20 @@ test('a rep logs calls, earns badges and sees each celebration; a manual award r
 	expect(['First call', 'Dialer']).toContain(first);
 	await page.waitForTimeout(900);
 	await shoot(page, 'badges-celebration-laptop', LAPTOP, false);
-	await celebration.getByRole('button', { name: 'Awesome!' }).click();
-	// The engine rests between runs under load (coalesce.ts busyFactor): the second award may come a run later.
-	await expect(celebration.locator('h2')).toHaveText(first === 'First call' ? 'Dialer' : 'First call', LIVE);
-	if (first === 'First call') await expect(celebration).toContainText('Gold');
+	// Then the other one. A celebration also closes by itself after 7 s, so on a slow machine the second may
+	// already be on screen (or even gone) by now: each is recorded as it shows, whichever way it leaves.
+	const shown = new Set([first]);
+	const other = first === 'First call' ? 'Dialer' : 'First call';
+	await expect(async () => {
+		const heading = celebration.locator('h2');
+		if (await heading.count()) {
+			const name = (await heading.textContent())!.trim();
+			if (name === 'Dialer') await expect(celebration).toContainText('Gold', { timeout: 1000 });
+			shown.add(name);
+			if (name === first) await celebration.getByRole('button', { name: 'Awesome!' }).click({ timeout: 1000 }).catch(() => {});
+		}
+		expect([...shown]).toContain(other);
+	}).toPass(LIVE);
 	await page.keyboard.press('Escape');
 	await expect(celebration).toHaveCount(0);
 

@@ -134,7 +134,10 @@ describe.runIf(usingPostgres)('a contest frozen by a process killed mid-transiti
 			[runnerUp.userId, 10]
 		]);
 		if (usingRedis) {
-			// The boards in Redis (written by the killed process, the new one and this one) agree with the log.
+			// The boards in Redis (written by the killed process, the new one and this one) agree with the log:
+			// prize points the killed process committed but never applied are the reconciler's (at the new
+			// process's start, or its next pass every 10 s when the machine is slow).
+			await until(async () => (await verifyOrg({ db, live }, org.organizationId)).drift.length === 0, 30_000, 'the boards to agree with the log').catch(() => {});
 			const verified = await verifyOrg({ db, live }, org.organizationId);
 			expect(verified.boards).toBeGreaterThan(0);
 			expect(verified.drift).toEqual([]);
