@@ -22,7 +22,7 @@ import { listTeams } from '../org/team.repository';
 import { holidaysOf } from '../org/holiday.repository';
 import { findOrganizationById } from '../org/organization.repository';
 import { translate, type Locale } from '../../i18n';
-import { localize, type LocalizedText } from '../../shared/localized';
+import type { LocalizedText } from '../../shared/localized';
 import { periodOf, shiftPeriod, type OrgClock } from '../../shared/time-windows';
 import { paceAt, cascadeOf, splitTarget } from '../../shared/goals/pace';
 import { GOAL_LIMITS, goalDecisionSchema, goalEditSchema, goalInputSchema, goalSplitSchema, type GoalCascade, type GoalMeasure, type GoalView } from '../../shared/goals/goals';
@@ -555,11 +555,6 @@ async function viewsOf(deps: GoalDeps, actor: Actor, access: Access, facts: OrgF
 			}
 		} satisfies GoalView;
 	});
-}
-
-/** A goal's description in the reader's language (for pages that show one line). */
-export function goalDescription(view: GoalView, locale: Locale): string {
-	return localize(view.description, locale);
 }
 
 /** Validation of what the API's `owner` query parameter may be, for its error message. */
