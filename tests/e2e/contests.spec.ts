@@ -147,7 +147,7 @@ for (const locale of ['en', 'zh-CN'] as Locale[]) {
 			await repPage.locator('input[name="name"]').fill(name);
 			await repPage.locator('input[name="password"]').fill(PASSWORD);
 			await repPage.locator('form button').click();
-			await expect(repPage).toHaveURL(/\/leaderboards$/);
+			await expect(repPage).toHaveURL(/\/$/);
 			await repContext.close();
 		}
 

@@ -58,7 +58,7 @@ async function joinTeam(browser: Browser, baseURL: string, page: Page, locale: L
 		await repPage.locator('input[name="name"]').fill(name);
 		await repPage.locator('input[name="password"]').fill(PASSWORD);
 		await repPage.locator('form button').click();
-		await expect(repPage).toHaveURL(/\/leaderboards$/);
+		await expect(repPage).toHaveURL(/\/$/);
 	} finally {
 		await context.close();
 	}

@@ -106,7 +106,7 @@ async function joinNamed(browser: Browser, baseURL: string, locale: Locale, link
 	await page.locator('input[name="name"]').fill(name);
 	await page.locator('input[name="password"]').fill(PASSWORD);
 	await page.locator('form button').click();
-	await expect(page).toHaveURL(/\/leaderboards$/);
+	await expect(page).toHaveURL(/\/$/);
 	return { context, page };
 }
 

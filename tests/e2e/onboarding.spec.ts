@@ -29,7 +29,7 @@ test('sign up, sign out and sign in again', async ({ page }) => {
 
 	await page.getByLabel('Password').fill(admin.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(/\/leaderboards$/);
+	await expect(page).toHaveURL(/\/$/);
 	await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 });
 
@@ -94,7 +94,7 @@ test('admin creates a team and invites a rep who joins by link', async ({ page, 
 			await repPage.getByLabel('Password').fill(PASSWORD);
 			await repPage.getByRole('button', { name: `Join ${admin.organization}` }).click();
 			// Home, with a one-time welcome.
-			await expect(repPage).toHaveURL(/\/leaderboards$/);
+			await expect(repPage).toHaveURL(/\/$/);
 			await expect(repPage.getByTestId('welcome')).toContainText(`Welcome to ${admin.organization}!`);
 		});
 

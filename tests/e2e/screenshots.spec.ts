@@ -101,7 +101,7 @@ async function joinAndLog(browser: Browser, baseURL: string, locale: Locale, lin
 		await repPage.locator('input[name="name"]').fill(name);
 		await repPage.locator('input[name="password"]').fill(PASSWORD);
 		await repPage.locator('form button').click();
-		await expect(repPage).toHaveURL(/\/leaderboards$/);
+		await expect(repPage).toHaveURL(/\/$/);
 		await visit(repPage, '/leaderboards');
 		for (const [metric, value] of logs) await logActivity(repPage, metric, value);
 	} finally {

@@ -113,7 +113,9 @@ export async function joinAsRep(browser: Browser, link: string, rep: Rep): Promi
 	await page.getByLabel('Your name').fill(rep.name);
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: /^Join / }).click();
-	await expect(page).toHaveURL(/\/leaderboards$/);
+	// Home first; the journeys that follow start from the leaderboard.
+	await expect(page).toHaveURL(/\/$/);
+	await visit(page, '/leaderboards');
 	return { context, page };
 }
 

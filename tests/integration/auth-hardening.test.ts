@@ -260,12 +260,11 @@ describe('invitations reveal nothing and check no passwords', () => {
 		const browser = app.browser();
 		const accepted = await browser.action(`/invite/${invitation.token}`, { name: 'Wendy Welcome', password: PASSWORD });
 		expect(accepted).toMatchObject({ type: 'redirect', location: '/' });
-		const home = await browser.get('/');
-		expect(home.headers.location).toBe('/leaderboards');
-		const first = await browser.get('/leaderboards');
+		const first = await browser.get('/');
 		expect(first.status).toBe(200);
 		expect(first.body).toContain(`Welcome to ${admin.organizationName}!`);
-		const second = await browser.get('/leaderboards');
+		expect(first.body).toContain('Your rank this month');
+		const second = await browser.get('/');
 		expect(second.body).not.toContain('Welcome to');
 	});
 });

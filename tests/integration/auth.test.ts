@@ -89,7 +89,7 @@ describe('sign-up', () => {
 		expect(page.body).toContain('Ann Lee');
 		const again = await browser.get('/signup');
 		expect(again.status).toBe(303);
-		expect(again.headers.location).toBe('/leaderboards');
+		expect(again.headers.location).toBe('/');
 	});
 
 	const badInputs: [string, Record<string, string | undefined>, string, RegExp][] = [

@@ -185,7 +185,7 @@ const adminChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login'
 
 const OPERATIONS: Operation[] = [
 	// Pages
-	...['/team', '/leaderboards', '/account', '/contests', '/goals', '/kudos', '/training', '/displays'].map((path) => ({
+	...['/', '/team', '/leaderboards', '/account', '/contests', '/goals', '/kudos', '/training', '/displays'].map((path) => ({
 		name: `GET ${path}`,
 		run: page(() => path),
 		expect: memberPage

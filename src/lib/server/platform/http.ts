@@ -9,7 +9,8 @@ export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor
 	const actor = event.locals.actor;
 	if (!actor) {
 		const next = event.url.pathname + event.url.search;
-		redirect(303, `/login?next=${encodeURIComponent(next)}`);
+		// Home is where signing in lands anyway.
+		redirect(303, next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`);
 	}
 	return actor;
 }

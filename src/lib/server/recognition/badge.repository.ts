@@ -69,7 +69,8 @@ export async function heldAwards(db: Db, organizationId: string, steps: readonly
  * The organization's recent badge awards (each badge and member's highest tier of an award moment) and
  * levels reached since `since`, newest first: the activity feed's recognition rows when a page opens.
  */
-export async function recentRecognition(db: Db, organizationId: string, since: Date, limit: number) {
+export async function recentRecognition(db: Db, organizationId: string, since: Date, limit: number, userIds?: string[]) {
+	if (userIds && userIds.length === 0) return { awards: [], levels: [] };
 	const [awards, levels] = await Promise.all([
 		db
 			.selectFrom('badge_awards as a')
@@ -78,6 +79,7 @@ export async function recentRecognition(db: Db, organizationId: string, since: D
 			.select(['a.id', 'a.tier', 'a.awarded_at', 'a.user_id', 'u.name as user_name', 'b.id as badge_id', 'b.name as badge_name', 'b.icon'])
 			.where('a.organization_id', '=', organizationId)
 			.where('a.awarded_at', '>=', since)
+			.$if(!!userIds, (q) => q.where('a.user_id', 'in', userIds!))
 			.orderBy('a.awarded_at', 'desc')
 			.limit(limit)
 			.execute(),
@@ -88,6 +90,7 @@ export async function recentRecognition(db: Db, organizationId: string, since: D
 			.select(['r.user_id', 'r.number', 'r.reached_at', 'u.name as user_name', 'l.name as level_name'])
 			.where('r.organization_id', '=', organizationId)
 			.where('r.reached_at', '>=', since)
+			.$if(!!userIds, (q) => q.where('r.user_id', 'in', userIds!))
 			.orderBy('r.reached_at', 'desc')
 			.limit(limit)
 			.execute()

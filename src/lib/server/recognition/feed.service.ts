@@ -7,8 +7,8 @@ import type { BadgeTier, RecognitionMoment } from '../../shared/recognition';
 import { recentRecognition } from './badge.repository';
 import { bestTiers } from './badge.engine';
 
-export async function recentMoments(db: Db, organizationId: string, since: Date, limit = 20): Promise<RecognitionMoment[]> {
-	const { awards, levels } = await recentRecognition(db, organizationId, since, limit * 2);
+export async function recentMoments(db: Db, organizationId: string, since: Date, limit = 20, userIds?: string[]): Promise<RecognitionMoment[]> {
+	const { awards, levels } = await recentRecognition(db, organizationId, since, limit * 2, userIds);
 	const best = bestTiers(awards, (a) => String(new Date(a.awarded_at).getTime()));
 	const moments: RecognitionMoment[] = [
 		...best.map(

@@ -130,6 +130,28 @@ export function listFeedRows(db: Db, organizationId: string, options: { limit: n
 	return q.limit(options.limit).execute();
 }
 
+/** The visible kudos received by any of these members since an instant, newest first. */
+export function receivedRows(db: Db, organizationId: string, userIds: string[], since: Date, limit: number) {
+	if (userIds.length === 0) return Promise.resolve([]);
+	return feedQuery(db, organizationId)
+		.where('k.hidden_at', 'is', null)
+		.where('k.created_at', '>=', since)
+		.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('kudos_recipients as kr')
+					.select('kr.kudos_id')
+					.whereRef('kr.kudos_id', '=', 'k.id')
+					.where('kr.organization_id', '=', organizationId)
+					.where('kr.user_id', 'in', userIds)
+			)
+		)
+		.orderBy('k.created_at', 'desc')
+		.orderBy('k.id', 'desc')
+		.limit(limit)
+		.execute();
+}
+
 export function recipientsOf(db: Db, organizationId: string, kudosIds: string[]) {
 	if (kudosIds.length === 0) return Promise.resolve([]);
 	return db

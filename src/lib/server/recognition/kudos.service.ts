@@ -42,6 +42,7 @@ import {
 	insertReport,
 	kudosRoster,
 	listFeedRows,
+	receivedRows,
 	lockGiver,
 	organizationTimeZone,
 	reactionCountsOf,
@@ -164,6 +165,12 @@ export async function listFeed(db: Db, organizationId: string, actor: Actor | nu
 	const last = page[page.length - 1];
 	const next = more && last ? encodeCursor(last) : null;
 	return { items, next };
+}
+
+/** Kudos received by any of these members since an instant (the home page), as the reader sees them. */
+export async function kudosReceived(db: Db, actor: Actor, userIds: string[], since: Date, limit = 5): Promise<KudosView[]> {
+	const rows = await receivedRows(db, actor.organizationId, userIds, since, limit);
+	return viewsOf(db, actor.organizationId, rows, await readerOf(db, actor));
 }
 
 export interface GiveOptions {

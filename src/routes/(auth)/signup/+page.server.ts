@@ -6,7 +6,7 @@ import { formToObject } from '$lib/server/platform/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
-	if (locals.actor) redirect(303, '/leaderboards');
+	if (locals.actor) redirect(303, '/');
 	return {};
 };
 
