@@ -20,6 +20,11 @@ export interface RealtimeContext {
 
 export interface RealtimeDomain {
 	name: string;
+	/**
+	 * Who its handlers serve: members and API tokens (default), paired TVs ('display') and TVs waiting to
+	 * pair ('pairing'). A TV's socket gets only the handlers of domains that name it.
+	 */
+	audiences?: ('member' | 'display' | 'pairing')[];
 	/** Registers the domain's socket handlers on one new connection. */
 	handlers?(socket: PodiumSocket, ctx: RealtimeContext): void;
 	/** Subscribes the domain's pushes to domain events; returns what stops them. */

@@ -20,6 +20,9 @@ import { recognitionPushes } from './pushes/recognition';
 import { kudosHandlers } from './handlers/kudos';
 import { kudosPushes } from './pushes/kudos';
 import { trainingPushes } from './pushes/training';
+import { displayHandlers } from './handlers/displays';
+import { displayPushes } from './pushes/displays';
+import { authenticateScreen } from '../../src/lib/server/displays/display.service';
 import { RedisDomainEventBus } from '../../src/lib/server/platform/events';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
 import { log } from '../../src/lib/server/platform/log';
@@ -31,13 +34,14 @@ import { RATE_LIMIT_ERROR, rooms, type SocketData } from '../../src/lib/shared/s
  * (pushes/<domain>.ts). A new domain adds its entry here.
  */
 export const REALTIME_DOMAINS: RealtimeDomain[] = [
-	{ name: 'session', handlers: sessionHandlers, pushes: authPushes },
+	{ name: 'session', handlers: sessionHandlers, pushes: authPushes, audiences: ['member', 'display'] },
 	{ name: 'org', pushes: orgPushes },
 	{ name: 'scoring', handlers: scoringHandlers, pushes: scoringPushes },
 	{ name: 'contests', handlers: contestHandlers, pushes: contestPushes },
 	{ name: 'recognition', pushes: recognitionPushes },
 	{ name: 'kudos', handlers: kudosHandlers, pushes: kudosPushes },
-	{ name: 'training', pushes: trainingPushes }
+	{ name: 'training', pushes: trainingPushes },
+	{ name: 'displays', handlers: displayHandlers, pushes: displayPushes, audiences: ['member', 'display', 'pairing'] }
 ];
 
 export type { PodiumIo } from './domain';
@@ -90,11 +94,12 @@ export function sameOrigin(origin: string | undefined, host: string | undefined,
 	return !!host && from.host === host.toLowerCase();
 }
 
-/** The org a room belongs to: org:<org>, activity:<org>, board:<org>:<board id>, contest:<org>:<contest id>; undefined for user and socket rooms. */
+/** The org a room belongs to: org:<org>, activity:<org>, tvs:<org>, board:<org>:<board id>, contest:<org>:<contest id>, display:<org>:<display id>; undefined for user, pairing and socket rooms. */
 export function orgOfRoom(room: string): string | undefined {
 	if (room.startsWith('org:')) return room.slice(4);
 	if (room.startsWith('activity:')) return room.slice(9);
-	for (const prefix of ['board:', 'contest:']) {
+	if (room.startsWith('tvs:')) return room.slice(4);
+	for (const prefix of ['board:', 'contest:', 'display:']) {
 		if (!room.startsWith(prefix)) continue;
 		const end = room.indexOf(':', prefix.length);
 		return end > prefix.length ? room.slice(prefix.length, end) : undefined;
@@ -134,7 +139,32 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 	io.use(async (socket, next) => {
 		socket.data.checkedAt = Date.now();
 		try {
-			// Displays and bots authenticate with an API token that has leaderboards:read.
+			socket.data.screenId = null;
+			socket.data.displayId = null;
+			const handshakeAuth = socket.handshake.auth as { token?: unknown; display?: unknown; pairing?: unknown } | undefined;
+			// A paired TV authenticates with its display's device token: it reads its own display only.
+			if (handshakeAuth?.display !== undefined) {
+				const screen = await authenticateScreen(rt.db, handshakeAuth.display);
+				if (!screen) return next(new Error('unauthorized'));
+				socket.data.userId = null;
+				socket.data.organizationId = screen.organizationId;
+				socket.data.role = 'display';
+				socket.data.sessionId = null;
+				socket.data.tokenId = null;
+				socket.data.screenId = screen.screenId;
+				socket.data.displayId = screen.displayId;
+				return next();
+			}
+			// A TV waiting to pair: nobody, in no organization; it may only wait for its code (tv:await).
+			if (handshakeAuth?.pairing === true) {
+				socket.data.userId = null;
+				socket.data.organizationId = '';
+				socket.data.role = 'pairing';
+				socket.data.sessionId = null;
+				socket.data.tokenId = null;
+				return next();
+			}
+			// Bots (and older displays) authenticate with an API token that has leaderboards:read.
 			const apiToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
 			if (typeof apiToken === 'string') {
 				const check = await checkApiToken(rt.db, apiToken, 'leaderboards:read');
@@ -186,9 +216,13 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 			socket.disconnect(true);
 			return;
 		}
-		const own = [rooms.org(socket.data.organizationId)];
-		if (socket.data.userId) own.push(rooms.user(socket.data.userId));
-		socket.join(own);
+		const audience = socket.data.role === 'display' ? 'display' : socket.data.role === 'pairing' ? 'pairing' : 'member';
+		if (audience !== 'pairing') {
+			const own = [rooms.org(socket.data.organizationId)];
+			if (socket.data.userId) own.push(rooms.user(socket.data.userId));
+			if (audience === 'display') own.push(rooms.display(socket.data.organizationId, socket.data.displayId!), rooms.tvs(socket.data.organizationId));
+			socket.join(own);
+		}
 
 		// A token bucket per socket: a flood of messages is answered cheaply, and a persistent one disconnects.
 		let tokens = RATE_BURST;
@@ -208,7 +242,7 @@ export async function attachRealtime(httpServer: HttpServer, runtime?: Runtime):
 			if (++refusedInARow >= RATE_DISCONNECT_AFTER) socket.disconnect(true);
 		});
 
-		for (const domain of REALTIME_DOMAINS) domain.handlers?.(socket, ctx);
+		for (const domain of REALTIME_DOMAINS) if ((domain.audiences ?? ['member']).includes(audience)) domain.handlers?.(socket, ctx);
 	});
 
 	const stopPushes = REALTIME_DOMAINS.map((domain) => domain.pushes?.(ctx) ?? (() => {}));

@@ -40,7 +40,7 @@ export function contestHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 			}
 			const row = await findContest(rt.db, org, parsed.data.id);
 			const { userId, role } = socket.data;
-			const access = userId && role !== 'token' ? await accessOf(rt.db, { userId, organizationId: org, role }) : null;
+			const access = userId && (role === 'admin' || role === 'leader' || role === 'rep') ? await accessOf(rt.db, { userId, organizationId: org, role }) : null;
 			const canManage = !!row && !!access && canManageContest(access, row);
 			if (!row || (row.hidden && !canManage)) throw new Error(NOT_FOUND);
 			await watchers.watch(org, [room], () => socket.join(room));

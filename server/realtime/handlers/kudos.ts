@@ -14,7 +14,7 @@ export function kudosHandlers(socket: PodiumSocket, { rt, watchers }: RealtimeCo
 		try {
 			await watchers.watch(org, [room], () => socket.join(room));
 			const { userId, role } = socket.data;
-			const actor = userId && role !== 'token' ? { userId, organizationId: org, role } : null;
+			const actor = userId && (role === 'admin' || role === 'leader' || role === 'rep') ? { userId, organizationId: org, role } : null;
 			ack({ data: await listFeed(rt.db, org, actor) });
 		} catch (error) {
 			await socket.leave(room);

@@ -5,6 +5,7 @@ import type { ContestMoment, ContestUpdatePayload, ContestView } from './contest
 import type { RecognitionChange, RecognitionMoment } from './recognition';
 import type { KudosReactionPayload, KudosView } from './kudos';
 import type { TrainingReminder } from './training/training';
+import type { TvCelebration, TvSlideData, TvState } from './displays/displays';
 
 export type Ack<T> = { data: T } | { error: string };
 
@@ -101,6 +102,12 @@ export interface ServerToClientEvents {
 	'kudos:spotlight': (payload: { id: string; spotlight: boolean }) => void;
 	/** A training assignment is due today (the scheduler's reminder): to the rep's own sockets. */
 	'training:reminder': (payload: TrainingReminder) => void;
+	/** To a TV's pairing socket: a leader claimed its code; `token` (its own secret) is now its device token. */
+	'tv:paired': (payload: { token: string }) => void;
+	/** To a display's TVs: its slides, settings or controls changed; ask tv:hello again. */
+	'tv:changed': (payload: { at: number }) => void;
+	/** To a display's TVs (or all TVs of the organization, for deals): something to celebrate. */
+	'tv:celebrate': (payload: TvCelebration) => void;
 }
 
 export interface ClientToServerEvents {
@@ -121,6 +128,16 @@ export interface ClientToServerEvents {
 	/** Follow the organization's kudos feed: the ack carries its first page as this member sees it. */
 	'kudos:subscribe': (ack: (response: Ack<{ items: KudosView[]; next: string | null }>) => void) => void;
 	'kudos:unsubscribe': (ack?: (response: Ack<true>) => void) => void;
+	/** A TV's pairing socket waits for its code to be claimed (it proves it asked for the code with its secret). */
+	'tv:await': (selector: { code: string; secret: string }, ack: (response: Ack<{ status: 'waiting' | 'paired' | 'expired'; token?: string }>) => void) => void;
+	/** A paired TV: its display's state (slides, controls, the server's clock); reports its browser and resolution. */
+	'tv:hello': (report: { userAgent?: string; resolution?: string }, ack: (response: Ack<TvState>) => void) => void;
+	/** A paired TV: one of its slides' live data; it then receives that slide's board pushes. */
+	'tv:slide': (selector: { slideId: string }, ack: (response: Ack<TvSlideData>) => void) => void;
+	/** A paired TV reports the slide it shows. */
+	'tv:showing': (report: { slide: string }, ack?: (response: Ack<true>) => void) => void;
+	/** The server's clock (ms), for a TV's offset. */
+	'tv:time': (ack: (response: Ack<number>) => void) => void;
 }
 
 export interface InterServerEvents {
@@ -128,10 +145,16 @@ export interface InterServerEvents {
 }
 
 export interface SocketData {
-	/** Null for sockets authenticated with an API token (displays, bots). */
+	/** Null for sockets authenticated with an API token (bots), a display's device token or none (a TV pairing). */
 	userId: string | null;
+	/** Empty for a TV's pairing socket, which belongs to no organization yet. */
 	organizationId: string;
-	role: 'admin' | 'leader' | 'rep' | 'token';
+	role: 'admin' | 'leader' | 'rep' | 'token' | 'display' | 'pairing';
+	/** A paired TV's screen and display (null otherwise). */
+	screenId?: string | null;
+	displayId?: string | null;
+	/** A pairing TV's secret, kept for the moment its code is claimed (tv:paired); never sent anywhere else. */
+	pairingSecret?: string;
 	/** The session the socket authenticated with (null for an API token): revoking it disconnects the socket. */
 	sessionId: string | null;
 	/** The API token the socket authenticated with (null for a session). */
@@ -152,7 +175,13 @@ export const rooms = {
 	board: (organizationId: string, boardId: string) => `board:${organizationId}:${boardId}`,
 	activity: (organizationId: string) => `activity:${organizationId}`,
 	contest: (organizationId: string, contestId: string) => `contest:${organizationId}:${contestId}`,
-	kudos: (organizationId: string) => `kudos:${organizationId}`
+	kudos: (organizationId: string) => `kudos:${organizationId}`,
+	/** A display's TVs. */
+	display: (organizationId: string, displayId: string) => `display:${organizationId}:${displayId}`,
+	/** Every TV of an organization (deal celebrations, which each TV filters by its own threshold). */
+	tvs: (organizationId: string) => `tvs:${organizationId}`,
+	/** A TV waiting for its code to be claimed. */
+	pairing: (pairingId: string) => `pairing:${pairingId}`
 };
 
 /** Contests one connection may follow at once. */

@@ -32,6 +32,9 @@ export interface MembershipsTable {
 	external_id: string | null;
 	/** On the reps' boards (carries a quota): reps by default, leaders and admins once an admin says so. */
 	competes: Generated<boolean>;
+	/** How the member appears on office displays (TVs): name, initials, or their alias. */
+	display_as: Generated<'name' | 'initials' | 'alias'>;
+	display_alias: string | null;
 	created_at: CreatedAt;
 }
 
@@ -593,7 +596,65 @@ export interface TrainingCompletionsTable {
 	created_at: CreatedAt;
 }
 
+export interface DisplaysTable {
+	id: Generated<string>;
+	organization_id: string;
+	team_id: string | null;
+	name: string;
+	top_n: Generated<number>;
+	/** DisplayCelebrations (shared/displays/displays.ts), validated by its schema. */
+	celebrations: ColumnType<unknown, string | undefined, string>;
+	epoch_at: Generated<Date>;
+	pinned_slide_id: string | null;
+	blackout: Generated<boolean>;
+	created_by: string | null;
+	created_at: CreatedAt;
+	updated_at: Generated<Date>;
+}
+
+export interface DisplaySlidesTable {
+	id: Generated<string>;
+	organization_id: string;
+	display_id: string;
+	position: Generated<number>;
+	type: string;
+	/** Validated by the slide type's schema (shared/displays/slides.ts). */
+	settings: ColumnType<unknown, string | undefined, string>;
+	duration_s: Generated<number>;
+	schedule: ColumnType<unknown, string | null | undefined, string | null>;
+	created_at: CreatedAt;
+	updated_at: Generated<Date>;
+}
+
+export interface DisplayScreensTable {
+	id: Generated<string>;
+	organization_id: string;
+	display_id: string;
+	token_hash: Uint8Array;
+	paired_by: string | null;
+	user_agent: string | null;
+	resolution: string | null;
+	current_slide: string | null;
+	last_seen_at: Date | null;
+	created_at: CreatedAt;
+	revoked_at: Date | null;
+}
+
+export interface DisplayPairingsTable {
+	id: Generated<string>;
+	code: string;
+	secret_hash: Uint8Array;
+	expires_at: Date;
+	used_at: Date | null;
+	screen_id: string | null;
+	created_at: CreatedAt;
+}
+
 export interface Database {
+	displays: DisplaysTable;
+	display_slides: DisplaySlidesTable;
+	display_screens: DisplayScreensTable;
+	display_pairings: DisplayPairingsTable;
 	goals: GoalsTable;
 	badges: BadgesTable;
 	badge_awards: BadgeAwardsTable;

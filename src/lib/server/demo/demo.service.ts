@@ -20,6 +20,7 @@ import { seedDemoRewards } from '../recognition/reward.demo';
 import { seedDemoBadges } from '../recognition/badge.demo';
 import { seedDemoTraining } from '../training/training.demo';
 import { seedDemoGoals } from '../goals/goal.demo';
+import { seedDemoDisplays } from '../displays/display.demo';
 import { insertMembership, listMembers } from '../org/membership.repository';
 import { insertDefaultMetrics, listMetrics } from '../scoring/metric.repository';
 import { countOrganizations, findOrganizationBySlug, insertOrganization } from '../org/organization.repository';
@@ -415,6 +416,7 @@ async function createDemoOrganization(db: Db, now: Date): Promise<{ organization
 		await seedDemoTraining(trx, org.id, admin.id, now, DEMO_TIME_ZONE);
 		await seedDemoBadges(trx, org.id, admin.id, now);
 		await seedDemoGoals(trx, org.id, admin.id, now, DEMO_TIME_ZONE);
+		await seedDemoDisplays(trx, org.id, admin.id, now);
 		await recordAudit(trx, { organizationId: org.id, actorId: admin.id, action: 'organization.seeded', data: { demo: true, events } });
 		return { organizationId: org.id, events };
 	});

@@ -10,6 +10,8 @@
 //   process disconnects its own matching sockets (and forgets cached API tokens).
 // - contest.changed: cluster-wide. Each process forgets its cached contests and pushes the new status.
 // - goal.changed: cluster-wide. Each process forgets its cached goals and tells its own sockets.
+// - display.paired, screen.revoked: cluster-wide. The TV's pairing socket and a revoked screen's socket
+//   live in any process; each tells or disconnects its own.
 // - contest.moment, recognition.moment, recognition.changed, kudos.*: process-local, pushed through the Socket.IO adapter like
 //   scores.changed.
 // - scores.changed: process-local. It carries the scored events; the emitting process coalesces them
@@ -86,6 +88,20 @@ export interface DomainEvents {
 	 * Process-local, pushed through the Socket.IO adapter.
 	 */
 	'training.reminder': { organizationId: string; userId: string; reminder: TrainingReminder };
+	/**
+	 * A display's slides, settings or presenter controls changed: its TVs ask for their state again.
+	 * Process-local, pushed through the Socket.IO adapter.
+	 */
+	'display.changed': { organizationId: string; displayId: string };
+	/** "Celebrate now" from the presenter's remote: to the display's TVs. Process-local, through the adapter. */
+	'display.celebrate': { organizationId: string; displayId: string; celebration: import('../../shared/displays/displays').TvCelebration };
+	/**
+	 * A TV's pairing code was claimed. Cluster-wide: the process holding the TV's pairing socket (which
+	 * knows the TV's secret) tells it that its secret is now its device token.
+	 */
+	'display.paired': { pairingId: string; organizationId: string; displayId: string; screenId: string };
+	/** A screen was revoked (or its display deleted). Cluster-wide: each process disconnects its own sockets of it. */
+	'screen.revoked': { organizationId: string; screenId: string };
 	/** A member completed a course (its points were paid). Process-local. */
 	'training.completed': { organizationId: string; userId: string; courseId: string; points: number };
 }
@@ -100,7 +116,9 @@ export const CLUSTER_EVENTS: ReadonlySet<DomainEventName> = new Set<DomainEventN
 	'token.revoked',
 	'member.access_changed',
 	'contest.changed',
-	'goal.changed'
+	'goal.changed',
+	'display.paired',
+	'screen.revoked'
 ]);
 
 /** The in-process bus; RedisDomainEventBus relays the cluster-wide events between processes. */

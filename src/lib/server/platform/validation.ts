@@ -92,7 +92,17 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	passMark: 'training.field.passMark',
 	maxAttempts: 'training.field.maxAttempts',
 	completedAt: 'training.field.completedAt',
-	direction: 'training.field.direction'
+	direction: 'training.field.direction',
+	displayId: 'displays.field.displayId',
+	slideId: 'displays.field.slideId',
+	screenId: 'displays.field.screenId',
+	code: 'displays.field.code',
+	duration: 'displays.field.duration',
+	topN: 'displays.field.topN',
+	type: 'displays.field.type',
+	alias: 'displays.field.alias',
+	displayAs: 'displays.field.displayAs',
+	command: 'displays.field.command'
 };
 
 export function fieldLabel(locale: Locale, field: string): string {
