@@ -13,6 +13,7 @@ import { badgesEn } from './sections/badges.en';
 import { rewardsEn } from './sections/rewards.en';
 import { goalsEn } from './sections/goals.en';
 import { trainingEn } from './sections/training.en';
+import { displaysEn } from './sections/displays.en';
 import { homeEn } from './sections/home.en';
 
 const core = {
@@ -287,6 +288,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn };
 
 export type MessageKey = keyof typeof en;

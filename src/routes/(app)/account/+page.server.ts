@@ -8,20 +8,30 @@ import { setSessionOrganization } from '$lib/server/auth/session.repository';
 import { changePassword } from '$lib/server/auth/auth.service';
 import { organizationsOf, updateProfile } from '$lib/server/org/organization.service';
 import { formToObject, parseInput } from '$lib/server/platform/validation';
+import { myDisplayName, setMyDisplayName } from '$lib/server/displays/display.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
 	const db = event.locals.runtime.db;
-	const [sessions, organizations] = await Promise.all([countUserSessions(db, actor.userId), organizationsOf(db, actor.userId)]);
+	const [sessions, organizations, displayAs] = await Promise.all([countUserSessions(db, actor.userId), organizationsOf(db, actor.userId), myDisplayName(db, actor)]);
 	return {
 		profile: { name: event.locals.auth!.user.name, email: event.locals.auth!.user.email, locale: event.locals.locale },
 		sessions,
-		organizations: organizations.map((o) => ({ id: o.id, name: o.name, role: o.role }))
+		organizations: organizations.map((o) => ({ id: o.id, name: o.name, role: o.role })),
+		displayAs
 	};
 };
 
 export const actions: Actions = {
+	/** How I appear on the office displays (TVs) of this organization: my name, my initials or an alias. */
+	displayAs: async (event) => {
+		const actor = requireActor(event);
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => setMyDisplayName(event.locals.runtime.db, actor, input), { ...input, form: 'displayAs' });
+		if (!result.ok) return result.failure;
+		return { displayAsSaved: translate(event.locals.locale, 'displays.me.saved') };
+	},
 	profile: async (event) => {
 		const actor = requireActor(event);
 		const input = formToObject(await event.request.formData());
