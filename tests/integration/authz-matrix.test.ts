@@ -21,6 +21,7 @@ import { createReward, redeemReward } from '../../src/lib/server/recognition/rew
 import { postIdea } from '../../src/lib/server/recognition/idea.service';
 import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
 import { createGoal } from '../../src/lib/server/goals/goal.service';
+import { addSlide, createDisplay, createPairing, pairScreen } from '../../src/lib/server/displays/display.service';
 
 type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
 type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
@@ -64,6 +65,10 @@ interface Targets {
 	/** Goals of A: a monthly deals goal of the targets' team, set by A's admin, and the rep's own proposal. */
 	goalId: string;
 	goalProposalId: string;
+	/** Displays of A: one limited to the targets' team, with a slide and a paired screen. */
+	displayId: string;
+	slideId: string;
+	screenId: string;
 }
 
 interface Operation {
@@ -182,6 +187,11 @@ const managerPage: Record<ActorName, Outcome> = { anonymous: 'login', rep: 'forb
 // not found (the team is not theirs), B's admin finds nothing.
 const managedChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login', rep: 'forbidden', otherLeader: ['forbidden', 'notFound'], otherAdmin: 'notFound' };
 const adminChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' };
+
+/** A fresh TV pairing code (nobody signed in), for the pairing operations. */
+async function freshCode() {
+	return (await createPairing(app.runtime, `198.51.100.${Math.floor(Math.random() * 250)}`)).code;
+}
 
 const OPERATIONS: Operation[] = [
 	// Pages
@@ -557,6 +567,51 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
 		control: 'leader'
 	},
+	// Displays (a session stands in for a token with displays:read or displays:write). Admins manage all of
+	// their organization's; leaders those of no team or of a team they lead; reps none. A TV asks for a code
+	// with nobody signed in. Socket tv:* events are a paired display's only.
+	{ name: 'GET /displays/pair', run: page(() => '/displays/pair'), expect: managerPage },
+	{ name: 'GET /displays/<A display>/remote', run: page((t) => `/displays/${t.displayId}/remote`), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' } },
+	{ name: 'GET /api/v1/displays', run: page(() => '/api/v1/displays'), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'ok' } },
+	{
+		name: 'POST /api/v1/tv/pairings (nobody signed in)',
+		run: async (browser) => fromResponse(await browser.request('POST', '/api/v1/tv/pairings', { headers: { origin: app.url } })),
+		expect: { anonymous: 'ok', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' },
+		control: 'none'
+	},
+	{ name: 'POST /api/v1/displays for an A team', run: contestApi('POST', () => '/api/v1/displays', (t) => ({ name: `Floor ${uniqueSuffix()}`, team: t.teamId })), expect: managedChange, control: 'leader' },
+	{
+		name: 'POST /api/v1/displays/<A display>/screens',
+		run: async (browser, t) => {
+			const code = await freshCode();
+			return contestApi('POST', () => `/api/v1/displays/${t.displayId}/screens`, () => ({ code }))(browser, t);
+		},
+		expect: managedChange,
+		control: 'leader'
+	},
+	{ name: 'displays?/create for an A team', run: action('/displays?/create', (t) => ({ name: `Floor ${uniqueSuffix()}`, team: t.teamId })), expect: managedChange, control: 'leader' },
+	{ name: 'displays?/edit an A display', run: action('/displays?/edit', (t) => ({ displayId: t.displayId, name: `Renamed ${uniqueSuffix()}`, team: t.teamId, topN: '5', celebrations: 'on', kinds: ['deal'] })), expect: managedChange, control: 'leader' },
+	{ name: 'displays?/addSlide to an A display', run: action('/displays?/addSlide', (t) => ({ displayId: t.displayId, type: 'announcement', 'settings.title': 'Hacked', duration: '10' })), expect: managedChange, control: 'leader' },
+	{ name: 'displays?/moveSlide of an A display', run: action('/displays?/moveSlide', (t) => ({ slideId: t.slideId, direction: 'down' })), expect: managedChange, control: 'leader' },
+	{ name: 'displays?/removeSlide of an A display', run: action('/displays?/removeSlide', (t) => ({ slideId: t.slideId })), expect: managedChange, control: 'leader', controlOrder: 1 },
+	{ name: 'displays?/revoke an A screen', run: action('/displays?/revoke', (t) => ({ screenId: t.screenId })), expect: managedChange, control: 'leader' },
+	{ name: 'displays/pair a TV to an A display', run: async (browser, t) => fromAction(await browser.action('/displays/pair', { displayId: t.displayId, code: await freshCode() })), expect: managedChange, control: 'leader' },
+	{ name: 'displays/<A display>/remote next', run: contestAction((t) => `/displays/${t.displayId}/remote`, () => ({ command: 'next' })), expect: managedChange, control: 'leader' },
+	{ name: 'displays/<A display>/remote celebrate', run: contestAction((t) => `/displays/${t.displayId}/remote`, () => ({ command: 'celebrate', message: 'Hi' })), expect: managedChange, control: 'leader' },
+	{ name: 'displays?/delete an A display', run: action('/displays?/delete', (t) => ({ displayId: t.displayId })), expect: managedChange, control: 'leader', controlOrder: 7 },
+	{
+		// One's own way of appearing on displays (unchanged: the default), never anybody else's.
+		name: 'account?/displayAs',
+		run: action('/account?/displayAs', () => ({ displayAs: 'name' })),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' },
+		control: 'none'
+	},
+	...(['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time'] as const).map((event) => ({
+		name: `socket ${event} from a member's socket`,
+		run: socketOp(event, (t: Targets) => (event === 'tv:time' ? [] : event === 'tv:await' ? [{ code: 'ABCDEF', secret: 'x' }] : [{ slideId: t.slideId, slide: 'x' }])),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'forbidden' } as Record<ActorName, Outcome>,
+		control: 'none' as const
+	})),
 	// Taking a published course is every member's own progress: A's rep and leader may, B's admin finds nothing.
 	{ name: 'training/<A course>?/complete a module', run: contestAction((t) => `/training/${t.trainingCourseId}?/complete`, (t) => ({ moduleId: t.trainingReadId })), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
 	{
@@ -592,9 +647,14 @@ async function stateOfA() {
 		db.selectFrom('levels').selectAll().where('organization_id', '=', a.organizationId).orderBy('number').execute()
 	]);
 	const goals = await db.selectFrom('goals').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute();
+	const [displays, displaySlides, displayScreens] = await Promise.all([
+		db.selectFrom('displays').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('display_slides').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('display_screens').select(['id', 'display_id', 'revoked_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
+	]);
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -640,6 +700,10 @@ async function targetsIn(name: string): Promise<Targets> {
 	const assignment = await db.selectFrom('training_assignments').select('id').where('course_id', '=', trainingCourseId).where('user_id', '=', rep.userId).executeTakeFirstOrThrow();
 	const { id: goalId } = await createGoal(app.runtime, adminActor, { owner: { team: teamId }, metric: 'deal', target: 20, period: { window: 'month' } });
 	const { id: goalProposalId } = await createGoal(app.runtime, repActor, { owner: { member: rep.email }, metric: 'call', target: 50, period: { window: 'month' } });
+	const { id: displayId } = await createDisplay(app.runtime, adminActor, { name: `${name} floor`, team: teamId });
+	const { id: slideId } = await addSlide(app.runtime, adminActor, displayId, { type: 'announcement', settings: { title: 'Welcome' }, duration: 10 });
+	await addSlide(app.runtime, adminActor, displayId, { type: 'countdown', settings: { title: 'Launch', at: new Date(Date.now() + 86_400_000).toISOString() }, duration: 10 });
+	const { screenId } = await pairScreen(app.runtime, adminActor, displayId, { code: (await createPairing(app.runtime, '192.0.2.1')).code });
 	const trainingDraftId = await createCourse(app.runtime, adminActor, { title: `${name} draft`, points: 5 });
 	await saveModule(app.runtime, adminActor, { courseId: trainingDraftId, title: 'Only' });
 	return {
@@ -672,7 +736,10 @@ async function targetsIn(name: string): Promise<Targets> {
 		trainingAssignmentId: assignment.id,
 		trainingDraftId,
 		goalId,
-		goalProposalId
+		goalProposalId,
+		displayId,
+		slideId,
+		screenId
 	};
 }
 
