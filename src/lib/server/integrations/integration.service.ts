@@ -324,11 +324,16 @@ async function processRecords(
 				mapped.events.map((e) => ({ id: e.id, metric: e.metric, user: e.user, value: e.value, ...(e.occurredAt ? { occurredAt: e.occurredAt } : {}) }))
 			);
 			events = mapped.events.map((e, i) => ({ id: e.id, metric: e.metric, user: e.user, value: e.value, status: results[i].status }));
-			const refused = results.find((r) => r.status === 'rejected' || r.status === 'conflict');
+			// A conflict is the same record and transition counted before with other content (the CRM
+			// changed the amount or date since): it stays counted once, as it was.
+			const refused = results.find((r) => r.status === 'rejected');
 			if (refused) {
 				verdict = 'rejected';
 				reason = refused.error ?? refused.status;
-			} else verdict = results.every((r) => r.status === 'duplicate') ? 'duplicate' : 'accepted';
+			} else if (results.every((r) => r.status === 'duplicate' || r.status === 'conflict')) {
+				verdict = 'duplicate';
+				if (results.some((r) => r.status === 'conflict')) reason = 'counted before with other content (amount or date); kept as first counted';
+			} else verdict = 'accepted';
 		}
 	}
 	const deliveryId = await insertDelivery(deps.db, { organizationId: connection.organizationId, connectionId: connection.id, verdict, reason, body, events, replayOf });
