@@ -55,6 +55,9 @@ test('an admin creates a connection, previews the mapping of a pasted sample and
 	mkdirSync(OUT, { recursive: true });
 	for (const locale of ['en', 'zh-CN'] as Locale[]) {
 		await setLocale(context, baseURL!, locale);
+		// A signed-in member's language is their own preference (the switcher in the header posts here).
+		const switched = await page.request.post('/preferences', { form: { locale }, headers: { origin: baseURL! }, maxRedirects: 0 });
+		expect(switched.status()).toBeLessThan(400);
 		for (const [name, size] of [
 			['phone', { width: 390, height: 844 }],
 			['laptop', { width: 1366, height: 768 }]

@@ -27,14 +27,15 @@ vi.setConfig({ testTimeout: 90_000 });
 let app: App;
 let org: TestOrg;
 let admin: Actor;
-let rep: TestRep;
+let rep: TestRep & { externalId: string };
 
 beforeAll(async () => {
 	app = await startApp();
 	org = await createOrg(app.runtime.db, { timeZone: 'UTC' });
 	admin = { userId: org.adminId, organizationId: org.organizationId, role: 'admin' };
 	const team = await addTeam(app.runtime.db, org.organizationId);
-	rep = await addRep(app.runtime.db, org.organizationId, { teamId: team, externalId: `hs-${uniqueSuffix()}` });
+	const externalId = `crm-${uniqueSuffix()}`;
+	rep = { ...(await addRep(app.runtime.db, org.organizationId, { teamId: team, externalId })), externalId };
 }, APP_START_TIMEOUT);
 
 afterAll(async () => {
@@ -157,7 +158,7 @@ describe('inbound: Standard Webhooks (generic), Pipedrive, Salesforce, Zoho', ()
 	test('pipedrive: Basic credentials; a wrong password is 401', async () => {
 		const created = await createConnection(app.runtime, admin, { kind: 'pipedrive', name: 'Pipedrive', username: 'podium-hook' });
 		const path = `/api/v1/hooks/${created.connection.id}`;
-		const body = JSON.stringify({ meta: { action: 'change', entity: 'deal', version: '2.0' }, data: { id: 55, status: 'won', value: 1200, owner_email: rep.email }, previous: { status: 'open' } });
+		const body = JSON.stringify({ meta: { action: 'change', entity: 'deal', version: '2.0' }, data: { id: 55, status: 'won', value: 1200, owner_id: rep.externalId }, previous: { status: 'open' } });
 		const auth = (p: string) => `Basic ${Buffer.from(`podium-hook:${p}`).toString('base64')}`;
 		expect((await post(path, body, { authorization: auth('wrong') })).status).toBe(401);
 		expect((await post(path, body, { authorization: auth(created.secret!) })).json()).toMatchObject({ verdict: 'accepted', events: 2 });
@@ -167,7 +168,7 @@ describe('inbound: Standard Webhooks (generic), Pipedrive, Salesforce, Zoho', ()
 		const created = await createConnection(app.runtime, admin, { kind: 'salesforce', name: 'Salesforce', organizationId: '00D5g000004ABCDEAA' });
 		const path = `/api/v1/hooks/${created.connection.id}`;
 		const soap = (orgId: string) =>
-			`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${orgId}</OrganizationId><ActionId>04k5g000000001</ActionId><SessionId xsi:nil="true"/><EnterpriseUrl>https://x.my.salesforce.com/services/Soap/c/60.0/00D5g000004ABCD</EnterpriseUrl><PartnerUrl>https://x.my.salesforce.com/services/Soap/u/60.0/00D5g000004ABCD</PartnerUrl><Notification><Id>04l5g00000AAAAA</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>0065g00000XYZ12</sf:Id><sf:Amount>3000.00</sf:Amount><sf:CloseDate>2026-11-30</sf:CloseDate><sf:Owner_Email__c>${rep.email}</sf:Owner_Email__c><sf:StageName>Closed Won</sf:StageName></sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>`;
+			`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${orgId}</OrganizationId><ActionId>04k5g000000001</ActionId><SessionId xsi:nil="true"/><EnterpriseUrl>https://x.my.salesforce.com/services/Soap/c/60.0/00D5g000004ABCD</EnterpriseUrl><PartnerUrl>https://x.my.salesforce.com/services/Soap/u/60.0/00D5g000004ABCD</PartnerUrl><Notification><Id>04l5g00000AAAAA</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>0065g00000XYZ12</sf:Id><sf:Amount>3000.00</sf:Amount><sf:CloseDate>2026-11-30</sf:CloseDate><sf:OwnerId>${rep.externalId}</sf:OwnerId><sf:StageName>Closed Won</sf:StageName></sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>`;
 		const ok = await post(path, soap('00D5g000004ABCD'), { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' });
 		expect(ok.status).toBe(200);
 		expect(ok.body).toContain('<Ack>true</Ack>');

@@ -25,7 +25,7 @@ describe('mapping rules', () => {
 
 	test('Pipedrive: won now and not before; a missing amount is a problem naming the field', () => {
 		const rules = defaultRules('pipedrive');
-		const won = { meta: { action: 'change', entity: 'deal' }, data: { id: 7, status: 'won', value: 900, owner_email: 'bo@x.test' }, previous: { status: 'open' } };
+		const won = { meta: { action: 'change', entity: 'deal' }, data: { id: 7, status: 'won', value: 900, owner_id: 123 }, previous: { status: 'open' } };
 		expect(applyRules(conn, rules, recordsOf('pipedrive', JSON.stringify(won))).events).toHaveLength(2);
 		expect(applyRules(conn, rules, recordsOf('pipedrive', JSON.stringify({ ...won, previous: { status: 'won' } }))).events).toHaveLength(0);
 		const noValue = applyRules(conn, rules, recordsOf('pipedrive', JSON.stringify({ ...won, data: { ...won.data, value: null } })));
@@ -45,7 +45,7 @@ describe('payloads', () => {
 	const envelope = (notifications: string, org = '00D000000000062') =>
 		`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${org}</OrganizationId><ActionId>04k000000000001</ActionId><SessionId xsi:nil="true"/><EnterpriseUrl>https://x.my.salesforce.com/services/Soap/c/60.0</EnterpriseUrl><PartnerUrl>https://x.my.salesforce.com/services/Soap/u/60.0</PartnerUrl>${notifications}</notifications></soapenv:Body></soapenv:Envelope>`;
 	const notification = (id: string) =>
-		`<Notification><Id>04l00000000000${id}</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>006000000000${id}</sf:Id><sf:Amount>2500.00</sf:Amount><sf:StageName>Closed Won</sf:StageName><sf:Owner_Email__c>ann@x.test</sf:Owner_Email__c><sf:Name>A &amp; B</sf:Name></sObject></Notification>`;
+		`<Notification><Id>04l00000000000${id}</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>006000000000${id}</sf:Id><sf:Amount>2500.00</sf:Amount><sf:StageName>Closed Won</sf:StageName><sf:OwnerId>0055g00000AbCdE</sf:OwnerId><sf:Name>A &amp; B</sf:Name></sObject></Notification>`;
 
 	test('Salesforce outbound messages: notifications and their sObject fields', () => {
 		const message = parseSalesforce(envelope(notification('1') + notification('2')));

@@ -132,9 +132,9 @@ export function defaultRules(kind: string): MappingRule[] {
 		case 'hubspot':
 			return won('Deal won', 'objectId', [{ path: 'propertyName', op: 'equals', value: 'dealstage' }, { path: 'propertyValue', op: 'equals', value: 'closedwon' }], 'ownerEmail', 'amount', 'occurredAt');
 		case 'pipedrive':
-			return won('Deal won', 'data.id', [{ path: 'data.status', op: 'equals', value: 'won' }, { path: 'previous.status', op: 'notEquals', value: 'won' }], 'data.owner_email', 'data.value', 'data.won_time');
+			return won('Deal won', 'data.id', [{ path: 'data.status', op: 'equals', value: 'won' }, { path: 'previous.status', op: 'notEquals', value: 'won' }], 'data.owner_id', 'data.value', 'data.won_time');
 		case 'salesforce':
-			return won('Opportunity won', 'sObject.Id', [{ path: 'sObject.StageName', op: 'equals', value: 'Closed Won' }], 'sObject.Owner_Email__c', 'sObject.Amount', 'sObject.CloseDate');
+			return won('Opportunity won', 'sObject.Id', [{ path: 'sObject.StageName', op: 'equals', value: 'Closed Won' }], 'sObject.OwnerId', 'sObject.Amount', 'sObject.CloseDate');
 		case 'zoho':
 			return won('Deal won', 'id', [{ path: 'Stage', op: 'equals', value: 'Closed Won' }], 'Owner.email', 'Amount', 'Closing_Date');
 		case 'fxiaoke':
