@@ -21,6 +21,9 @@ import { createReward, redeemReward } from '../../src/lib/server/recognition/rew
 import { postIdea } from '../../src/lib/server/recognition/idea.service';
 import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
 import { createGoal } from '../../src/lib/server/goals/goal.service';
+import { createConnection, receiveHook } from '../../src/lib/server/integrations/integration.service';
+import { createChannel } from '../../src/lib/server/integrations/notification.service';
+import { standardSignature } from '../../src/lib/server/integrations/signatures';
 
 type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
 type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
@@ -64,6 +67,10 @@ interface Targets {
 	/** Goals of A: a monthly deals goal of the targets' team, set by A's admin, and the rep's own proposal. */
 	goalId: string;
 	goalProposalId: string;
+	/** Integrations of A: a generic connection, one logged delivery of it, and a chat channel. */
+	connectionId: string;
+	deliveryId: number;
+	channelId: string;
 }
 
 interface Operation {
@@ -465,6 +472,36 @@ const OPERATIONS: Operation[] = [
 	// Kudos: everyone in A gives, reacts and reports; an admin, or a leader of the giver's or a recipient's
 	// team, hides and spotlights; only admins change values and allowances.
 	{ name: 'GET /admin/values', run: page(() => '/admin/values'), expect: adminPage },
+	// Integrations: admins only. The hook endpoint takes no session: unsigned is 401 for everyone.
+	{ name: 'GET /admin/integrations', run: page(() => '/admin/integrations'), expect: adminPage },
+	{
+		name: 'integrations?/create',
+		run: action('/admin/integrations?/create', () => ({ kind: 'generic', name: `Hook ${uniqueSuffix()}` })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'integrations?/rotate an A connection', run: action('/admin/integrations?/rotate', (t) => ({ connectionId: t.connectionId })), expect: adminChange },
+	{ name: 'integrations?/preview an A connection', run: action('/admin/integrations?/preview', (t) => ({ connectionId: t.connectionId, rules: '[]', sample: '{}' })), expect: adminChange },
+	{
+		name: 'integrations?/saveRules of an A connection',
+		run: action('/admin/integrations?/saveRules', (t) => ({ connectionId: t.connectionId, rules: '[]', sample: '' })),
+		expect: adminChange
+	},
+	{ name: 'integrations?/replay an A delivery', run: action('/admin/integrations?/replay', (t) => ({ deliveryId: String(t.deliveryId) })), expect: adminChange },
+	{ name: 'integrations?/remove an A connection', run: action('/admin/integrations?/remove', (t) => ({ connectionId: t.connectionId })), expect: adminChange, controlOrder: 9 },
+	{
+		name: 'integrations?/addChannel',
+		run: action('/admin/integrations?/addChannel', () => ({ kind: 'slack', name: `Slack ${uniqueSuffix()}`, url: 'https://hooks.slack.com/services/T0/B0/x', moments: ['badge'] })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'integrations?/testChannel an A channel', run: action('/admin/integrations?/testChannel', (t) => ({ channelId: t.channelId })), expect: adminChange },
+	{ name: 'integrations?/resumeChannel an A channel', run: action('/admin/integrations?/resumeChannel', (t) => ({ channelId: t.channelId })), expect: adminChange },
+	{ name: 'integrations?/removeChannel an A channel', run: action('/admin/integrations?/removeChannel', (t) => ({ channelId: t.channelId })), expect: adminChange, controlOrder: 9 },
+	{
+		name: 'POST /api/v1/hooks/{A connection} unsigned',
+		run: contestApi('POST', (t) => `/api/v1/hooks/${t.connectionId}`, () => ({ deal: { id: 'x' } })),
+		expect: { anonymous: 'login', rep: 'login', otherLeader: 'login', otherAdmin: 'login' },
+		control: 'none'
+	},
 	{ name: 'GET /api/v1/kudos', run: page(() => '/api/v1/kudos'), expect: memberPage },
 	{
 		name: 'POST /api/v1/kudos with a session and no token',
@@ -592,9 +629,15 @@ async function stateOfA() {
 		db.selectFrom('levels').selectAll().where('organization_id', '=', a.organizationId).orderBy('number').execute()
 	]);
 	const goals = await db.selectFrom('goals').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute();
+	const [connections, deliveries, channels, outbox] = await Promise.all([
+		db.selectFrom('integration_connections').select(['id', 'secret_enc', 'rules', 'updated_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('integration_deliveries').select(['id']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('notification_channels').select(['id', 'paused', 'failures']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('notification_outbox').select(['id']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
+	]);
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, connections, deliveries, channels, outbox };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -641,6 +684,14 @@ async function targetsIn(name: string): Promise<Targets> {
 	const { id: goalId } = await createGoal(app.runtime, adminActor, { owner: { team: teamId }, metric: 'deal', target: 20, period: { window: 'month' } });
 	const { id: goalProposalId } = await createGoal(app.runtime, repActor, { owner: { member: rep.email }, metric: 'call', target: 50, period: { window: 'month' } });
 	const trainingDraftId = await createCourse(app.runtime, adminActor, { title: `${name} draft`, points: 5 });
+	const hook = await createConnection(app.runtime, adminActor, { kind: 'generic', name: `${name} CRM` });
+	const hookTs = String(Math.floor(Date.now() / 1000));
+	const hookBody = JSON.stringify({ deal: { id: 'D-1', stage: 'open' } });
+	const hookHeaders = new Headers({ 'webhook-id': `msg_${uniqueSuffix()}`, 'webhook-timestamp': hookTs });
+	hookHeaders.set('webhook-signature', standardSignature(hook.secret!, hookHeaders.get('webhook-id')!, hookTs, hookBody));
+	const delivered = await receiveHook(app.runtime, hook.connection.id, { method: 'POST', url: `${app.url}/api/v1/hooks/${hook.connection.id}`, headers: hookHeaders, body: hookBody });
+	expect(delivered.status).toBe(200);
+	const channel = await createChannel(app.runtime, adminActor, { kind: 'slack', name: `${name} Slack`, url: 'https://hooks.slack.com/services/T0/B0/x', moments: ['badge'] });
 	await saveModule(app.runtime, adminActor, { courseId: trainingDraftId, title: 'Only' });
 	return {
 		teamId,
@@ -672,7 +723,10 @@ async function targetsIn(name: string): Promise<Targets> {
 		trainingAssignmentId: assignment.id,
 		trainingDraftId,
 		goalId,
-		goalProposalId
+		goalProposalId,
+		connectionId: hook.connection.id,
+		deliveryId: JSON.parse(delivered.body).delivery,
+		channelId: channel.id
 	};
 }
 

@@ -11,6 +11,7 @@ import { kudosApi } from '../recognition/kudos.api';
 import { badgesApi } from '../recognition/badges.api';
 import { trainingApi } from '../training/training.api';
 import { goalsApi } from '../goals/goals.api';
+import { integrationsApi } from '../integrations/integrations.api';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -59,7 +60,7 @@ export const openApiDocumentOperation: ApiOperation = {
 	responses: { 200: { description: 'The OpenAPI 3.1 description of /api/v1.' } }
 };
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...platformApi, openApiDocumentOperation];
+export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...integrationsApi, ...platformApi, openApiDocumentOperation];
 
 const TAGS: Record<string, string> = {
 	scoring: 'Events in, leaderboards and members out.',
@@ -69,6 +70,7 @@ const TAGS: Record<string, string> = {
 	badges: 'Badge definitions and the awards members earned.',
 	goals: 'Goals per rep, team and organization: set, cascade, approve proposals, and read progress and pace.',
 	training: 'Courses, assignments and completions: read a member’s assignments, record completions from an external LMS.',
+	integrations: 'Webhooks from CRMs (HubSpot, Salesforce, Pipedrive, Zoho, Fxiaoke, Standard Webhooks), mapped into events.',
 	platform: 'Health of the service.',
 	meta: 'The API description itself.'
 };

@@ -5,6 +5,18 @@ import { AppError, ValidationError, type FieldIssue } from './errors';
 
 const FIELD_LABELS: Record<string, MessageKey> = {
 	email: 'fields.email',
+	kind: 'integrations.field.kind',
+	url: 'integrations.channel.url',
+	secret: 'integrations.secret',
+	rules: 'integrations.rules',
+	sample: 'integrations.sample',
+	moments: 'integrations.channel.moments',
+	username: 'integrations.field.username',
+	keyword: 'integrations.channel.keyword',
+	bigDeal: 'integrations.channel.bigDeal',
+	connectionId: 'integrations.field.connection',
+	channelId: 'integrations.field.channel',
+	deliveryId: 'integrations.field.delivery',
 	password: 'fields.password',
 	currentPassword: 'fields.currentPassword',
 	newPassword: 'fields.newPassword',
