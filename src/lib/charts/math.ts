@@ -28,7 +28,7 @@ export interface LinePoint {
 
 export interface LineSeries {
 	current: LinePoint[];
-	/** The previous period, aligned by day position (day n of last month against day n of this one). */
+	/** The previous period, aligned by day position (day n of last month against day n of this one), cut to this period's length. */
 	ghost: LinePoint[];
 	/** Pro-rata path to the target: after day i, target × (i + 1) / days; null without a goal. */
 	goal: { index: number; value: number }[] | null;
@@ -60,9 +60,10 @@ export function lineSeries(
 	const target = options.target ?? null;
 	return {
 		current: run(days, values, options.through),
-		ghost: run(previousDays, previous),
+		// The ghost stops where this period does: a 31-day month is not drawn past a 30-day one.
+		ghost: run(days.length ? previousDays.slice(0, days.length) : previousDays, previous),
 		goal: target === null || days.length === 0 ? null : days.map((_, i) => ({ index: i, value: (target * (i + 1)) / days.length })),
-		length: Math.max(days.length, previousDays.length)
+		length: days.length || previousDays.length
 	};
 }
 
