@@ -14,6 +14,7 @@ import { rewardsEn } from './sections/rewards.en';
 import { goalsEn } from './sections/goals.en';
 import { trainingEn } from './sections/training.en';
 import { homeEn } from './sections/home.en';
+import { coachingEn } from './sections/coaching.en';
 
 const core = {
 	'app.name': 'Podium',
@@ -287,6 +288,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...coachingEn };
 
 export type MessageKey = keyof typeof en;
