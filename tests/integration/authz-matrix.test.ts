@@ -425,6 +425,23 @@ const OPERATIONS: Operation[] = [
 	// Badges, levels and the trophy case
 	{ name: 'GET /admin/badges', run: page(() => '/admin/badges'), expect: adminPage },
 	{ name: 'GET /people/<A rep>', run: page((t) => `/people/${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	// Coaching: a member's analytics are theirs, their team leaders' and admins' (the profile page stays open to everyone in A).
+	{
+		name: 'GET /people/<A rep>/analytics',
+		run: page((t) => `/people/${t.rep.userId}/analytics?period=quarter&metric=call`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'the analytics section of page /people/<A rep>',
+		run: async (browser, t) => {
+			const res = await browser.get(`/people/${t.rep.userId}`);
+			const outcome = fromResponse(res);
+			return outcome === 'ok' && !res.body.includes('data-testid="rep-analytics"') ? 'forbidden' : outcome;
+		},
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
 	{ name: 'GET /api/v1/badges', run: page(() => '/api/v1/badges'), expect: memberPage },
 	{ name: 'GET /api/v1/badges/awards?user=<A rep>', run: page((t) => `/api/v1/badges/awards?user=${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
 	{
