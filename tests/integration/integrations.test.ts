@@ -17,7 +17,7 @@ import { uniqueSuffix } from '../helpers/env';
 import { readBoard } from '../../src/lib/server/scoring/board.service';
 import { boardQuerySchema } from '../../src/lib/server/scoring/board.service';
 import { createConnection, previewMapping, receiveHook, replayDelivery, saveRules } from '../../src/lib/server/integrations/integration.service';
-import { announce, createChannel, sendDue } from '../../src/lib/server/integrations/notification.service';
+import { announce, createChannel, queueDigests, sendDue } from '../../src/lib/server/integrations/notification.service';
 import { hubspotSignatureV3, standardSignature } from '../../src/lib/server/integrations/signatures';
 import { FakeClock } from '../../src/lib/server/platform/clock';
 import type { Actor } from '../../src/lib/server/org/actor';
@@ -192,6 +192,17 @@ describe('inbound: Standard Webhooks (generic), Pipedrive, Salesforce, Zoho', ()
 	});
 });
 
+/** HH:MM of an instant in UTC (the test organization's time zone). */
+const localTime = (at: Date) => at.toISOString().slice(11, 16);
+
+/** Calls logged for a member through ingest (a digest needs points on today's board). */
+async function addEventsFor(user: string, calls: number, at: FakeClock) {
+	const { ingestEvents } = await import('../../src/lib/server/scoring/event.service');
+	const now = at.now();
+	const results = await ingestEvents(app.runtime, { organizationId: org.organizationId, source: 'api', actorId: null, now }, [{ id: `digest-${uniqueSuffix()}`, metric: 'call', user, value: calls, occurredAt: now.toISOString() }]);
+	expect(results[0].status).toBe('accepted');
+}
+
 // Local receivers that check what the real services check.
 interface Received {
 	path: string;
@@ -324,6 +335,26 @@ describe('outbound through the outbox', () => {
 			expect(await sendDue(app.runtime, { clock })).toBe(0);
 			expect(hook.received).toHaveLength(1);
 			expect(seen.size).toBe(1);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await hook.close();
+		}
+	});
+
+	test('a daily digest is queued once per day at the local time set, with the day’s top reps', async () => {
+		const hook = await receiver(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
+		try {
+			await addEventsFor(rep.email, 3, clock);
+			const at = localTime(clock.now());
+			await createChannel(app.runtime, admin, { kind: 'wecom', name: 'Digest', url: `${hook.url}/cgi-bin/webhook/send?key=k`, digest: 'daily', digestAt: at, allowPrivate: 'on' });
+			const later = new FakeClock(clock.now().getTime() - 60_000);
+			expect(await queueDigests(app.runtime, later)).toBe(0);
+			expect(await queueDigests(app.runtime, clock)).toBe(1);
+			expect(await queueDigests(app.runtime, clock)).toBe(0);
+			expect(await sendDue(app.runtime, { clock })).toBe(1);
+			const content = JSON.parse(hook.received[0].body).markdown.content;
+			expect(content).toContain('Daily digest');
+			expect(content).toContain(`1. ${rep.name}`);
 		} finally {
 			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
 			await hook.close();
