@@ -361,6 +361,35 @@ describe('outbound through the outbox', () => {
 		}
 	});
 
+	test('a deal won in the CRM over a channel’s threshold is announced there as a big deal, by the app’s own sender', async () => {
+		const key = `key-${uniqueSuffix()}`;
+		const wecom = await receiver((r) => {
+			const body = JSON.parse(r.body);
+			return { status: 200, body: new URL(r.path, 'http://x').searchParams.get('key') === key && body.msgtype === 'markdown' ? { errcode: 0, errmsg: 'ok' } : { errcode: 93000, errmsg: 'invalid webhook url' } };
+		});
+		try {
+			await createChannel(app.runtime, admin, { kind: 'wecom', name: 'Deals', url: `${wecom.url}/cgi-bin/webhook/send?key=${key}`, moments: ['big_deal'], bigDeal: '1000', allowPrivate: 'on' });
+			const { connection } = await createConnection(app.runtime, admin, { kind: 'generic', name: 'Deals CRM' });
+			const row = await app.runtime.db.selectFrom('integration_connections').select('secret_enc').where('id', '=', connection.id).executeTakeFirstOrThrow();
+			const { openSecret } = await import('../../src/lib/server/integrations/secrets');
+			const secret = (JSON.parse(openSecret(app.runtime.config.secretKey, row.secret_enc)) as string[])[0];
+			const send = (amount: string, id: string) => {
+				const body = JSON.stringify({ deal: { id, stage: 'won', owner: rep.email, amount } });
+				const ts = String(Math.floor(Date.now() / 1000));
+				return post(`/api/v1/hooks/${connection.id}`, body, { 'webhook-id': `msg_${id}`, 'webhook-timestamp': ts, 'webhook-signature': standardSignature(secret, `msg_${id}`, ts, body) });
+			};
+			expect((await send('999.99', `small-${uniqueSuffix()}`)).json()).toMatchObject({ verdict: 'accepted' });
+			expect((await send('2500.00', `big-${uniqueSuffix()}`)).json()).toMatchObject({ verdict: 'accepted' });
+			await vi.waitFor(() => expect(wecom.received).toHaveLength(1), { timeout: 20_000, interval: 250 });
+			const content = JSON.parse(wecom.received[0].body).markdown.content;
+			expect(content).toContain(`${rep.name} closed a big deal`);
+			expect(content).toContain('2,500.00');
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await wecom.close();
+		}
+	});
+
 	test('a channel that keeps failing is paused (unhealthy)', async () => {
 		const down = await receiver(() => ({ status: 500, body: { error: 'down' } }));
 		try {
