@@ -390,6 +390,25 @@ describe('outbound through the outbox', () => {
 		}
 	});
 
+	test('a WeCom robot gets at most 20 messages a minute; the rest wait without spending an attempt', async () => {
+		const wecom = await receiver(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
+		try {
+			await createChannel(app.runtime, admin, { kind: 'wecom', name: 'Busy', url: `${wecom.url}/cgi-bin/webhook/send?key=k`, moments: ['kudos'], allowPrivate: 'on' });
+			for (let i = 0; i < 21; i++) await announce(app.runtime, org.organizationId, 'kudos', `kudos:${uniqueSuffix()}:${i}`, { key: 'kudos', params: { text: `#${i}` } }, clock);
+			expect(await sendDue(app.runtime, { clock, limit: 25 })).toBe(20);
+			const { rows } = await sql<{ attempts: number; status: string }>`select attempts, status from notification_outbox where organization_id = ${org.organizationId} and status = 'pending'`.execute(app.runtime.db);
+			expect(rows).toEqual([{ attempts: 0, status: 'pending' }]);
+			await clock.advance(5_000);
+			expect(await sendDue(app.runtime, { clock })).toBe(0);
+			await clock.advance(60_000);
+			expect(await sendDue(app.runtime, { clock })).toBe(1);
+			expect(wecom.received).toHaveLength(21);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await wecom.close();
+		}
+	});
+
 	test('a channel that keeps failing is paused (unhealthy)', async () => {
 		const down = await receiver(() => ({ status: 500, body: { error: 'down' } }));
 		try {

@@ -258,6 +258,20 @@ export function markMessage(db: Executor, id: number, set: { status: 'pending' |
 		.execute();
 }
 
+/** Puts a claimed message back without spending its attempt (its channel was over its rate limit). */
+export function deferMessage(db: Executor, id: number, nextAttemptAt: Date) {
+	return db
+		.updateTable('notification_outbox')
+		.set((eb) => ({ claimed_until: null, next_attempt_at: nextAttemptAt, attempts: eb('attempts', '-', 1) }))
+		.where('id', '=', id)
+		.execute();
+}
+
+/** Deliveries older than `before` leave the log (the page shows the last 100). */
+export function pruneDeliveries(db: Executor, before: Date) {
+	return db.deleteFrom('integration_deliveries').where('received_at', '<', before).execute();
+}
+
 export function listMessages(db: Executor, organizationId: string, limit = 50) {
 	return db
 		.selectFrom('notification_outbox')

@@ -20,6 +20,7 @@ import { log } from '../platform/log';
 import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
 import { newWebhookSecret, openSecret, sealSecret } from './secrets';
+import { TOLERANCE_MS } from './signatures';
 import { buildRequest, checkDestination, CHANNEL_KINDS, judgeAnswer, RATE_PER_MINUTE, type Message } from './channels';
 import { checkId } from './integration.service';
 import { orgClock } from '../scoring/live.service';
@@ -27,6 +28,9 @@ import { boardQuerySchema, readBoard } from '../scoring/board.service';
 import { periodOf } from '../../shared/time-windows';
 import {
 	claimMessages,
+	deferMessage,
+	forgetWebhookIds,
+	pruneDeliveries,
 	deleteChannel as deleteChannelRow,
 	enqueueMessage,
 	findChannel,
@@ -239,7 +243,7 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 		// Per-channel rate limit: over it, the message waits without spending an attempt's failure.
 		const perMinute = RATE_PER_MINUTE[channel.kind as ChannelKind];
 		if ((await sentSince(deps.db, channel.id, new Date(at.getTime() - 60_000))) >= perMinute || (channel.kind === 'feishu' && (await sentSince(deps.db, channel.id, new Date(at.getTime() - 1_000))) >= 5)) {
-			await markMessage(deps.db, row.id, { status: 'pending', nextAttemptAt: new Date(at.getTime() + (channel.kind === 'feishu' ? 1_000 : 5_000)) });
+			await deferMessage(deps.db, row.id, new Date(at.getTime() + (channel.kind === 'feishu' ? 1_000 : 5_000)));
 			continue;
 		}
 		const url = openSecret(deps.config.secretKey, channel.url_enc);
@@ -315,6 +319,11 @@ export async function installNotifications(deps: DigestDeps & { events: DomainEv
 	});
 	deps.scheduler.register('integrations.digest', async () => {
 		await queueDigests(deps, deps.scheduler.clock);
+		// Housekeeping, once a minute: webhook ids past the timestamp tolerance can no longer be replayed
+		// (the timestamp check refuses them first), and the delivery log keeps 30 days.
+		const now = deps.scheduler.clock.now().getTime();
+		await forgetWebhookIds(deps.db, new Date(now - 3 * TOLERANCE_MS));
+		await pruneDeliveries(deps.db, new Date(now - 30 * 24 * 60 * 60_000));
 	});
 	await deps.scheduler.every('integrations.outbox', {}, { key: OUTBOX_KEY, everyMs: OUTBOX_EVERY_MS });
 	await deps.scheduler.every('integrations.digest', {}, { key: DIGEST_KEY, everyMs: 60_000 });
