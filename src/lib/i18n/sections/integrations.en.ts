@@ -100,7 +100,7 @@ export const integrationsEn = {
 	'integrations.channel.digestDaily': 'Daily',
 	'integrations.channel.digestWeekly': 'Weekly, on the week’s last day',
 	'integrations.channel.digestAt': 'At (the organization’s local time)',
-	'integrations.channel.digestShown': '{digest} digest at {time}',
+	'integrations.channel.digestShown': '{digest} at {time}',
 	'integrations.moment.test': 'Test',
 	'integrations.msg.test': 'Podium is connected to this channel.',
 	'integrations.msg.contest_started': 'The contest “{name}” has started.',

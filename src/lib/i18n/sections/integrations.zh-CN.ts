@@ -102,7 +102,7 @@ export const integrationsZhCN: Record<keyof typeof integrationsEn, string> = {
 	'integrations.channel.digestDaily': '每日',
 	'integrations.channel.digestWeekly': '每周（本周最后一天）',
 	'integrations.channel.digestAt': '时间（组织当地时间）',
-	'integrations.channel.digestShown': '{digest}摘要，{time}',
+	'integrations.channel.digestShown': '{digest}，{time}',
 	'integrations.moment.test': '测试',
 	'integrations.msg.test': 'Podium 已连接到此频道。',
 	'integrations.msg.contest_started': '竞赛“{name}”已开始。',
