@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 // seen per connection (a replayed id is refused), the delivery log, chat channels and the notification
 // outbox. An outbox row is unique per (channel, dedupe key), so a moment announced twice, or after a
 // restart, is queued once; a row is sent once because it is claimed under a lease and marked sent.
+// A channel's digest (daily, or weekly on the week's last day) is due at a local time of the organization.
 // Score events gain the source 'integration'.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -56,6 +57,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('keyword', 'text')
 		.addColumn('moments', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
 		.addColumn('big_deal_minor', 'bigint')
+		.addColumn('digest', 'text', (c) => c.check(sql`digest in ('daily', 'weekly')`))
+		.addColumn('digest_at', 'text', (c) => c.check(sql`digest_at ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`))
 		.addColumn('allow_private', 'boolean', (c) => c.notNull().defaultTo(false))
 		.addColumn('paused', 'boolean', (c) => c.notNull().defaultTo(false))
 		.addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))

@@ -1,6 +1,7 @@
 // Integrations, end to end: an admin adds a HubSpot connection (the webhook URL shown, the typed secret
 // not shown back), pastes a sample payload, previews what the mapping rules make of it (a deal and its
-// amount as revenue, for the admin as the deal's owner), and saves the rules. Then screenshots of the
+// amount as revenue, for the admin as the deal's owner), and saves the rules; adds a DingTalk channel
+// (a loopback URL refused first). Then screenshots of the
 // page at phone and laptop sizes, in English and Chinese, saved to artifacts/screenshots/ (each checked
 // for sideways scrolling).
 import { expect, test } from '@playwright/test';
@@ -51,6 +52,25 @@ test('an admin creates a connection, previews the mapping of a pasted sample and
 	await item.getByTestId('sample').fill(sample);
 	await item.getByRole('button', { name: 'Save rules' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Rules saved.' })).toBeVisible();
+
+	// A chat channel with its moments and a daily digest; a loopback URL is refused without the allowance.
+	const channel = page.locator('form[action="?/addChannel"]');
+	await channel.getByLabel('Chat tool').selectOption('dingtalk');
+	await channel.getByLabel('Name', { exact: true }).fill('Sales floor');
+	await channel.getByLabel('Webhook URL').fill('https://127.0.0.1/robot/send?access_token=x');
+	await channel.getByLabel('Big deal', { exact: true }).check();
+	await channel.getByRole('button', { name: 'Add channel' }).click();
+	await expect(channel.getByRole('alert')).toContainText('private or loopback');
+	await channel.getByLabel('Webhook URL').fill('https://oapi.dingtalk.com/robot/send?access_token=x');
+	await channel.getByLabel('Signing secret (DingTalk, Feishu)').fill('SEC000111222');
+	await channel.getByLabel('Keyword (DingTalk)').fill('Podium');
+	await channel.getByLabel('Big deal', { exact: true }).check();
+	await channel.getByLabel('Contest final').check();
+	await channel.getByLabel('Digest').selectOption('daily');
+	await channel.getByLabel('Big deal from (amount in major units)').fill('10000');
+	await channel.getByRole('button', { name: 'Add channel' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Channel “Sales floor” added.' })).toBeVisible();
+	await expect(page.locator('[data-channel="Sales floor"]')).toContainText('Healthy');
 
 	mkdirSync(OUT, { recursive: true });
 	for (const locale of ['en', 'zh-CN'] as Locale[]) {

@@ -17,7 +17,7 @@ import { uniqueSuffix } from '../helpers/env';
 import { readBoard } from '../../src/lib/server/scoring/board.service';
 import { boardQuerySchema } from '../../src/lib/server/scoring/board.service';
 import { createConnection, previewMapping, receiveHook, replayDelivery, saveRules } from '../../src/lib/server/integrations/integration.service';
-import { announce, createChannel, sendDue } from '../../src/lib/server/integrations/notification.service';
+import { announce, createChannel, queueDigests, sendDue } from '../../src/lib/server/integrations/notification.service';
 import { hubspotSignatureV3, standardSignature } from '../../src/lib/server/integrations/signatures';
 import { FakeClock } from '../../src/lib/server/platform/clock';
 import type { Actor } from '../../src/lib/server/org/actor';
@@ -192,6 +192,17 @@ describe('inbound: Standard Webhooks (generic), Pipedrive, Salesforce, Zoho', ()
 	});
 });
 
+/** HH:MM of an instant in UTC (the test organization's time zone). */
+const localTime = (at: Date) => at.toISOString().slice(11, 16);
+
+/** Calls logged for a member through ingest (a digest needs points on today's board). */
+async function addEventsFor(user: string, calls: number, at: FakeClock) {
+	const { ingestEvents } = await import('../../src/lib/server/scoring/event.service');
+	const now = at.now();
+	const results = await ingestEvents(app.runtime, { organizationId: org.organizationId, source: 'api', actorId: null, now }, [{ id: `digest-${uniqueSuffix()}`, metric: 'call', user, value: calls, occurredAt: now.toISOString() }]);
+	expect(results[0].status).toBe('accepted');
+}
+
 // Local receivers that check what the real services check.
 interface Received {
 	path: string;
@@ -327,6 +338,74 @@ describe('outbound through the outbox', () => {
 		} finally {
 			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
 			await hook.close();
+		}
+	});
+
+	test('a daily digest is queued once per day at the local time set, with the day’s top reps', async () => {
+		const hook = await receiver(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
+		try {
+			await addEventsFor(rep.email, 3, clock);
+			const at = localTime(clock.now());
+			await createChannel(app.runtime, admin, { kind: 'wecom', name: 'Digest', url: `${hook.url}/cgi-bin/webhook/send?key=k`, digest: 'daily', digestAt: at, allowPrivate: 'on' });
+			const later = new FakeClock(clock.now().getTime() - 60_000);
+			expect(await queueDigests(app.runtime, later)).toBe(0);
+			expect(await queueDigests(app.runtime, clock)).toBe(1);
+			expect(await queueDigests(app.runtime, clock)).toBe(0);
+			expect(await sendDue(app.runtime, { clock })).toBe(1);
+			const content = JSON.parse(hook.received[0].body).markdown.content;
+			expect(content).toContain('Daily digest');
+			expect(content).toContain(`1. ${rep.name}`);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await hook.close();
+		}
+	});
+
+	test('a deal won in the CRM over a channel’s threshold is announced there as a big deal, by the app’s own sender', async () => {
+		const key = `key-${uniqueSuffix()}`;
+		const wecom = await receiver((r) => {
+			const body = JSON.parse(r.body);
+			return { status: 200, body: new URL(r.path, 'http://x').searchParams.get('key') === key && body.msgtype === 'markdown' ? { errcode: 0, errmsg: 'ok' } : { errcode: 93000, errmsg: 'invalid webhook url' } };
+		});
+		try {
+			await createChannel(app.runtime, admin, { kind: 'wecom', name: 'Deals', url: `${wecom.url}/cgi-bin/webhook/send?key=${key}`, moments: ['big_deal'], bigDeal: '1000', allowPrivate: 'on' });
+			const { connection } = await createConnection(app.runtime, admin, { kind: 'generic', name: 'Deals CRM' });
+			const row = await app.runtime.db.selectFrom('integration_connections').select('secret_enc').where('id', '=', connection.id).executeTakeFirstOrThrow();
+			const { openSecret } = await import('../../src/lib/server/integrations/secrets');
+			const secret = (JSON.parse(openSecret(app.runtime.config.secretKey, row.secret_enc)) as string[])[0];
+			const send = (amount: string, id: string) => {
+				const body = JSON.stringify({ deal: { id, stage: 'won', owner: rep.email, amount } });
+				const ts = String(Math.floor(Date.now() / 1000));
+				return post(`/api/v1/hooks/${connection.id}`, body, { 'webhook-id': `msg_${id}`, 'webhook-timestamp': ts, 'webhook-signature': standardSignature(secret, `msg_${id}`, ts, body) });
+			};
+			expect((await send('999.99', `small-${uniqueSuffix()}`)).json()).toMatchObject({ verdict: 'accepted' });
+			expect((await send('2500.00', `big-${uniqueSuffix()}`)).json()).toMatchObject({ verdict: 'accepted' });
+			await vi.waitFor(() => expect(wecom.received).toHaveLength(1), { timeout: 20_000, interval: 250 });
+			const content = JSON.parse(wecom.received[0].body).markdown.content;
+			expect(content).toContain(`${rep.name} closed a big deal`);
+			expect(content).toContain('2,500.00');
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await wecom.close();
+		}
+	});
+
+	test('a WeCom robot gets at most 20 messages a minute; the rest wait without spending an attempt', async () => {
+		const wecom = await receiver(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
+		try {
+			await createChannel(app.runtime, admin, { kind: 'wecom', name: 'Busy', url: `${wecom.url}/cgi-bin/webhook/send?key=k`, moments: ['kudos'], allowPrivate: 'on' });
+			for (let i = 0; i < 21; i++) await announce(app.runtime, org.organizationId, 'kudos', `kudos:${uniqueSuffix()}:${i}`, { key: 'kudos', params: { text: `#${i}` } }, clock);
+			expect(await sendDue(app.runtime, { clock, limit: 25 })).toBe(20);
+			const { rows } = await sql<{ attempts: number; status: string }>`select attempts, status from notification_outbox where organization_id = ${org.organizationId} and status = 'pending'`.execute(app.runtime.db);
+			expect(rows).toEqual([{ attempts: 0, status: 'pending' }]);
+			await clock.advance(5_000);
+			expect(await sendDue(app.runtime, { clock })).toBe(0);
+			await clock.advance(60_000);
+			expect(await sendDue(app.runtime, { clock })).toBe(1);
+			expect(wecom.received).toHaveLength(21);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await wecom.close();
 		}
 	});
 

@@ -636,6 +636,9 @@ export interface NotificationChannelsTable {
 	keyword: string | null;
 	moments: ColumnType<string[], string | undefined, string>;
 	big_deal_minor: ColumnType<string | number | null, number | null | undefined, number | null>;
+	digest: 'daily' | 'weekly' | null;
+	/** HH:MM, the organization's local time. */
+	digest_at: string | null;
 	allow_private: Generated<boolean>;
 	paused: Generated<boolean>;
 	failures: Generated<number>;

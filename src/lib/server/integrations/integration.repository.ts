@@ -126,6 +126,8 @@ const channelColumns = [
 	'keyword',
 	'moments',
 	'big_deal_minor',
+	'digest',
+	'digest_at',
 	'allow_private',
 	'paused',
 	'failures',
@@ -136,7 +138,7 @@ const channelColumns = [
 
 export function insertChannel(
 	db: Executor,
-	row: { organizationId: string; kind: ChannelKind; name: string; urlEnc: string; secretEnc: string | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; allowPrivate: boolean; createdBy: string }
+	row: { organizationId: string; kind: ChannelKind; name: string; urlEnc: string; secretEnc: string | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean; createdBy: string }
 ) {
 	return db
 		.insertInto('notification_channels')
@@ -149,6 +151,8 @@ export function insertChannel(
 			keyword: row.keyword,
 			moments: JSON.stringify(row.moments),
 			big_deal_minor: row.bigDealMinor,
+			digest: row.digest,
+			digest_at: row.digestAt,
 			allow_private: row.allowPrivate,
 			created_by: row.createdBy
 		})
@@ -158,6 +162,11 @@ export function insertChannel(
 
 export function listChannels(db: Executor, organizationId: string) {
 	return db.selectFrom('notification_channels').select(channelColumns).where('organization_id', '=', organizationId).orderBy('created_at').execute();
+}
+
+/** Channels with a digest, in every organization (the digest job looks at each once a minute). */
+export function listDigestChannels(db: Executor) {
+	return db.selectFrom('notification_channels').select(['id', 'organization_id', 'digest', 'digest_at']).where('digest', 'is not', null).where('paused', '=', false).execute();
 }
 
 export function findChannel(db: Executor, organizationId: string, id: string) {
@@ -247,6 +256,20 @@ export function markMessage(db: Executor, id: number, set: { status: 'pending' |
 		})
 		.where('id', '=', id)
 		.execute();
+}
+
+/** Puts a claimed message back without spending its attempt (its channel was over its rate limit). */
+export function deferMessage(db: Executor, id: number, nextAttemptAt: Date) {
+	return db
+		.updateTable('notification_outbox')
+		.set((eb) => ({ claimed_until: null, next_attempt_at: nextAttemptAt, attempts: eb('attempts', '-', 1) }))
+		.where('id', '=', id)
+		.execute();
+}
+
+/** Deliveries older than `before` leave the log (the page shows the last 100). */
+export function pruneDeliveries(db: Executor, before: Date) {
+	return db.deleteFrom('integration_deliveries').where('received_at', '<', before).execute();
 }
 
 export function listMessages(db: Executor, organizationId: string, limit = 50) {

@@ -20,16 +20,24 @@ import { log } from '../platform/log';
 import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
 import { newWebhookSecret, openSecret, sealSecret } from './secrets';
+import { TOLERANCE_MS } from './signatures';
 import { buildRequest, checkDestination, CHANNEL_KINDS, judgeAnswer, RATE_PER_MINUTE, type Message } from './channels';
 import { checkId } from './integration.service';
+import { orgClock } from '../scoring/live.service';
+import { boardQuerySchema, readBoard } from '../scoring/board.service';
+import { periodOf } from '../../shared/time-windows';
 import {
 	claimMessages,
+	deferMessage,
+	forgetWebhookIds,
+	pruneDeliveries,
 	deleteChannel as deleteChannelRow,
 	enqueueMessage,
 	findChannel,
 	findChannelById,
 	insertChannel,
 	listChannels,
+	listDigestChannels,
 	listMessages,
 	markMessage,
 	memberName,
@@ -44,6 +52,8 @@ declare module '$lib/server/platform/scheduler' {
 	interface JobPayloads {
 		/** Sends the outbox's due messages. A recurring system job. */
 		'integrations.outbox': Record<string, never>;
+		/** Queues the digests that are due (each channel's local time). A recurring system job. */
+		'integrations.digest': Record<string, never>;
 	}
 }
 
@@ -57,6 +67,7 @@ export const BACKOFF_MS = 2_000;
 export const MAX_BACKOFF_MS = 30 * 60_000;
 
 type Deps = Pick<Runtime, 'db' | 'config'>;
+type DigestDeps = Pick<Runtime, 'db' | 'config' | 'live'>;
 
 const channelSchema = z.object({
 	kind: z.enum(CHANNEL_KINDS),
@@ -66,6 +77,8 @@ const channelSchema = z.object({
 	keyword: z.string().trim().max(40).optional(),
 	moments: z.array(z.enum(MOMENTS)).max(MOMENTS.length).default([]),
 	bigDeal: z.string().trim().regex(/^\d{1,12}$/, 'validation.invalid').optional().or(z.literal('')),
+	digest: z.enum(['', 'daily', 'weekly']).optional(),
+	digestAt: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'validation.invalid').optional().or(z.literal('')),
 	allowPrivate: z.union([z.literal('on'), z.literal('true'), z.boolean()]).optional()
 });
 
@@ -76,7 +89,8 @@ function requireAdmin(actor: Actor) {
 export async function createChannel(deps: Deps, actor: Actor, input: unknown): Promise<{ id: string; signingSecret: string | null }> {
 	requireAdmin(actor);
 	const data = parseInput(channelSchema, input);
-	if (!data.moments.length) throw new AppError(400, 'integrations.errors.moments', undefined, 'moments');
+	const digest = data.digest || null;
+	if (!data.moments.length && !digest) throw new AppError(400, 'integrations.errors.moments', undefined, 'moments');
 	const allowPrivate = data.allowPrivate === true || data.allowPrivate === 'on' || data.allowPrivate === 'true';
 	const destination = await checkDestination(data.url, allowPrivate, false);
 	if (!destination.ok) throw new AppError(400, destination.reason === 'private' ? 'integrations.errors.privateUrl' : 'integrations.errors.url', undefined, 'url');
@@ -91,6 +105,8 @@ export async function createChannel(deps: Deps, actor: Actor, input: unknown): P
 		keyword: data.keyword || null,
 		moments: data.moments,
 		bigDealMinor: data.bigDeal ? Number(data.bigDeal) * 100 : null,
+		digest,
+		digestAt: digest ? data.digestAt || '18:00' : null,
 		allowPrivate,
 		createdBy: actor.userId
 	});
@@ -139,6 +155,8 @@ export async function channelsForAdmin(deps: Deps, actor: Actor) {
 			name: c.name,
 			moments: c.moments,
 			keyword: c.keyword,
+			digest: c.digest,
+			digestAt: c.digest_at,
 			allowPrivate: c.allow_private,
 			paused: c.paused,
 			failures: c.failures,
@@ -160,7 +178,7 @@ const hostOf = (url: string) => {
 
 /** What a moment says, stored in the outbox as a catalog key and parameters, rendered in the organization's language when sent. */
 export interface MomentMessage {
-	key: 'test' | 'contest_started' | 'contest_leader' | 'contest_final' | 'big_deal' | 'badge' | 'kudos' | 'goal_reached';
+	key: 'test' | 'digest_daily' | 'digest_weekly' | 'contest_started' | 'contest_leader' | 'contest_final' | 'big_deal' | 'badge' | 'kudos' | 'goal_reached';
 	params: Record<string, string>;
 	/** big_deal: the amount in minor units, compared with each channel's threshold. */
 	amountMinor?: number;
@@ -187,6 +205,7 @@ async function render(deps: Deps, organizationId: string, stored: Record<string,
 	const locale: Locale = isLocale(org?.locale) ? org.locale : 'en';
 	const m = stored as unknown as MomentMessage;
 	const params = { ...m.params };
+	if ((m.key === 'digest_daily' || m.key === 'digest_weekly') && !params.leaders) params.leaders = translate(locale, 'integrations.msg.digestEmpty');
 	if (m.key === 'big_deal' && m.amountMinor !== undefined) {
 		params.who = (await memberName(deps.db, params.who)) ?? params.who;
 		params.amount = formatMoney(m.amountMinor, (await metricCurrency(deps.db, organizationId, 'revenue')) ?? 'USD', locale);
@@ -224,7 +243,7 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 		// Per-channel rate limit: over it, the message waits without spending an attempt's failure.
 		const perMinute = RATE_PER_MINUTE[channel.kind as ChannelKind];
 		if ((await sentSince(deps.db, channel.id, new Date(at.getTime() - 60_000))) >= perMinute || (channel.kind === 'feishu' && (await sentSince(deps.db, channel.id, new Date(at.getTime() - 1_000))) >= 5)) {
-			await markMessage(deps.db, row.id, { status: 'pending', nextAttemptAt: new Date(at.getTime() + (channel.kind === 'feishu' ? 1_000 : 5_000)) });
+			await deferMessage(deps.db, row.id, new Date(at.getTime() + (channel.kind === 'feishu' ? 1_000 : 5_000)));
 			continue;
 		}
 		const url = openSecret(deps.config.secretKey, channel.url_enc);
@@ -256,15 +275,58 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 	return sent;
 }
 
+/** Local date (YYYY-MM-DD) and time (HH:MM) of an instant in a time zone. */
+function localParts(at: Date, timeZone: string) {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+			.formatToParts(at)
+			.map((p) => [p.type, p.value])
+	);
+	return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+/**
+ * Queues each digest that is due: a daily one once the organization's local time passes the channel's
+ * time, a weekly one on the week's last day (the organization's week start) likewise. Keyed by the
+ * period, so it is queued once per channel and period however often this runs. Returns how many.
+ */
+export async function queueDigests(deps: DigestDeps, clock: Clock = systemClock): Promise<number> {
+	const now = clock.now();
+	let queued = 0;
+	for (const channel of await listDigestChannels(deps.db)) {
+		const org = await orgClock(deps.db, channel.organization_id);
+		const here = localParts(now, org.timeZone);
+		if (here.time < (channel.digest_at ?? '18:00')) continue;
+		const window = channel.digest === 'weekly' ? 'week' : 'day';
+		const period = periodOf(window, now, org);
+		if (window === 'week' && localParts(new Date(period.end.getTime() - 1), org.timeZone).day !== here.day) continue;
+		const board = await readBoard(deps, channel.organization_id, boardQuerySchema.parse({ board: 'points', scope: 'users', window, limit: 3 }), now);
+		const leaders = board.entries.filter((e) => e.score > 0).map((e) => `${e.rank}. ${e.name} (${e.score})`).join(', ');
+		const key = channel.digest === 'weekly' ? 'digest_weekly' : 'digest_daily';
+		if (await enqueueMessage(deps.db, { organizationId: channel.organization_id, channelId: channel.id, dedupeKey: `digest:${window}:${period.key}`, moment: key, message: { key, params: leaders ? { leaders } : {} }, at: now })) queued++;
+	}
+	return queued;
+}
+
 const OUTBOX_KEY = 'system:integrations.outbox';
+const DIGEST_KEY = 'system:integrations.digest';
 export const OUTBOX_EVERY_MS = 2_000;
 
 /** The sender as a recurring scheduler job (once across processes), and the listeners that turn domain events into moments. */
-export async function installNotifications(deps: Deps & { events: DomainEventBus; scheduler: Scheduler }): Promise<() => void> {
+export async function installNotifications(deps: DigestDeps & { events: DomainEventBus; scheduler: Scheduler }): Promise<() => void> {
 	deps.scheduler.register('integrations.outbox', async () => {
 		await sendDue(deps);
 	});
+	deps.scheduler.register('integrations.digest', async () => {
+		await queueDigests(deps, deps.scheduler.clock);
+		// Housekeeping, once a minute: webhook ids past the timestamp tolerance can no longer be replayed
+		// (the timestamp check refuses them first), and the delivery log keeps 30 days.
+		const now = deps.scheduler.clock.now().getTime();
+		await forgetWebhookIds(deps.db, new Date(now - 3 * TOLERANCE_MS));
+		await pruneDeliveries(deps.db, new Date(now - 30 * 24 * 60 * 60_000));
+	});
 	await deps.scheduler.every('integrations.outbox', {}, { key: OUTBOX_KEY, everyMs: OUTBOX_EVERY_MS });
+	await deps.scheduler.every('integrations.digest', {}, { key: DIGEST_KEY, everyMs: 60_000 });
 	const quietly = (p: Promise<unknown>) => p.catch((error) => log.warn('integrations: queueing a notification failed', error));
 	const offs = [
 		deps.events.on('contest.moment', ({ organizationId, hidden, moment }) => {

@@ -74,7 +74,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const stopRecognition = await installRecognition({ db: handle.db, live: liveStore, events, scheduler });
 		const stopGoals = await installGoals({ db: handle.db, live: liveStore, events, scheduler });
 		const stopTraining = await installTraining({ db: handle.db, live: liveStore, events, scheduler });
-		const stopNotifications = await installNotifications({ db: handle.db, config, events, scheduler });
+		const stopNotifications = await installNotifications({ db: handle.db, config, live: liveStore, events, scheduler });
 		scheduler.start();
 		// A new time zone or week start moves every window: rebuild that organization's boards.
 		events.on('org.changed', ({ organizationId, what }) => {

@@ -14,6 +14,8 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	username: 'integrations.field.username',
 	keyword: 'integrations.channel.keyword',
 	bigDeal: 'integrations.channel.bigDeal',
+	digest: 'integrations.channel.digest',
+	digestAt: 'integrations.channel.digestAt',
 	connectionId: 'integrations.field.connection',
 	channelId: 'integrations.field.channel',
 	deliveryId: 'integrations.field.delivery',
