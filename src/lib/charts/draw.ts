@@ -337,11 +337,12 @@ export function drawFunnel(el: SVGSVGElement, stages: FunnelStage[], labels: Fun
 		.selectAll<SVGTextElement, FunnelStage>('text')
 		.data(stages, (s) => s.key)
 		.join('text')
-		.attr('class', 'chart-inbar')
-		.attr('x', cx)
+		// A bar too narrow for its number gets it beside the bar instead.
+		.attr('class', (s) => (w(s.value) < 12 + 8 * labels.value(s.value).length ? 'chart-label' : 'chart-inbar'))
+		.attr('x', (s) => (w(s.value) < 12 + 8 * labels.value(s.value).length ? cx + w(s.value) / 2 + 6 : cx))
 		.attr('y', (_, i) => i * row + 4 + (row - 10) / 2)
 		.attr('dy', '0.35em')
-		.attr('text-anchor', 'middle')
+		.attr('text-anchor', (s) => (w(s.value) < 12 + 8 * labels.value(s.value).length ? 'start' : 'middle'))
 		.text((s) => labels.value(s.value));
 }
 
@@ -358,7 +359,7 @@ export function drawGroups(el: SVGSVGElement, groups: { key: string; values: { k
 	const x = scaleBand<string>()
 		.domain(groups.map((g) => g.key))
 		.range([m.left, o.width - m.right])
-		.padding(0.25);
+		.padding(groups.length < 4 ? 0.45 : 0.25);
 	const keys = [...new Set(groups.flatMap((g) => g.values.map((v) => v.key)))];
 	const inner = scaleBand<string>().domain(keys).range([0, x.bandwidth()]).padding(0.08);
 	const { domain, ticks } = valueDomain(groups.flatMap((g) => g.values.map((v) => v.value)), 4);
