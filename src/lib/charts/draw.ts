@@ -3,6 +3,9 @@
 // the marks (animated unless `duration` is 0) instead of redrawing them. Colours are CSS classes
 // (chart-*), themed in ChartFrame, so light and dark mode need nothing here.
 import { area, curveMonotoneX, line, scaleBand, scaleLinear, scalePoint, select, type Selection } from 'd3';
+// d3 declares itself free of side effects, so a production bundle that only names `select` leaves out
+// d3-transition, whose import is what adds selection.transition(): import it for that effect.
+import 'd3-transition';
 import type { AttainmentBin, BumpRow, CalendarCell, FunnelStage, LineSeries } from './math';
 import { valueDomain } from './math';
 
