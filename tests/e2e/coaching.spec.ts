@@ -1,12 +1,12 @@
 // Coaching analytics, end to end: a rep logs calls, opens their profile and finds their performance
-// charts (the metric filter moves into the URL, the data table opens, the CSV downloads); the admin
-// opens team analytics and finds the rep. Then screenshots of the profile and of team analytics in
+// charts, which follow calls logged elsewhere live; the metric filter moves into the URL, the data
+// table opens, the CSV downloads; the admin opens team analytics and finds the rep. Then screenshots of the profile and of team analytics in
 // English and Chinese at phone and laptop sizes, saved to artifacts/screenshots/ (each checked for
 // sideways scrolling).
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createTeam, expectLive, inviteRep, joinAsRep, logCalls, newAdmin, openCallsBoard, setLocale, signUp, uniqueSuffix, visit, type Locale } from './support';
+import { LIVE, createTeam, expectLive, inviteRep, joinAsRep, logCalls, newAdmin, openCallsBoard, setLocale, signUp, uniqueSuffix, visit, type Locale } from './support';
 
 const OUT = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const SIZES = [
@@ -40,6 +40,12 @@ test('a rep reads their analytics on their profile, and the admin sees the teamâ
 	await expect(analytics.locator('[data-testid$="-rank-by-week"]')).toBeVisible();
 	await expect(analytics.locator('[data-testid$="-activity"] svg rect').first()).toBeAttached();
 
+	// Live: calls the admin logs for the rep move the open profile's figures and charts, no reload.
+	await expectLive(page);
+	await openCallsBoard(admin);
+	await logCalls(admin, 2, rep.name);
+	await expect(analytics.getByTestId('kpi-total')).toHaveText('7', LIVE);
+
 	// The metric filter goes into the URL.
 	await analytics.getByRole('combobox', { name: 'Metric' }).selectOption({ label: 'Calls' });
 	await expect(page).toHaveURL(/metric=call/);
@@ -56,7 +62,7 @@ test('a rep reads their analytics on their profile, and the admin sees the teamâ
 	await visit(admin, '/team/analytics');
 	await expectLive(admin);
 	await expect(admin.getByRole('heading', { level: 1, name: 'Team analytics' })).toBeVisible();
-	await expect(admin.getByTestId('team-reps').getByRole('row', { name: new RegExp(rep.name) })).toContainText('5');
+	await expect(admin.getByTestId('team-reps').getByRole('row', { name: new RegExp(rep.name) })).toContainText('7');
 
 	// Screenshots, both languages, phone and laptop.
 	mkdirSync(OUT, { recursive: true });

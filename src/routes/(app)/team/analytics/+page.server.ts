@@ -12,6 +12,8 @@ import type { PageServerLoad } from './$types';
 // month's points, a team the reader does not manage is refused.
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
+	// Reloaded when a charted member's score changes (realtime/analytics.svelte.ts).
+	event.depends('podium:analytics');
 	const rt = event.locals.runtime;
 	const q = event.url.searchParams;
 	const period = q.get('period');
