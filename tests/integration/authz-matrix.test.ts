@@ -433,6 +433,12 @@ const OPERATIONS: Operation[] = [
 		control: 'leader'
 	},
 	{
+		name: 'GET /team/analytics?team=<A team>',
+		run: page((t) => `/team/analytics?team=${t.teamId}&period=quarter`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
 		name: 'the analytics section of page /people/<A rep>',
 		run: async (browser, t) => {
 			const res = await browser.get(`/people/${t.rep.userId}`);

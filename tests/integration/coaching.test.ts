@@ -144,3 +144,44 @@ describe('rep analytics', () => {
 		expect(after.totals.current).toBe(0);
 	});
 });
+
+describe('team analytics', () => {
+	test('leaders see the teams they manage, admins every team; reps get 403, another team 403, another organization 404', async () => {
+		expect((await rep.browser.get('/team/analytics')).status).toBe(403);
+		expect((await app.browser().get('/team/analytics')).status).toBe(303);
+		const own = await leader.browser.get('/team/analytics');
+		expect(own.status).toBe(200);
+		expect(own.body).toContain('data-testid="team-reps"');
+		const eastId = (await app.runtime.db.selectFrom('teams').select('id').where('organization_id', '=', admin.organizationId).where('name', '=', 'East').executeTakeFirstOrThrow()).id;
+		expect((await otherLeader.browser.get(`/team/analytics?team=${eastId}`)).status).toBe(403);
+		expect((await admin.browser.get(`/team/analytics?team=${eastId}`)).status).toBe(200);
+		expect((await otherAdmin.browser.get(`/team/analytics?team=${eastId}`)).status).toBe(404);
+		// The other leader's own page lists only their team, never East's reps.
+		const west = await otherLeader.browser.get('/team/analytics');
+		expect(west.status).toBe(200);
+		expect(west.body).not.toContain(`/people/${rep.userId}`);
+	});
+
+	test('figures on real services: totals, funnel and activity of the team’s reps', async () => {
+		const { teamAnalytics } = await import('../../src/lib/server/coaching/team-analytics.service');
+		const actor = { userId: leader.userId, organizationId: admin.organizationId, role: 'leader' as const };
+		const a = await teamAnalytics(app.runtime, actor, { metric: 'call' }, 'en');
+		expect(a.team?.name).toBe('East');
+		expect(a.reps.map((r) => r.id).sort()).toEqual([rep.userId, rep2.userId].sort());
+		// rep logged 7 calls; rep2's 3 were voided above.
+		expect(a.totals.current).toBe(7);
+		expect(a.funnel.stages.map((s) => [s.key, s.value])).toEqual([['call', 7], ['meeting', 2], ['deal', 0]]);
+		expect(a.funnel.stages[1].stepRate).toBeCloseTo(2 / 7);
+		// rep2's only event was voided: not active.
+		expect(a.engagement.activeReps).toBe(1);
+		expect(a.attainment.withGoal).toBe(0);
+		// A team without reps is an empty state, not an error.
+		const quietTeam = await createTeam(app, admin, 'Empty');
+		const empty = await teamAnalytics(app.runtime, { userId: admin.userId, organizationId: admin.organizationId, role: 'admin' as const }, { team: quietTeam }, 'en');
+		expect(empty.reps).toEqual([]);
+		expect(empty.line.current.every((p) => p.total === 0)).toBe(true);
+		const page = await admin.browser.get(`/team/analytics?team=${quietTeam}&period=year`);
+		expect(page.status).toBe(200);
+		expect(page.body).toContain('no active reps yet');
+	});
+});

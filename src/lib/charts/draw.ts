@@ -3,6 +3,9 @@
 // the marks (animated unless `duration` is 0) instead of redrawing them. Colours are CSS classes
 // (chart-*), themed in ChartFrame, so light and dark mode need nothing here.
 import { area, curveMonotoneX, line, scaleBand, scaleLinear, scalePoint, select, type Selection } from 'd3';
+// d3 declares itself free of side effects, so a production bundle that only names `select` leaves out
+// d3-transition, whose import is what adds selection.transition(): import it for that effect.
+import 'd3-transition';
 import type { AttainmentBin, BumpRow, CalendarCell, FunnelStage, LineSeries } from './math';
 import { valueDomain } from './math';
 
@@ -337,11 +340,12 @@ export function drawFunnel(el: SVGSVGElement, stages: FunnelStage[], labels: Fun
 		.selectAll<SVGTextElement, FunnelStage>('text')
 		.data(stages, (s) => s.key)
 		.join('text')
-		.attr('class', 'chart-inbar')
-		.attr('x', cx)
+		// A bar too narrow for its number gets it beside the bar instead.
+		.attr('class', (s) => (w(s.value) < 12 + 8 * labels.value(s.value).length ? 'chart-label' : 'chart-inbar'))
+		.attr('x', (s) => (w(s.value) < 12 + 8 * labels.value(s.value).length ? cx + w(s.value) / 2 + 6 : cx))
 		.attr('y', (_, i) => i * row + 4 + (row - 10) / 2)
 		.attr('dy', '0.35em')
-		.attr('text-anchor', 'middle')
+		.attr('text-anchor', (s) => (w(s.value) < 12 + 8 * labels.value(s.value).length ? 'start' : 'middle'))
 		.text((s) => labels.value(s.value));
 }
 
@@ -358,7 +362,7 @@ export function drawGroups(el: SVGSVGElement, groups: { key: string; values: { k
 	const x = scaleBand<string>()
 		.domain(groups.map((g) => g.key))
 		.range([m.left, o.width - m.right])
-		.padding(0.25);
+		.padding(groups.length < 4 ? 0.45 : 0.25);
 	const keys = [...new Set(groups.flatMap((g) => g.values.map((v) => v.key)))];
 	const inner = scaleBand<string>().domain(keys).range([0, x.bandwidth()]).padding(0.08);
 	const { domain, ticks } = valueDomain(groups.flatMap((g) => g.values.map((v) => v.value)), 4);

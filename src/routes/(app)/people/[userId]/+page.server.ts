@@ -15,6 +15,8 @@ const engine = (rt: Runtime) => ({ db: rt.db, live: rt.live, events: rt.events, 
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
+	// Reloaded when a charted member's score changes (realtime/analytics.svelte.ts).
+	event.depends('podium:analytics');
 	const rt = event.locals.runtime;
 	let trophies;
 	try {
