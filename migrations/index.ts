@@ -19,6 +19,7 @@ import * as recognitionFeed from './20261130040000_recognition_feed';
 import * as goals from './20261130050000_goals';
 import * as training from './20261130060000_training';
 import * as displays from './20261130070000_displays';
+import * as integrations from './20261130080000_integrations';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130040000_recognition_feed': recognitionFeed,
 	'20261130050000_goals': goals,
 	'20261130060000_training': training,
-	'20261130070000_displays': displays
+	'20261130070000_displays': displays,
+	'20261130080000_integrations': integrations
 };

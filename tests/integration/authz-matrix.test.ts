@@ -22,6 +22,9 @@ import { postIdea } from '../../src/lib/server/recognition/idea.service';
 import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
 import { createGoal } from '../../src/lib/server/goals/goal.service';
 import { addSlide, createDisplay, createPairing, pairScreen } from '../../src/lib/server/displays/display.service';
+import { createConnection, receiveHook } from '../../src/lib/server/integrations/integration.service';
+import { createChannel } from '../../src/lib/server/integrations/notification.service';
+import { standardSignature } from '../../src/lib/server/integrations/signatures';
 
 type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
 type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
@@ -69,6 +72,10 @@ interface Targets {
 	displayId: string;
 	slideId: string;
 	screenId: string;
+	/** Integrations of A: a generic connection, one logged delivery of it, and a chat channel. */
+	connectionId: string;
+	deliveryId: number;
+	channelId: string;
 }
 
 interface Operation {
@@ -428,6 +435,29 @@ const OPERATIONS: Operation[] = [
 	// Badges, levels and the trophy case
 	{ name: 'GET /admin/badges', run: page(() => '/admin/badges'), expect: adminPage },
 	{ name: 'GET /people/<A rep>', run: page((t) => `/people/${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
+	// Coaching: a member's analytics are theirs, their team leaders' and admins' (the profile page stays open to everyone in A).
+	{
+		name: 'GET /people/<A rep>/analytics',
+		run: page((t) => `/people/${t.rep.userId}/analytics?period=quarter&metric=call`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'GET /team/analytics?team=<A team>',
+		run: page((t) => `/team/analytics?team=${t.teamId}&period=quarter`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'the analytics section of page /people/<A rep>',
+		run: async (browser, t) => {
+			const res = await browser.get(`/people/${t.rep.userId}`);
+			const outcome = fromResponse(res);
+			return outcome === 'ok' && !res.body.includes('data-testid="rep-analytics"') ? 'forbidden' : outcome;
+		},
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
 	{ name: 'GET /api/v1/badges', run: page(() => '/api/v1/badges'), expect: memberPage },
 	{ name: 'GET /api/v1/badges/awards?user=<A rep>', run: page((t) => `/api/v1/badges/awards?user=${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
 	{
@@ -475,6 +505,36 @@ const OPERATIONS: Operation[] = [
 	// Kudos: everyone in A gives, reacts and reports; an admin, or a leader of the giver's or a recipient's
 	// team, hides and spotlights; only admins change values and allowances.
 	{ name: 'GET /admin/values', run: page(() => '/admin/values'), expect: adminPage },
+	// Integrations: admins only. The hook endpoint takes no session: unsigned is 401 for everyone.
+	{ name: 'GET /admin/integrations', run: page(() => '/admin/integrations'), expect: adminPage },
+	{
+		name: 'integrations?/create',
+		run: action('/admin/integrations?/create', () => ({ kind: 'generic', name: `Hook ${uniqueSuffix()}` })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'integrations?/rotate an A connection', run: action('/admin/integrations?/rotate', (t) => ({ connectionId: t.connectionId })), expect: adminChange },
+	{ name: 'integrations?/preview an A connection', run: action('/admin/integrations?/preview', (t) => ({ connectionId: t.connectionId, rules: '[]', sample: '{}' })), expect: adminChange },
+	{
+		name: 'integrations?/saveRules of an A connection',
+		run: action('/admin/integrations?/saveRules', (t) => ({ connectionId: t.connectionId, rules: '[]', sample: '' })),
+		expect: adminChange
+	},
+	{ name: 'integrations?/replay an A delivery', run: action('/admin/integrations?/replay', (t) => ({ deliveryId: String(t.deliveryId) })), expect: adminChange },
+	{ name: 'integrations?/remove an A connection', run: action('/admin/integrations?/remove', (t) => ({ connectionId: t.connectionId })), expect: adminChange, controlOrder: 9 },
+	{
+		name: 'integrations?/addChannel',
+		run: action('/admin/integrations?/addChannel', () => ({ kind: 'slack', name: `Slack ${uniqueSuffix()}`, url: 'https://hooks.slack.com/services/T0/B0/x', moments: ['badge'] })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
+	{ name: 'integrations?/testChannel an A channel', run: action('/admin/integrations?/testChannel', (t) => ({ channelId: t.channelId })), expect: adminChange },
+	{ name: 'integrations?/resumeChannel an A channel', run: action('/admin/integrations?/resumeChannel', (t) => ({ channelId: t.channelId })), expect: adminChange },
+	{ name: 'integrations?/removeChannel an A channel', run: action('/admin/integrations?/removeChannel', (t) => ({ channelId: t.channelId })), expect: adminChange, controlOrder: 9 },
+	{
+		name: 'POST /api/v1/hooks/{A connection} unsigned',
+		run: contestApi('POST', (t) => `/api/v1/hooks/${t.connectionId}`, () => ({ deal: { id: 'x' } })),
+		expect: { anonymous: 'login', rep: 'login', otherLeader: 'login', otherAdmin: 'login' },
+		control: 'none'
+	},
 	{ name: 'GET /api/v1/kudos', run: page(() => '/api/v1/kudos'), expect: memberPage },
 	{
 		name: 'POST /api/v1/kudos with a session and no token',
@@ -652,9 +712,15 @@ async function stateOfA() {
 		db.selectFrom('display_slides').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('display_screens').select(['id', 'display_id', 'revoked_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
 	]);
+	const [connections, deliveries, channels, outbox] = await Promise.all([
+		db.selectFrom('integration_connections').select(['id', 'secret_enc', 'rules', 'updated_at']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('integration_deliveries').select(['id']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('notification_channels').select(['id', 'paused', 'failures']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('notification_outbox').select(['id']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
+	]);
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -705,6 +771,14 @@ async function targetsIn(name: string): Promise<Targets> {
 	await addSlide(app.runtime, adminActor, displayId, { type: 'countdown', settings: { title: 'Launch', at: new Date(Date.now() + 86_400_000).toISOString() }, duration: 10 });
 	const { screenId } = await pairScreen(app.runtime, adminActor, displayId, { code: (await createPairing(app.runtime, '192.0.2.1')).code });
 	const trainingDraftId = await createCourse(app.runtime, adminActor, { title: `${name} draft`, points: 5 });
+	const hook = await createConnection(app.runtime, adminActor, { kind: 'generic', name: `${name} CRM` });
+	const hookTs = String(Math.floor(Date.now() / 1000));
+	const hookBody = JSON.stringify({ deal: { id: 'D-1', stage: 'open' } });
+	const hookHeaders = new Headers({ 'webhook-id': `msg_${uniqueSuffix()}`, 'webhook-timestamp': hookTs });
+	hookHeaders.set('webhook-signature', standardSignature(hook.secret!, hookHeaders.get('webhook-id')!, hookTs, hookBody));
+	const delivered = await receiveHook(app.runtime, hook.connection.id, { method: 'POST', url: `${app.url}/api/v1/hooks/${hook.connection.id}`, headers: hookHeaders, body: hookBody });
+	expect(delivered.status).toBe(200);
+	const channel = await createChannel(app.runtime, adminActor, { kind: 'slack', name: `${name} Slack`, url: 'https://hooks.slack.com/services/T0/B0/x', moments: ['badge'] });
 	await saveModule(app.runtime, adminActor, { courseId: trainingDraftId, title: 'Only' });
 	return {
 		teamId,
@@ -739,7 +813,10 @@ async function targetsIn(name: string): Promise<Targets> {
 		goalProposalId,
 		displayId,
 		slideId,
-		screenId
+		screenId,
+		connectionId: hook.connection.id,
+		deliveryId: JSON.parse(delivered.body).delivery,
+		channelId: channel.id
 	};
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { uniqueSuffix } from '../helpers/env';
 import { MemoryLiveStore } from '../../src/lib/server/live/memory.store';
 import { RedisLiveStore } from '../../src/lib/server/live/redis.store';
-import type { LiveEventApply, LiveStore } from '../../src/lib/server/live/store';
+import { readWhole, type LiveEventApply, type LiveStore, type RebuildSnapshot } from '../../src/lib/server/live/store';
 import { compareEntries, type BoardEntry, type Increment } from '../../src/lib/shared/scoring';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -189,6 +189,10 @@ function liveStoreContract(name: string, open: () => Promise<{ store: LiveStore;
 		});
 
 		boardContract(() => store, () => time);
+		// The same contract for boards read whole (contests): the Redis store keeps them in another layout.
+		describe('boards read whole', () => {
+			boardContract(() => readingWhole(store), () => time);
+		});
 	});
 }
 
@@ -210,6 +214,46 @@ async function seedBoard(store: LiveStore, org: string, rows: [string, number, n
 	const outcomes = await store.applyEvents(rows.map(([member, score, tie]) => ev(org, tie, board, [[member, score]])));
 	expect(outcomes).toEqual(rows.map(() => 'applied'));
 	return reference(rows.map(([member, score, tie]) => ({ member, score, tie })));
+}
+
+const WHOLE = 'whole-contract:';
+readWhole(WHOLE);
+
+/** The store with every board key's board name prefixed so that its boards are read whole. */
+function readingWhole(store: LiveStore): LiveStore {
+	const to = (key: string) => WHOLE + key;
+	const from = (key: string) => (key.startsWith(WHOLE) ? key.slice(WHOLE.length) : key);
+	return new Proxy(store, {
+		get(target, prop, receiver) {
+			const t = target as unknown as Record<string | symbol, unknown>;
+			switch (prop) {
+				case 'applyEvents':
+					return (events: LiveEventApply[]) => target.applyEvents(events.map((e) => ({ ...e, increments: e.increments.map((i) => ({ ...i, key: to(i.key) })) })));
+				case 'top':
+				case 'entries':
+				case 'countAbove':
+				case 'around':
+				case 'size':
+					return (org: string, key: string, ...rest: unknown[]) => (t[prop] as (...a: unknown[]) => unknown).call(target, org, to(key), ...rest);
+				case 'boardKeys':
+					return async (org: string) => (await target.boardKeys(org)).map(from);
+				case 'removeMembers':
+					return (org: string, keys: string[], members: string[]) => target.removeMembers(org, keys.map(to), members);
+				case 'replaceOrg':
+					return async (org: string, snapshot: RebuildSnapshot) => {
+						const boards = snapshot.boards;
+						async function* renamed() {
+							for await (const [key, entries] of boards) yield [to(key), entries] as [string, BoardEntry[]];
+						}
+						return target.replaceOrg(org, { ...snapshot, boards: renamed(), expiresAt: snapshot.expiresAt ? (key: string) => snapshot.expiresAt!(from(key)) : undefined });
+					};
+				default: {
+					const value = Reflect.get(target, prop, receiver);
+					return typeof value === 'function' ? value.bind(target) : value;
+				}
+			}
+		}
+	});
 }
 
 function boardContract(get: () => LiveStore, getTime: () => StoreTime) {

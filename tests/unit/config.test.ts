@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/lib/server/platform/config';
+import { ConfigError, EMBEDDED_SECRET_KEY, parseConfig } from '../../src/lib/server/platform/config';
 
 function problemsOf(env: Record<string, string>) {
 	try {
@@ -25,7 +25,9 @@ describe('parseConfig', () => {
 			logLevel: 'info',
 			sessionIdleMs: 14 * 24 * 60 * 60 * 1000,
 			sessionMaxMs: 30 * 24 * 60 * 60 * 1000,
-			signupLimit: 10
+			signupLimit: 10,
+			secretKey: EMBEDDED_SECRET_KEY,
+			secretKeySet: false
 		});
 	});
 
@@ -50,7 +52,8 @@ describe('parseConfig', () => {
 			LOG_LEVEL: 'warn',
 			SESSION_IDLE_DAYS: '3',
 			SESSION_MAX_DAYS: '7',
-			PODIUM_SIGNUP_LIMIT: '50'
+			PODIUM_SIGNUP_LIMIT: '50',
+			PODIUM_SECRET_KEY: 'a-production-key-of-32-characters'
 		});
 		expect(config).toEqual({
 			nodeEnv: 'production',
@@ -64,7 +67,9 @@ describe('parseConfig', () => {
 			logLevel: 'warn',
 			sessionIdleMs: 3 * 24 * 60 * 60 * 1000,
 			sessionMaxMs: 7 * 24 * 60 * 60 * 1000,
-			signupLimit: 50
+			signupLimit: 50,
+			secretKey: 'a-production-key-of-32-characters',
+			secretKeySet: true
 		});
 	});
 

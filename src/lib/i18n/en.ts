@@ -15,6 +15,8 @@ import { goalsEn } from './sections/goals.en';
 import { trainingEn } from './sections/training.en';
 import { displaysEn } from './sections/displays.en';
 import { homeEn } from './sections/home.en';
+import { integrationsEn } from './sections/integrations.en';
+import { coachingEn } from './sections/coaching.en';
 
 const core = {
 	'app.name': 'Podium',
@@ -288,6 +290,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn };
 
 export type MessageKey = keyof typeof en;

@@ -6,8 +6,12 @@ import { encodeBoardKey, type Scope } from '../../shared/boards/identity';
 import type { ScoredEvent } from '../../shared/scoring';
 import type { ContestFormat, ContestRankBy, ContestStatus } from '../../shared/contests';
 import { TEAM_FORMATS } from '../../shared/contests';
+import { readWhole } from '../live/store';
 
 export const CONTEST_FAMILY = 'contest';
+// A contest's boards hold its participants only and are always read in full (standings rank them), so
+// the live store keeps them in its cheaper layout for boards read whole.
+readWhole(`${CONTEST_FAMILY}:`);
 export const CONTEST_PERIOD = 'range';
 /** The metric prize points are paid on (archived, value 0): contests never count it. */
 export const PRIZE_METRIC = 'contest_prize';

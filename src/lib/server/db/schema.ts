@@ -130,7 +130,7 @@ export interface JobsTable {
 }
 
 export type MetricUnit = 'count' | 'currency' | 'minutes';
-export type EventSource = 'manual' | 'api' | 'import' | 'correction' | 'training' | 'kudos' | 'demo' | 'contest' | 'badge' | 'idea';
+export type EventSource = 'manual' | 'api' | 'import' | 'correction' | 'training' | 'kudos' | 'demo' | 'contest' | 'badge' | 'idea' | 'integration';
 
 export interface MetricsTable {
 	id: Generated<string>;
@@ -650,11 +650,86 @@ export interface DisplayPairingsTable {
 	created_at: CreatedAt;
 }
 
+export type ConnectionKind = 'generic' | 'hubspot' | 'salesforce' | 'pipedrive' | 'zoho' | 'fxiaoke';
+export interface IntegrationConnectionsTable {
+	id: Generated<string>;
+	organization_id: string;
+	kind: ConnectionKind;
+	name: string;
+	/** AES-256-GCM of a JSON list of secrets (the newest first), with the key from PODIUM_SECRET_KEY. */
+	secret_enc: string;
+	settings: ColumnType<Record<string, string>, string | undefined, string>;
+	rules: ColumnType<unknown[], string | undefined, string>;
+	active: Generated<boolean>;
+	created_by: string | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+export interface IntegrationWebhookIdsTable {
+	connection_id: string;
+	webhook_id: string;
+	received_at: Generated<Date>;
+}
+export type DeliveryVerdict = 'accepted' | 'duplicate' | 'rejected' | 'unmapped';
+export interface IntegrationDeliveriesTable {
+	id: Generated<number>;
+	organization_id: string;
+	connection_id: string;
+	verdict: DeliveryVerdict;
+	reason: string | null;
+	body: string;
+	events: ColumnType<unknown[], string | undefined, string>;
+	replay_of: number | null;
+	received_at: Generated<Date>;
+}
+export type ChannelKind = 'slack' | 'teams' | 'wecom' | 'dingtalk' | 'feishu' | 'webhook';
+export interface NotificationChannelsTable {
+	id: Generated<string>;
+	organization_id: string;
+	kind: ChannelKind;
+	name: string;
+	url_enc: string;
+	secret_enc: string | null;
+	keyword: string | null;
+	moments: ColumnType<string[], string | undefined, string>;
+	big_deal_minor: ColumnType<string | number | null, number | null | undefined, number | null>;
+	digest: 'daily' | 'weekly' | null;
+	/** HH:MM, the organization's local time. */
+	digest_at: string | null;
+	allow_private: Generated<boolean>;
+	paused: Generated<boolean>;
+	failures: Generated<number>;
+	last_error: string | null;
+	last_sent_at: Date | null;
+	created_by: string | null;
+	created_at: Generated<Date>;
+}
+export interface NotificationOutboxTable {
+	id: Generated<number>;
+	organization_id: string;
+	channel_id: string;
+	dedupe_key: string;
+	moment: string;
+	message: ColumnType<Record<string, unknown>, string, string>;
+	status: Generated<'pending' | 'sent' | 'failed'>;
+	attempts: Generated<number>;
+	next_attempt_at: Generated<Date>;
+	claimed_until: Date | null;
+	sent_at: Date | null;
+	last_error: string | null;
+	created_at: Generated<Date>;
+}
+
 export interface Database {
 	displays: DisplaysTable;
 	display_slides: DisplaySlidesTable;
 	display_screens: DisplayScreensTable;
 	display_pairings: DisplayPairingsTable;
+	integration_connections: IntegrationConnectionsTable;
+	integration_webhook_ids: IntegrationWebhookIdsTable;
+	integration_deliveries: IntegrationDeliveriesTable;
+	notification_channels: NotificationChannelsTable;
+	notification_outbox: NotificationOutboxTable;
 	goals: GoalsTable;
 	badges: BadgesTable;
 	badge_awards: BadgeAwardsTable;

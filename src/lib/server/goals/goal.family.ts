@@ -117,8 +117,13 @@ const metricName = (key: string, metrics: { key: string; name: Record<string, st
 export const goalFamily: BoardFamily = {
 	name: GOAL_FAMILY,
 	async boards(db, organizationId) {
-		const defs = await loadGoalDefs(db, organizationId);
-		cache.set(organizationId, { at: cacheNow(), defs });
+		// Asked on every board read (catalog.resolve): the cached goals while fresh (a goal's change drops them).
+		const hit = cache.get(organizationId);
+		let defs = hit && cacheNow() - hit.at < GOAL_CACHE_MS ? hit.defs : undefined;
+		if (!defs) {
+			defs = await loadGoalDefs(db, organizationId);
+			cache.set(organizationId, { at: cacheNow(), defs });
+		}
 		if (defs.length === 0) return [];
 		const metrics = (await activeMetrics(db, organizationId)) as unknown as { key: string; name: Record<string, string> }[];
 		const out: BoardInfo[] = [];

@@ -144,6 +144,23 @@ export async function actualOf(
 	return Number(row?.total ?? 0);
 }
 
+/**
+ * Totals over [start, end) of a metric (or points) per member and team of the event: the actuals of
+ * every goal sharing that measure and period, read at once.
+ */
+export async function totalsByMemberAndTeam(db: Executor, organizationId: string, q: { metricId: string | null; start: Date; end: Date }) {
+	let query = db
+		.selectFrom('score_events')
+		.select(['user_id', 'team_id', q.metricId ? sql<string>`coalesce(sum(value), 0)`.as('total') : sql<string>`coalesce(sum(points), 0)`.as('total')])
+		.where('organization_id', '=', organizationId)
+		.where('occurred_at', '>=', q.start)
+		.where('occurred_at', '<', q.end)
+		.groupBy(['user_id', 'team_id']);
+	if (q.metricId) query = query.where('metric_id', '=', q.metricId);
+	const rows = await query.execute();
+	return rows.map((r) => ({ userId: r.user_id as string | null, teamId: r.team_id as string | null, total: Number(r.total) }));
+}
+
 /** Each member's total over [start, end) of a metric (or points): last period's shares for a split. */
 export async function totalsByUser(db: Executor, organizationId: string, q: { metricId: string | null; start: Date; end: Date; userIds: string[] }) {
 	if (q.userIds.length === 0) return new Map<string, number>();

@@ -28,7 +28,7 @@ import { paceAt, cascadeOf, splitTarget } from '../../shared/goals/pace';
 import { GOAL_LIMITS, goalDecisionSchema, goalEditSchema, goalInputSchema, goalSplitSchema, type GoalCascade, type GoalMeasure, type GoalView } from '../../shared/goals/goals';
 import { POINTS_MEASURE } from '../../shared/goals/boards';
 import type { WorkingCalendar } from '../../shared/streaks';
-import { actualOf, decideProposal, overdueGoals, deleteGoal, findGoal, finalizeGoal, goalMetrics, insertGoal, listGoals, totalsByTeam, totalsByUser, updateGoal, type GoalRow } from './goal.repository';
+import { actualOf, decideProposal, overdueGoals, deleteGoal, findGoal, finalizeGoal, goalMetrics, insertGoal, listGoals, totalsByMemberAndTeam, totalsByTeam, totalsByUser, updateGoal, type GoalRow } from './goal.repository';
 import { cachedGoalDefs, forgetGoals, goalPlace, GOAL_GRACE_MS, measureOf, toGoalDef } from './goal.family';
 import { GOAL_SCALE } from '../../shared/goals/boards';
 import { encodeBoardKey } from '../../shared/boards/identity';
@@ -492,22 +492,47 @@ async function calendarOf(db: Db, organizationId: string): Promise<WorkingCalend
 	return { holidays: new Set(holidays.map((h) => String(h.day).slice(0, 10))) };
 }
 
+/**
+ * Each goal's actual: its final one once kept, else summed from the log. Goals sharing a measure and a
+ * period are read with one query (per member and team), however many there are.
+ */
+async function actualsOf(db: Db, organizationId: string, facts: OrgFacts, rows: GoalRow[]): Promise<number[]> {
+	const groups = new Map<string, { metricId: string | null; start: Date; end: Date }>();
+	const groupKey = (row: GoalRow) => `${row.metric_id ?? ''}|${row.starts_at.getTime()}|${row.ends_at.getTime()}`;
+	for (const row of rows) if (row.final_actual === null) groups.set(groupKey(row), { metricId: row.metric_id, start: row.starts_at, end: row.ends_at });
+	const totals = new Map(
+		await Promise.all(
+			[...groups].map(async ([key, q]) => {
+				const found = await totalsByMemberAndTeam(db, organizationId, q);
+				const byUser = new Map<string, number>();
+				const byTeam = new Map<string, number>();
+				let all = 0;
+				for (const r of found) {
+					all += r.total;
+					if (r.userId) byUser.set(r.userId, (byUser.get(r.userId) ?? 0) + r.total);
+					if (r.teamId) byTeam.set(r.teamId, (byTeam.get(r.teamId) ?? 0) + r.total);
+				}
+				return [key, { byUser, byTeam, all }] as const;
+			})
+		)
+	);
+	return rows.map((row) => {
+		if (row.final_actual !== null) return row.final_actual;
+		const t = totals.get(groupKey(row))!;
+		if (row.user_id) return t.byUser.get(row.user_id) ?? 0;
+		if (row.team_id) {
+			let sum = 0;
+			for (const id of descendantsOf(facts.teams as never, [row.team_id])) sum += t.byTeam.get(id) ?? 0;
+			return sum;
+		}
+		return t.all;
+	});
+}
+
 async function viewsOf(deps: GoalDeps, actor: Actor, access: Access, facts: OrgFacts, clock: OrgClock, rows: GoalRow[], now: Date, locale: Locale): Promise<GoalView[]> {
 	if (rows.length === 0) return [];
 	const [calendar, org] = await Promise.all([calendarOf(deps.db, actor.organizationId), findOrganizationById(deps.db, actor.organizationId)]);
-	const actuals = await Promise.all(
-		rows.map((row) =>
-			row.final_actual !== null
-				? row.final_actual
-				: actualOf(deps.db, actor.organizationId, {
-						metricId: row.metric_id,
-						start: row.starts_at,
-						end: row.ends_at,
-						userId: row.user_id ?? undefined,
-						teamIds: row.team_id ? [...descendantsOf(facts.teams as never, [row.team_id])] : undefined
-					})
-		)
-	);
+	const actuals = await actualsOf(deps.db, actor.organizationId, facts, rows);
 	return rows.map((row, i) => {
 		const actual = actuals[i];
 		const p = paceAt({ target: row.target, actual, start: row.starts_at, end: row.ends_at }, now, clock, row.pace_mode, calendar);

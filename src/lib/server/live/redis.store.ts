@@ -5,10 +5,13 @@
 // Invariant: a board member's name in b: is <tie mark encoded so that a smaller mark sorts higher under
 // ZREVRANGE><SEP><member id>, with its current tie mark in t:, so Redis's own reverse order is the ranking
 // order (score, then who reached it first). Scripts apply a batch of events, each with its idempotency bit.
+// Boards read whole (store.ts: isReadWhole) are kept plainer: w:<board key> sorted set of totals by member
+// id, x:<board key> sorted set of the members' tie marks (ZADD GT keeps the largest); their reader gets
+// every entry and ranks them, so Redis need not keep the ranking order.
 import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
 import type { BoardEntry } from '../../shared/scoring';
 import { log } from '../platform/log';
-import { newSeqEpoch, type ApplyOutcome, type BoardSeq, type LiveEventApply, type LiveStore, type RebuildSnapshot } from './store';
+import { isReadWhole, newSeqEpoch, type ApplyOutcome, type BoardSeq, type LiveEventApply, type LiveStore, type RebuildSnapshot } from './store';
 
 /** How long a read on a request's path waits while Redis answers nothing before the request is answered 503. */
 export const READ_DEADLINE_MS = 700;
@@ -79,7 +82,8 @@ const decode = (name: string, score: number | string): BoardEntry => ({
 // of distinct members m, the m member ids, the number of events, then per event: id, org_seq (its bit
 // in applied), n, and n times
 // (board number, member number, delta): each member id is sent once per call, not once per board;
-// last, per board, when it expires (ms since epoch for PEXPIREAT, 0: never), set on the boards changed.
+// last, per board, when it expires (ms since epoch for PEXPIREAT, 0: never), set on the boards changed,
+// then per board 1 when it is read whole (its keys are then w: and x:), else 0.
 // Returns -1 when the org is locked for a rebuild (every event deferred), else 1 (applied) or 0
 // (duplicate) per event.
 // The tie mark is the largest id that changed the member: an older event applied late (the reconciler)
@@ -129,9 +133,15 @@ for e = 1, tonumber(ARGV[m + 2]) do
     out[e] = 1
   end
 end
+local nb = (#KEYS - 2) / 2
+local ebase = #ARGV - 2 * nb
 for _, s in ipairs(order) do
   local j = 2 * s[1]
   local bk, tk, member, delta, id, idstr = KEYS[1 + j], KEYS[2 + j], s[2], s[3], s[4], s[5]
+  if ARGV[ebase + nb + s[1]] == '1' then
+    redis.call('ZINCRBY', bk, delta, member)
+    redis.call('ZADD', tk, 'GT', idstr, member)
+  else
   local cur = redis.call('HGET', tk, member)
   if not cur then
     redis.call('ZADD', bk, delta, enc(id) .. member)
@@ -148,8 +158,8 @@ for _, s in ipairs(order) do
       redis.call('ZINCRBY', bk, delta, enc(tie) .. member)
     end
   end
+  end
 end
-local ebase = #ARGV - (#KEYS - 2) / 2
 for board in pairs(touched) do
   local at = ARGV[ebase + board]
   if at ~= '0' then
@@ -205,6 +215,72 @@ end
 return removed
 `;
 
+// KEYS: w:, x:. Every member of a board read whole: member, score, tie mark, in no particular order.
+const WHOLE_SCRIPT = `
+local rows = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local out = {}
+for i = 1, #rows, 2 do
+  out[#out + 1] = rows[i]
+  out[#out + 1] = rows[i + 1]
+  out[#out + 1] = redis.call('ZSCORE', KEYS[2], rows[i]) or '0'
+end
+return out
+`;
+
+// KEYS: w:, x:. ARGV: limit. The first `limit` members by score, and every member whose score equals
+// the last of them (ties at the cut are resolved by tie mark, by the caller): member, score, tie mark.
+const WHOLE_TOP_SCRIPT = `
+local rows = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
+local out = {}
+if #rows == 0 then return out end
+local last = rows[#rows]
+for i = 1, #rows, 2 do
+  if rows[i + 1] ~= last then
+    out[#out + 1] = rows[i]
+    out[#out + 1] = rows[i + 1]
+    out[#out + 1] = redis.call('ZSCORE', KEYS[2], rows[i]) or '0'
+  end
+end
+local group = redis.call('ZRANGEBYSCORE', KEYS[1], last, last, 'WITHSCORES')
+for i = 1, #group, 2 do
+  out[#out + 1] = group[i]
+  out[#out + 1] = group[i + 1]
+  out[#out + 1] = redis.call('ZSCORE', KEYS[2], group[i]) or '0'
+end
+return out
+`;
+
+// KEYS: w:, x:. ARGV: members. Returns tie, score per member (false, false when absent).
+const WHOLE_ENTRIES_SCRIPT = `
+local out = {}
+for i, member in ipairs(ARGV) do
+  local score = redis.call('ZSCORE', KEYS[1], member)
+  if score then
+    out[2 * i - 1] = redis.call('ZSCORE', KEYS[2], member) or '0'
+    out[2 * i] = score
+  else
+    out[2 * i - 1] = false
+    out[2 * i] = false
+  end
+end
+return out
+`;
+
+// KEYS: a w: and x: key per board. ARGV: member ids. Returns how many entries left.
+const WHOLE_REMOVE_SCRIPT = `
+local removed = 0
+for j = 1, #KEYS, 2 do
+  for _, member in ipairs(ARGV) do
+    removed = removed + redis.call('ZREM', KEYS[j], member)
+    redis.call('ZREM', KEYS[j + 1], member)
+  end
+end
+return removed
+`;
+
+/** Ranking order: higher score first, then who reached it first (the smaller tie mark). */
+const byRank = (a: BoardEntry, b: BoardEntry) => b.score - a.score || a.tie - b.tie;
+
 const APPLY_CHUNK = 100;
 const CONNECT_TIMEOUT_MS = 15_000;
 const SOCKET_CONNECT_TIMEOUT_MS = 2_000;
@@ -215,9 +291,10 @@ const REPLACE_CHUNK = 1_000;
 // The built marker names the layout: an org built with an older one is rebuilt. "built": bare member ids;
 // "built:v2": tie-ordered member names, but every period kept forever (no expiries); "built:v3": the
 // applied bitmap indexed by event id rather than org_seq; "built:v4" (two layouts of that name): the
-// applied bitmap by org_seq, or leaders, admins and deactivated members still on the users boards.
-const BUILT = 'built:v5';
-const OLDER_MARKERS = ['built', 'built:v2', 'built:v3', 'built:v4'];
+// applied bitmap by org_seq, or leaders, admins and deactivated members still on the users boards;
+// "built:v5": boards read whole (contests) kept like every other board.
+const BUILT = 'built:v6';
+const OLDER_MARKERS = ['built', 'built:v2', 'built:v3', 'built:v4', 'built:v5'];
 
 export class RedisLiveStore implements LiveStore {
 	readonly kind = 'redis' as const;
@@ -267,6 +344,21 @@ export class RedisLiveStore implements LiveStore {
 
 	private k(org: string, suffix: string) {
 		return `${this.prefix}{${org}}:${suffix}`;
+	}
+
+	/** A board's two keys: totals and tie marks, in the layout of its kind. */
+	private boardKeyPair(org: string, key: string): [string, string] {
+		return isReadWhole(key) ? [this.k(org, `w:${key}`), this.k(org, `x:${key}`)] : [this.k(org, `b:${key}`), this.k(org, `t:${key}`)];
+	}
+
+	/** Every entry of a board read whole (or its first `limit`, ties at the cut resolved), in ranking order. */
+	private async whole(org: string, key: string, limit?: number): Promise<BoardEntry[]> {
+		const reply = (await this.within(
+			limit === undefined ? this.script(WHOLE_SCRIPT, this.boardKeyPair(org, key), []) : this.script(WHOLE_TOP_SCRIPT, this.boardKeyPair(org, key), [String(limit)])
+		)) as string[];
+		const out: BoardEntry[] = [];
+		for (let i = 0; i + 2 < reply.length; i += 3) out.push({ member: reply[i], score: Number(reply[i + 1]), tie: Number(reply[i + 2]) });
+		return out.sort(byRank);
 	}
 
 	/**
@@ -386,6 +478,7 @@ export class RedisLiveStore implements LiveStore {
 				const keys = [this.k(org, 'applied'), this.k(org, 'lock')];
 				const boards = new Map<string, number>();
 				const expiries: string[] = [];
+				const wholeFlags: string[] = [];
 				const members = new Map<string, number>();
 				const body = [String(chunk.length)];
 				for (const i of chunk) {
@@ -396,15 +489,16 @@ export class RedisLiveStore implements LiveStore {
 						if (board === undefined) {
 							board = boards.size + 1;
 							boards.set(inc.key, board);
-							keys.push(this.k(org, `b:${inc.key}`), this.k(org, `t:${inc.key}`));
+							keys.push(...this.boardKeyPair(org, inc.key));
 							expiries.push(inc.expiresAt === undefined ? '0' : String(Math.floor(inc.expiresAt)));
+							wholeFlags.push(isReadWhole(inc.key) ? '1' : '0');
 						}
 						let member = members.get(inc.member);
 						if (member === undefined) members.set(inc.member, (member = members.size + 1));
 						body.push(String(board), String(member), String(inc.delta));
 					}
 				}
-				const args = [String(members.size), ...members.keys(), ...body, ...expiries];
+				const args = [String(members.size), ...members.keys(), ...body, ...expiries, ...wholeFlags];
 				calls.push(
 					this.script(APPLY_SCRIPT, keys, args).then((reply) => {
 						chunk.forEach((i, k) => {
@@ -442,13 +536,14 @@ export class RedisLiveStore implements LiveStore {
 
 	async top(org: string, key: string, limit: number) {
 		if (limit <= 0) return [];
+		if (isReadWhole(key)) return (await this.whole(org, key, limit)).slice(0, limit);
 		const rows = await this.within(this.client.zRangeWithScores(this.k(org, `b:${key}`), 0, limit - 1, { REV: true }));
 		return rows.map((r) => decode(r.value, r.score));
 	}
 
 	async entries(org: string, key: string, members: string[]) {
 		if (members.length === 0) return [];
-		const reply = (await this.within(this.script(ENTRIES_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], members))) as (string | null)[];
+		const reply = (await this.within(this.script(isReadWhole(key) ? WHOLE_ENTRIES_SCRIPT : ENTRIES_SCRIPT, this.boardKeyPair(org, key), members))) as (string | null)[];
 		return members.map((member, i) => {
 			const tie = reply[2 * i];
 			const score = reply[2 * i + 1];
@@ -457,10 +552,17 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async countAbove(org: string, key: string, score: number) {
-		return this.within(this.client.zCount(this.k(org, `b:${key}`), `(${score}`, '+inf'));
+		return this.within(this.client.zCount(this.boardKeyPair(org, key)[0], `(${score}`, '+inf'));
 	}
 
 	async around(org: string, key: string, member: string, radius: number) {
+		if (isReadWhole(key)) {
+			const all = await this.whole(org, key);
+			const i = all.findIndex((e) => e.member === member);
+			if (i < 0) return [];
+			const r = Math.max(0, radius);
+			return all.slice(Math.max(0, i - r), i + r + 1);
+		}
 		const reply = (await this.within(this.script(AROUND_SCRIPT, [this.k(org, `b:${key}`), this.k(org, `t:${key}`)], [member, String(Math.max(0, radius))]))) as string[];
 		const out: BoardEntry[] = [];
 		for (let i = 0; i + 1 < reply.length; i += 2) out.push(decode(reply[i], reply[i + 1]));
@@ -468,24 +570,29 @@ export class RedisLiveStore implements LiveStore {
 	}
 
 	async size(org: string, key: string) {
-		return this.within(this.client.zCard(this.k(org, `b:${key}`)));
+		return this.within(this.client.zCard(this.boardKeyPair(org, key)[0]));
 	}
 
 	async boardKeys(org: string) {
 		const keys: string[] = [];
-		const prefix = this.k(org, 'b:');
-		for await (const batch of this.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
-			for (const key of batch as unknown as string[]) keys.push(key.slice(prefix.length));
+		for (const layout of ['b:', 'w:']) {
+			const prefix = this.k(org, layout);
+			for await (const batch of this.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+				for (const key of batch as unknown as string[]) keys.push(key.slice(prefix.length));
+			}
 		}
-		return keys;
+		return [...new Set(keys)];
 	}
 
 	async removeMembers(org: string, keys: string[], members: string[]) {
 		if (keys.length === 0 || members.length === 0) return 0;
 		const calls: Promise<unknown>[] = [];
-		for (let i = 0; i < keys.length; i += 200) {
-			const chunk = keys.slice(i, i + 200).flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]);
-			calls.push(this.script(REMOVE_SCRIPT, chunk, members));
+		for (const whole of [false, true]) {
+			const ofKind = keys.filter((key) => isReadWhole(key) === whole);
+			for (let i = 0; i < ofKind.length; i += 200) {
+				const chunk = ofKind.slice(i, i + 200).flatMap((key) => this.boardKeyPair(org, key));
+				calls.push(this.script(whole ? WHOLE_REMOVE_SCRIPT : REMOVE_SCRIPT, chunk, members));
+			}
 		}
 		return (await Promise.all(calls)).reduce<number>((sum, n) => sum + Number(n), 0);
 	}
@@ -508,7 +615,7 @@ export class RedisLiveStore implements LiveStore {
 		for (let i = 0; i < old.length; i += 500) {
 			const chunk = old.slice(i, i + 500);
 			// UNLINK frees large boards off Redis's main thread.
-			await (await this.bulkClient()).unlink(chunk.flatMap((key) => [this.k(org, `b:${key}`), this.k(org, `t:${key}`)]));
+			await (await this.bulkClient()).unlink(chunk.flatMap((key) => ['b:', 't:', 'w:', 'x:'].map((layout) => this.k(org, `${layout}${key}`))));
 		}
 		// Bound what is in flight by members, not commands: node-redis times a command out 5 s after it is
 		// queued, and a large org (millions of members across its boards) queued at once would exceed that;
@@ -545,8 +652,20 @@ export class RedisLiveStore implements LiveStore {
 		const written = new Set<string>();
 		const write = async (key: string, entries: BoardEntry[], from: number, to: number) => {
 			written.add(key);
-			const zadd = ['ZADD', this.k(org, `b:${key}`)];
-			const hset = ['HSET', this.k(org, `t:${key}`)];
+			const [bk, tk] = this.boardKeyPair(org, key);
+			const zadd = ['ZADD', bk];
+			if (isReadWhole(key)) {
+				const marks = ['ZADD', tk];
+				for (let i = from; i < to; i++) {
+					const e = entries[i];
+					zadd.push(String(e.score), e.member);
+					marks.push(String(e.tie), e.member);
+				}
+				await send(zadd, to - from);
+				await send(marks, to - from);
+				return;
+			}
+			const hset = ['HSET', tk];
 			for (let i = from; i < to; i++) {
 				const e = entries[i];
 				const tie = String(e.tie);
@@ -580,8 +699,7 @@ export class RedisLiveStore implements LiveStore {
 		for (const key of written) {
 			const at = snapshot.expiresAt?.(key);
 			if (at === undefined) continue;
-			await send(['PEXPIREAT', this.k(org, `b:${key}`), String(Math.floor(at))], 1);
-			await send(['PEXPIREAT', this.k(org, `t:${key}`), String(Math.floor(at))], 1);
+			for (const redisKey of this.boardKeyPair(org, key)) await send(['PEXPIREAT', redisKey, String(Math.floor(at))], 1);
 		}
 		await Promise.all(inFlight.map((w) => w.done));
 		if (failure) throw failure;

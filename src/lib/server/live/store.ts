@@ -7,6 +7,26 @@
 // so applying the same event twice changes nothing.
 import type { BoardEntry, Increment } from '../../shared/scoring';
 
+import { processMap } from '../platform/process-cache';
+
+// Boards read whole: a family whose boards are small and always read in full, then ranked by the reader
+// (contests rank their participants themselves), names its boards' prefix here. The Redis store keeps
+// such a board as plain totals plus a set of tie marks (two commands per change instead of the five that
+// keep a big board's ranking order inside Redis). Every process that builds those boards' keys imports
+// the module that names them, so all agree on the layout.
+const wholeRead = processMap<string, true>('live-read-whole');
+
+/** Boards whose name starts with `prefix` are read whole (see above). */
+export function readWhole(prefix: string) {
+	wholeRead.set(prefix, true);
+}
+
+/** Whether a board key (board|scope|window|period) is of a board read whole. */
+export function isReadWhole(key: string): boolean {
+	for (const prefix of wholeRead.keys()) if (key.startsWith(prefix)) return true;
+	return false;
+}
+
 export type LiveStoreKind = 'memory' | 'redis';
 export type ApplyOutcome = 'applied' | 'duplicate' | 'deferred';
 

@@ -75,8 +75,15 @@ const schema = z.object({
 			.min(1, 'must be a whole number from 1 to 100000')
 			.max(100_000, 'must be a whole number from 1 to 100000')
 			.default(10)
+	),
+	PODIUM_SECRET_KEY: z.preprocess(
+		emptyToUndefined,
+		z.string().min(16, 'must be at least 16 characters (32 random bytes, e.g. openssl rand -base64 32)').optional()
 	)
 });
+
+/** The key secrets are encrypted with when PODIUM_SECRET_KEY is unset: fine for a laptop, not for production. */
+export const EMBEDDED_SECRET_KEY = 'podium-embedded-development-key-set-PODIUM_SECRET_KEY';
 
 export type Config = {
 	nodeEnv: 'development' | 'production' | 'test';
@@ -93,6 +100,10 @@ export type Config = {
 	sessionMaxMs: number;
 	/** New organizations one network address may create per hour. */
 	signupLimit: number;
+	/** Encrypts stored integration secrets (CRM connection secrets, chat webhook URLs). */
+	secretKey: string;
+	/** False when secretKey is the embedded development default. */
+	secretKeySet: boolean;
 };
 
 export class ConfigError extends Error {
@@ -126,7 +137,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		logLevel: e.LOG_LEVEL,
 		sessionIdleMs: e.SESSION_IDLE_DAYS * 24 * 60 * 60 * 1000,
 		sessionMaxMs: e.SESSION_MAX_DAYS * 24 * 60 * 60 * 1000,
-		signupLimit: e.PODIUM_SIGNUP_LIMIT
+		signupLimit: e.PODIUM_SIGNUP_LIMIT,
+		secretKey: e.PODIUM_SECRET_KEY ?? EMBEDDED_SECRET_KEY,
+		secretKeySet: e.PODIUM_SECRET_KEY !== undefined
 	};
 }
 

@@ -12,6 +12,7 @@ import { badgesApi } from '../recognition/badges.api';
 import { trainingApi } from '../training/training.api';
 import { goalsApi } from '../goals/goals.api';
 import { displaysApi } from '../displays/displays.api';
+import { integrationsApi } from '../integrations/integrations.api';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -60,7 +61,7 @@ export const openApiDocumentOperation: ApiOperation = {
 	responses: { 200: { description: 'The OpenAPI 3.1 description of /api/v1.' } }
 };
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...displaysApi, ...platformApi, openApiDocumentOperation];
+export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...displaysApi, ...integrationsApi, ...platformApi, openApiDocumentOperation];
 
 const TAGS: Record<string, string> = {
 	scoring: 'Events in, leaderboards and members out.',
@@ -71,6 +72,7 @@ const TAGS: Record<string, string> = {
 	goals: 'Goals per rep, team and organization: set, cascade, approve proposals, and read progress and pace.',
 	training: 'Courses, assignments and completions: read a member’s assignments, record completions from an external LMS.',
 	displays: 'Office TV displays: pair a TV or signage player with a display by its code.',
+	integrations: 'Webhooks from CRMs (HubSpot, Salesforce, Pipedrive, Zoho, Fxiaoke, Standard Webhooks), mapped into events.',
 	platform: 'Health of the service.',
 	meta: 'The API description itself.'
 };

@@ -19,6 +19,7 @@ import { installRecognition } from '../recognition/recognition.install';
 import { installTraining } from '../training/training.install';
 import { registerContestFamily } from '../contests/contest.family';
 import { installGoals, registerGoalFamily } from '../goals/goal.install';
+import { installNotifications } from '../integrations/notification.service';
 
 export interface RealtimeStatus {
 	status: 'up' | 'down';
@@ -73,6 +74,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const stopRecognition = await installRecognition({ db: handle.db, live: liveStore, events, scheduler });
 		const stopGoals = await installGoals({ db: handle.db, live: liveStore, events, scheduler });
 		const stopTraining = await installTraining({ db: handle.db, live: liveStore, events, scheduler });
+		const stopNotifications = await installNotifications({ db: handle.db, config, live: liveStore, events, scheduler });
 		scheduler.start();
 		// A new time zone or week start moves every window: rebuild that organization's boards.
 		events.on('org.changed', ({ organizationId, what }) => {
@@ -99,6 +101,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 				stopRecognition();
 				stopTraining();
 				stopGoals();
+				stopNotifications();
 				await scheduler.stop();
 				await releaseRebuildLocks(liveStore);
 				await events.close();

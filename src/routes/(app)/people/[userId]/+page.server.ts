@@ -7,12 +7,16 @@ import { formToObject } from '$lib/server/platform/validation';
 import type { Runtime } from '$lib/server/platform/runtime';
 import { awardManually, listBadges, trophyCase } from '$lib/server/recognition/badge.service';
 import { assignChoices, assignCourse, assignmentsOf, clockOf, localDay, mayAssignMember } from '$lib/server/training/training.service';
+import { mayCoach, POINTS, repAnalytics, type RepAnalytics } from '$lib/server/coaching/analytics.service';
+import { orgClock } from '$lib/server/scoring/live.service';
 import type { Actions, PageServerLoad } from './$types';
 
 const engine = (rt: Runtime) => ({ db: rt.db, live: rt.live, events: rt.events, clock: rt.scheduler.clock });
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
+	// Reloaded when a charted member's score changes (realtime/analytics.svelte.ts).
+	event.depends('podium:analytics');
 	const rt = event.locals.runtime;
 	let trophies;
 	try {
@@ -35,7 +39,22 @@ export const load: PageServerLoad = async (event) => {
 		today: localDay(now, clock),
 		defaultDue: localDay(new Date(now.getTime() + 14 * 86_400_000), clock)
 	};
-	return { ...trophies, canAward, manual, isMe, training };
+	// Analytics: the member themselves, admins and the leaders of their teams (the service refuses anyone else).
+	// Filters come from the URL; an unknown period or metric falls back to this month's points.
+	let analytics: RepAnalytics | null = null;
+	if (mayCoach(access, trophies.member.id)) {
+		const q = event.url.searchParams;
+		const period = q.get('period');
+		const query = { period: period === 'quarter' || period === 'year' ? period : 'month', metric: q.get('metric') || POINTS };
+		try {
+			analytics = await repAnalytics(rt, actor, trophies.member.id, query, event.locals.locale);
+		} catch (err) {
+			if (!(err instanceof AppError) || err.field !== 'metric') throw err;
+			analytics = await repAnalytics(rt, actor, trophies.member.id, { ...query, metric: POINTS }, event.locals.locale);
+		}
+	}
+	const weekStart = (await orgClock(rt.db, actor.organizationId)).weekStart;
+	return { ...trophies, canAward, manual, isMe, training, analytics, weekStart };
 };
 
 export const actions: Actions = {
