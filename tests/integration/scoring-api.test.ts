@@ -61,6 +61,12 @@ async function setup(repCount = 2): Promise<Setup> {
 }
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR).toISOString();
+/** Up to `h` hours ago but still today in Shanghai (UTC+8, no DST), so that day boards hold it at any hour of the run. */
+const todayAgo = (h: number) => {
+	const now = Date.now();
+	const midnight = Math.floor((now + 8 * HOUR) / (24 * HOUR)) * 24 * HOUR - 8 * HOUR;
+	return new Date(Math.min(Math.max(now - h * HOUR, midnight + 1000), now)).toISOString();
+};
 
 describe('POST /api/v1/events', () => {
 	let s: Setup;
@@ -461,7 +467,7 @@ describe('concurrency and caps', () => {
 		const s = await setup(1);
 		const [ann] = s.reps;
 		const tag = uniqueSuffix();
-		const today = hoursAgo(0.5);
+		const today = todayAgo(0.5);
 		const yesterday = new Date(Date.parse(today) - 24 * HOUR).toISOString();
 		const calls = (n: number, at: string, prefix: string) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${tag}-${i}`, metric: 'call', user: ann.email, occurredAt: at }));
 
@@ -522,10 +528,10 @@ describe('GET /api/v1/leaderboards', () => {
 		const post = async (events: unknown[]) => expect((await postEvents(s.token, { events })).json().rejected).toBe(0);
 		// r2 reaches 50 first, r0 later: tied, r2 listed first. r1 leads; r4 trails; r3 has nothing.
 		// r0, r2 and r4 are in the team; r1 and r3 are not.
-		await post([{ id: `${tag}-1`, metric: 'deal', user: r2.email, occurredAt: hoursAgo(3) }]);
-		await post([{ id: `${tag}-2`, metric: 'deal', user: r0.email, occurredAt: hoursAgo(3) }]);
-		await post([{ id: `${tag}-3`, metric: 'deal', user: r1.email, value: 2, occurredAt: hoursAgo(3) }]);
-		await post([{ id: `${tag}-4`, metric: 'meeting', user: r4.email, occurredAt: hoursAgo(3) }]);
+		await post([{ id: `${tag}-1`, metric: 'deal', user: r2.email, occurredAt: todayAgo(3) }]);
+		await post([{ id: `${tag}-2`, metric: 'deal', user: r0.email, occurredAt: todayAgo(3) }]);
+		await post([{ id: `${tag}-3`, metric: 'deal', user: r1.email, value: 2, occurredAt: todayAgo(3) }]);
+		await post([{ id: `${tag}-4`, metric: 'meeting', user: r4.email, occurredAt: todayAgo(3) }]);
 		void r3;
 	});
 
