@@ -203,9 +203,10 @@ describe(`the podium CLI on ${usingPostgres ? `PostgreSQL${usingRedis ? ' and Re
 			await redis.connect();
 			try {
 				const kinds = new Set<string>();
-				for await (const batch of redis.scanIterator({ MATCH: `podium:{${org.id}}:b:*`, COUNT: 1000 })) {
+				// Boards under b: (ranked by Redis) and w: (read whole: contests).
+				for await (const batch of redis.scanIterator({ MATCH: `podium:{${org.id}}:[bw]:*`, COUNT: 1000 })) {
 					for (const key of batch as unknown as string[]) {
-						const board = key.split(':b:')[1] ?? '';
+						const board = key.split(/:[bw]:/)[1] ?? '';
 						if (board.startsWith('goal:')) kinds.add('goal');
 						if (board.startsWith('contest:')) kinds.add('contest');
 					}
