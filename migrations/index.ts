@@ -18,6 +18,7 @@ import * as coinsRewardsIdeas from './20261130033000_coins_rewards_ideas';
 import * as recognitionFeed from './20261130040000_recognition_feed';
 import * as goals from './20261130050000_goals';
 import * as training from './20261130060000_training';
+import * as appeals from './20261130090000_appeals';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130033000_coins_rewards_ideas': coinsRewardsIdeas,
 	'20261130040000_recognition_feed': recognitionFeed,
 	'20261130050000_goals': goals,
-	'20261130060000_training': training
+	'20261130060000_training': training,
+	'20261130090000_appeals': appeals
 };
