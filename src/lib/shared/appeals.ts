@@ -39,7 +39,7 @@ export interface AppealView {
 	resolver: { id: string; name: string } | null;
 	resolutionReason: string | null;
 	recredited: { id: string; name: string } | null;
-	event: { id: number; metric: { key: string; name: LocalizedText; unit: string; currency: string | null }; value: number; points: number; occurredAt: string; note: string | null };
+	event: { id: number; metric: { key: string; name: LocalizedText; unit: 'count' | 'currency' | 'minutes'; currency: string | null }; value: number; points: number; occurredAt: string; note: string | null };
 	messages: { id: number; author: { id: string; name: string }; body: string; createdAt: string }[];
 	can: { resolve: boolean; message: boolean };
 }
