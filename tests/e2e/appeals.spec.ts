@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CALLS_BOARD, LIVE, expectLive, inviteRep, joinAsRep, logCalls, newAdmin, setLocale, signUp, uniqueSuffix, visit, type Locale } from './support';
+import { CALLS_BOARD, LIVE, expectLive, hydrated, inviteRep, joinAsRep, logCalls, newAdmin, setLocale, signUp, uniqueSuffix, visit } from './support';
 
 const OUT = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const SIZES = { phone: { width: 390, height: 844 }, laptop: { width: 1366, height: 768 } } as const;
@@ -78,12 +78,13 @@ test('a rep appeals a line of their receipt, the admin re-credits it, and the bo
 	await expect(admin.getByRole('status').filter({ hasText: 'Message sent.' })).toBeVisible();
 	await expect(card.locator('.messages')).toContainText('Checking the CRM now.');
 	await shoot(admin, 'leader-en');
-	for (const locale of ['zh-CN'] as Locale[]) {
-		await setLocale(adminContext, baseURL!, locale);
-		await visit(admin, '/appeals');
-		await shoot(admin, `leader-${locale}`);
-		await setLocale(adminContext, baseURL!, 'en');
-	}
+	// A signed-in member's language is their preference: switch it with the top bar's control.
+	await admin.locator('button[name="locale"][value="zh-CN"]:visible').first().click();
+	await expect(admin.getByRole('heading', { level: 1, name: '申诉' })).toBeVisible();
+	await hydrated(admin);
+	await shoot(admin, 'leader-zh-CN');
+	await admin.locator('button[name="locale"][value="en"]:visible').first().click();
+	await expect(admin.getByRole('heading', { level: 1, name: 'Appeals' })).toBeVisible();
 	await visit(admin, '/appeals');
 
 	// Re-credit to Ben: Ana's open board moves without a reload.
