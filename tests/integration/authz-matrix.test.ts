@@ -25,6 +25,8 @@ import { addSlide, createDisplay, createPairing, pairScreen } from '../../src/li
 import { createConnection, receiveHook } from '../../src/lib/server/integrations/integration.service';
 import { createChannel } from '../../src/lib/server/integrations/notification.service';
 import { standardSignature } from '../../src/lib/server/integrations/signatures';
+import { openAppeal } from '../../src/lib/server/coaching/appeal.service';
+import { ingestEvents } from '../../src/lib/server/scoring/event.service';
 
 type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
 type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
@@ -76,6 +78,9 @@ interface Targets {
 	connectionId: string;
 	deliveryId: number;
 	channelId: string;
+	/** Appeals: the rep's open appeal of a line of theirs, and another line of theirs nobody appealed. */
+	appealId: string;
+	appealLineId: number;
 }
 
 interface Operation {
@@ -331,6 +336,27 @@ const OPERATIONS: Operation[] = [
 	{ name: 'goals?/copy an A goal', run: action('/goals?/copy', (t) => ({ goalId: t.goalId })), expect: managedChange, control: 'none' },
 	{ name: 'goals/<A goal>?/edit', run: contestAction((t) => `/goals/${t.goalId}?/edit`, () => ({ target: '30' })), expect: managedChange },
 	{ name: 'goals/<A goal>?/split', run: contestAction((t) => `/goals/${t.goalId}?/split`, () => ({ into: 'members', by: 'last_period' })), expect: managedChange },
+	// Appeals: a rep's appeal exists only for them and for whoever may resolve it (leaders who manage them,
+	// admins); a line may be appealed only by the rep it belongs to.
+	{ name: 'GET /appeals', run: page(() => '/appeals'), expect: memberPage },
+	{
+		name: 'appeals?/open on a line of an A rep',
+		run: action('/appeals?/open', (t) => ({ eventId: t.appealLineId, kind: 'not_mine', reason: 'not mine' })),
+		expect: { anonymous: 'login', rep: 'notFound', otherLeader: 'notFound', otherAdmin: 'notFound' },
+		control: 'none'
+	},
+	{
+		name: 'appeals?/message on an A appeal',
+		run: action('/appeals?/message', (t) => ({ appealId: t.appealId, body: 'Looking into it' })),
+		expect: { anonymous: 'login', rep: 'notFound', otherLeader: 'notFound', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'appeals?/resolve an A appeal',
+		run: action('/appeals?/resolve', (t) => ({ appealId: t.appealId, decision: 'reject', reason: 'The CRM agrees with the line' })),
+		expect: { anonymous: 'login', rep: 'notFound', otherLeader: 'notFound', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
 	{ name: 'goals?/remove an A proposal', run: action('/goals?/remove', (t) => ({ goalId: t.goalProposalId })), expect: managedChange, controlOrder: 3 },
 
 	// Contests (a session stands in for a token with contests:read or contests:write)
@@ -718,9 +744,13 @@ async function stateOfA() {
 		db.selectFrom('notification_channels').select(['id', 'paused', 'failures']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('notification_outbox').select(['id']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
 	]);
+	const [appeals, appealMessages] = await Promise.all([
+		db.selectFrom('appeals').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('appeal_messages').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute()
+	]);
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox, appeals, appealMessages };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -780,6 +810,11 @@ async function targetsIn(name: string): Promise<Targets> {
 	expect(delivered.status).toBe(200);
 	const channel = await createChannel(app.runtime, adminActor, { kind: 'slack', name: `${name} Slack`, url: 'https://hooks.slack.com/services/T0/B0/x', moments: ['badge'] });
 	await saveModule(app.runtime, adminActor, { courseId: trainingDraftId, title: 'Only' });
+	const lines = await ingestEvents(app.runtime, { organizationId: a.organizationId, source: 'api', actorId: null }, [
+		{ id: `appeal-a-${crypto.randomUUID()}`, metric: 'call', user: rep.email, value: 1 },
+		{ id: `appeal-b-${crypto.randomUUID()}`, metric: 'call', user: rep.email, value: 1 }
+	]);
+	const { id: appealId } = await openAppeal(app.runtime, repActor, { eventId: lines[0].eventId, kind: 'duplicate', reason: `${name}: logged twice` });
 	return {
 		teamId,
 		subTeamId,
@@ -816,7 +851,9 @@ async function targetsIn(name: string): Promise<Targets> {
 		screenId,
 		connectionId: hook.connection.id,
 		deliveryId: JSON.parse(delivered.body).delivery,
-		channelId: channel.id
+		channelId: channel.id,
+		appealId,
+		appealLineId: lines[1].eventId!
 	};
 }
 

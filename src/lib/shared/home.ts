@@ -111,6 +111,8 @@ export interface HomeView {
 		behind: GoalView[];
 		overdue: ReportRow[];
 		proposals: number;
+		/** Open appeals of the reps the actor may resolve for. */
+		appeals: number;
 		/** Today's top movers of the team. */
 		movers: HomeTeamMember[];
 	} | null;

@@ -720,6 +720,33 @@ export interface NotificationOutboxTable {
 	created_at: Generated<Date>;
 }
 
+export type AppealKind = 'not_mine' | 'duplicate' | 'wrong_value' | 'other';
+export type AppealStatus = 'open' | 'voided' | 'recredited' | 'rejected';
+export interface AppealsTable {
+	id: Generated<string>;
+	organization_id: string;
+	event_id: number;
+	appellant_id: string;
+	kind: AppealKind;
+	reason: string;
+	suggested_user_id: string | null;
+	status: Generated<AppealStatus>;
+	resolver_id: string | null;
+	resolution_reason: string | null;
+	recredit_user_id: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+	resolved_at: Timestamp | null;
+}
+export interface AppealMessagesTable {
+	id: Generated<number>;
+	organization_id: string;
+	appeal_id: string;
+	author_id: string;
+	body: string;
+	created_at: CreatedAt;
+}
+
 export interface Database {
 	displays: DisplaysTable;
 	display_slides: DisplaySlidesTable;
@@ -730,6 +757,8 @@ export interface Database {
 	integration_deliveries: IntegrationDeliveriesTable;
 	notification_channels: NotificationChannelsTable;
 	notification_outbox: NotificationOutboxTable;
+	appeals: AppealsTable;
+	appeal_messages: AppealMessagesTable;
 	goals: GoalsTable;
 	badges: BadgesTable;
 	badge_awards: BadgeAwardsTable;

@@ -4,6 +4,7 @@
 // contests, proposals waiting). Every figure comes from the services that own it, read as this actor
 // may see it; nothing here is stored.
 import type { Db } from '../db';
+import { openAppealsToResolve } from '../coaching/appeal.service';
 import type { LiveStore } from '../live/store';
 import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
@@ -187,7 +188,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 	const reps = roster.filter((m) => m.role === 'rep' && m.status === 'active' && (scope === 'all' || (m.team_id !== null && scope.has(m.team_id))));
 	const repIds = reps.map((m) => m.user_id);
 	const teamIds = scope === 'all' ? [] : [...scope];
-	const [day, trend, goals, contests, duels, report, kudos, badges, allowance] = await Promise.all([
+	const [day, trend, goals, contests, duels, report, kudos, badges, allowance, appeals] = await Promise.all([
 		dayFigures(deps, org, clock, now, repIds),
 		trendOf(db, org, clock, now, repIds),
 		readGoals({ ...deps, now: () => now }, actor, { period: 'current', statuses: ['active', 'proposed'] }, locale),
@@ -196,7 +197,8 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 		teamReport(db, actor, {}, now),
 		kudosReceived(db, actor, repIds, since, 4),
 		recentMoments(db, org, new Date(now.getTime() - 14 * DAY_MS), 6, repIds),
-		allowanceOf(db, actor, now)
+		allowanceOf(db, actor, now),
+		openAppealsToResolve(db, actor)
 	]);
 	const repSet = new Set(repIds);
 	const isRepGoal = (g: GoalView) => g.owner.kind === 'member' && repSet.has(g.owner.id);
@@ -232,6 +234,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 			behind: behind.slice(0, 8),
 			overdue: report.flatMap((t) => t.rows.filter((r) => r.overdue)).sort((a, b) => a.dueOn.localeCompare(b.dueOn)).slice(0, 8),
 			proposals: goals.filter((g) => g.status === 'proposed' && g.can.decide).length,
+			appeals,
 			movers
 		}
 	};

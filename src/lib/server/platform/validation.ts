@@ -91,6 +91,8 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	period: 'goals.field.period',
 	parent: 'goals.field.parent',
 	decision: 'goals.field.decision',
+	appealId: 'appeals.field.appealId',
+	suggestedMember: 'appeals.form.suggested',
 	into: 'goals.field.into',
 	by: 'goals.field.by',
 	pace: 'goals.field.pace',

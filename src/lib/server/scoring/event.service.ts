@@ -47,7 +47,7 @@ export type IngestItem = z.input<typeof ingestItemSchema>;
  * (the API, a CSV id column) must not start with these, or a client could claim a key first: claiming
  * void:10 made event 10 impossible to void.
  */
-export const RESERVED_KEY_PREFIXES = ['void:', 'csv:', 'manual:', 'demo:', 'contest:', 'kudos:', 'badge:', 'idea:', 'reward:', 'training:', 'crm:'] as const;
+export const RESERVED_KEY_PREFIXES = ['void:', 'csv:', 'manual:', 'demo:', 'contest:', 'kudos:', 'badge:', 'idea:', 'reward:', 'training:', 'crm:', 'appeal:'] as const;
 export const isReservedKey = (id: string) => RESERVED_KEY_PREFIXES.some((prefix) => id.startsWith(prefix));
 const RESERVED_MESSAGE = `id must not start with ${RESERVED_KEY_PREFIXES.join(', ')} (kept for ids Podium makes itself)`;
 
