@@ -85,6 +85,21 @@ export const localDay = (at: Date | number, clock: OrgClock) => {
 export const daysOf = (p: Period, clock: OrgClock) => dayRange(localDay(p.start, clock), localDay(p.end.getTime() - 1, clock));
 
 /** The member's analytics, or 404 (not in the organization) / 403 (not theirs to see). */
+/**
+ * What both analytics views start from: the metric asked for among points and the active metrics (a
+ * 400 naming `metric` otherwise), and the period asked for with the one before it, as local days.
+ */
+export function analyticsFrame(metrics: { key: string; name: LocalizedText; unit: string; currency: string | null }[], query: { metric: string; period: AnalyticsPeriod }, now: Date, clock: OrgClock) {
+	const choices: MetricChoice[] = [{ key: POINTS, name: null, unit: 'points', currency: null }, ...metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricChoice['unit'], currency: m.currency }))];
+	const metric = choices.find((c) => c.key === query.metric);
+	if (!metric) throw new AppError(400, 'coaching.errors.metric', undefined, 'metric');
+	const metricKey = metric.key === POINTS ? null : metric.key;
+	const pick = (d: { points: number; value: number }) => (metricKey === null ? d.points : d.value);
+	const period = periodOf(query.period, now, clock);
+	const previous = shiftPeriod(period, -1, clock);
+	return { choices, metric, metricKey, pick, period, previous, days: daysOf(period, clock), previousDays: daysOf(previous, clock), today: localDay(now, clock) };
+}
+
 export async function repAnalytics(deps: AnalyticsDeps, actor: Actor, userId: string, raw: unknown, locale: Locale, now = new Date()): Promise<RepAnalytics> {
 	const query = parseInput(profileQuerySchema, raw);
 	const [access, clock, metrics] = await Promise.all([accessOf(deps.db, actor), orgClock(deps.db, actor.organizationId), activeMetrics(deps.db, actor.organizationId)]);
@@ -92,17 +107,7 @@ export async function repAnalytics(deps: AnalyticsDeps, actor: Actor, userId: st
 	const member = members.find((m) => m.user_id === userId);
 	if (!member) throw notFound();
 	if (!mayCoach(access, userId)) throw forbidden();
-	const choices: MetricChoice[] = [{ key: POINTS, name: null, unit: 'points', currency: null }, ...metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricChoice['unit'], currency: m.currency }))];
-	const metric = choices.find((c) => c.key === query.metric);
-	if (!metric) throw new AppError(400, 'coaching.errors.metric', undefined, 'metric');
-	const metricKey = metric.key === POINTS ? null : metric.key;
-	const pick = (d: { points: number; value: number }) => (metricKey === null ? d.points : d.value);
-
-	const period = periodOf(query.period, now, clock);
-	const previous = shiftPeriod(period, -1, clock);
-	const days = daysOf(period, clock);
-	const previousDays = daysOf(previous, clock);
-	const today = localDay(now, clock);
+	const { choices, metric, metricKey, pick, period, previous, days, previousDays, today } = analyticsFrame(metrics, query, now, clock);
 
 	// The cohort for the rank history: the member's team, else every rep of the organization.
 	const cohort = members.filter((m) => m.status === 'active' && (member.team_id ? m.team_id === member.team_id : m.role === 'rep')).slice(0, COHORT_MAX);

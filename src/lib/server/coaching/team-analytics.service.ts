@@ -16,10 +16,9 @@ import { dailyTotalsOfUsers, scoresInRange } from '../scoring/event.repository';
 import { readGoals } from '../goals/goal.service';
 import { teamReport } from '../training/training.service';
 import { listContestRows } from '../contests/contest.repository';
-import { periodOf, shiftPeriod } from '../../shared/time-windows';
 import type { LocalizedText } from '../../shared/localized';
 import { attainmentBins, funnelRates, lineSeries, trend, type AttainmentBin, type FunnelStage, type LineSeries } from '../../charts/math';
-import { ANALYTICS_PERIODS, daysOf, localDay, POINTS, type AnalyticsDeps, type AnalyticsPeriod, type MetricChoice } from './analytics.service';
+import { analyticsFrame, ANALYTICS_PERIODS, POINTS, type AnalyticsDeps, type AnalyticsPeriod, type MetricChoice } from './analytics.service';
 import { kudosCounts } from './analytics.repository';
 
 export const teamQuerySchema = z.object({
@@ -83,17 +82,7 @@ export async function teamAnalytics(deps: AnalyticsDeps, actor: Actor, raw: unkn
 		team = { id: found.id, name: found.name };
 	} else team = visible[0] ?? null;
 
-	const choices: MetricChoice[] = [{ key: POINTS, name: null, unit: 'points', currency: null }, ...metrics.map((m) => ({ key: m.key, name: m.name, unit: m.unit as MetricChoice['unit'], currency: m.currency }))];
-	const metric = choices.find((c) => c.key === query.metric);
-	if (!metric) throw new AppError(400, 'coaching.errors.metric', undefined, 'metric');
-	const metricKey = metric.key === POINTS ? null : metric.key;
-	const pick = (d: { points: number; value: number }) => (metricKey === null ? d.points : d.value);
-
-	const period = periodOf(query.period, now, clock);
-	const previous = shiftPeriod(period, -1, clock);
-	const days = daysOf(period, clock);
-	const previousDays = daysOf(previous, clock);
-	const today = localDay(now, clock);
+	const { choices, metric, metricKey, pick, period, previous, days, previousDays, today } = analyticsFrame(metrics, query, now, clock);
 	const elapsed = days.filter((d) => d <= today).length;
 
 	const subtree = team ? descendantsOf(teams, [team.id]) : new Set<string>();
