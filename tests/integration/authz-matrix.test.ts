@@ -678,6 +678,26 @@ const OPERATIONS: Operation[] = [
 	{ name: 'displays?/create for an A team', run: action('/displays?/create', (t) => ({ name: `Floor ${uniqueSuffix()}`, team: t.teamId })), expect: managedChange, control: 'leader' },
 	{ name: 'displays?/edit an A display', run: action('/displays?/edit', (t) => ({ displayId: t.displayId, name: `Renamed ${uniqueSuffix()}`, team: t.teamId, topN: '5', celebrations: 'on', kinds: ['deal'] })), expect: managedChange, control: 'leader' },
 	{ name: 'displays?/addSlide to an A display', run: action('/displays?/addSlide', (t) => ({ displayId: t.displayId, type: 'announcement', 'settings.title': 'Hacked', duration: '10' })), expect: managedChange, control: 'leader' },
+	{
+		name: 'displays?/editSlide of an A display',
+		run: action('/displays?/editSlide', (t) => ({ slideId: t.slideId, type: 'announcement', 'settings.title': 'Edited', duration: '12' })),
+		expect: managedChange,
+		control: 'leader'
+	},
+	// Celebration sounds are the organization's: its admins only. Without a file, B's admin is refused it.
+	{
+		name: 'displays?/uploadSound',
+		run: action('/displays?/uploadSound', () => ({ kind: 'deal' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'invalid' },
+		control: 'none'
+	},
+	{
+		name: 'displays?/removeSound',
+		run: action('/displays?/removeSound', () => ({ kind: 'deal' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'none'
+	},
+	{ name: 'GET /displays/sounds/deal', run: page(() => '/displays/sounds/deal'), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' }, control: 'none' },
 	{ name: 'displays?/moveSlide of an A display', run: action('/displays?/moveSlide', (t) => ({ slideId: t.slideId, direction: 'down' })), expect: managedChange, control: 'leader' },
 	{ name: 'displays?/removeSlide of an A display', run: action('/displays?/removeSlide', (t) => ({ slideId: t.slideId })), expect: managedChange, control: 'leader', controlOrder: 1 },
 	{ name: 'displays?/revoke an A screen', run: action('/displays?/revoke', (t) => ({ screenId: t.screenId })), expect: managedChange, control: 'leader' },
@@ -692,9 +712,9 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' },
 		control: 'none'
 	},
-	...(['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time'] as const).map((event) => ({
+	...(['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time', 'tv:sound'] as const).map((event) => ({
 		name: `socket ${event} from a member's socket`,
-		run: socketOp(event, (t: Targets) => (event === 'tv:time' ? [] : event === 'tv:await' ? [{ code: 'ABCDEF', secret: 'x' }] : [{ slideId: t.slideId, slide: 'x' }])),
+		run: socketOp(event, (t: Targets) => (event === 'tv:time' ? [] : event === 'tv:await' ? [{ code: 'ABCDEF', secret: 'x' }] : [{ slideId: t.slideId, slide: 'x', kind: 'deal' }])),
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'forbidden' } as Record<ActorName, Outcome>,
 		control: 'none' as const
 	})),

@@ -640,6 +640,16 @@ export interface DisplayScreensTable {
 	revoked_at: Date | null;
 }
 
+export interface DisplaySoundsTable {
+	organization_id: string;
+	kind: string;
+	name: string;
+	mime: string;
+	data: Uint8Array;
+	uploaded_by: string | null;
+	updated_at: Generated<Date>;
+}
+
 export interface DisplayPairingsTable {
 	id: Generated<string>;
 	code: string;
@@ -751,6 +761,7 @@ export interface Database {
 	displays: DisplaysTable;
 	display_slides: DisplaySlidesTable;
 	display_screens: DisplayScreensTable;
+	display_sounds: DisplaySoundsTable;
 	display_pairings: DisplayPairingsTable;
 	integration_connections: IntegrationConnectionsTable;
 	integration_webhook_ids: IntegrationWebhookIdsTable;
