@@ -103,12 +103,18 @@ export async function contestSlide(deps: SlideDeps, scope: DisplayScope, type: S
 		})
 	};
 	if (view.bracket) {
+		// A match being played shows its score so far: the contest total less what earlier rounds counted.
+		const totals = new Map(view.standings.map((s) => [s.id, s.score]));
+		const counted = new Map<string, number>();
+		for (const m of view.bracket) if (m.winner) for (const side of [m.a, m.b]) if (side) counted.set(side.id, (counted.get(side.id) ?? 0) + side.score);
+		const live = (m: (typeof view.bracket)[number], side: NonNullable<(typeof m)['a']>) =>
+			!m.winner && m.a && m.b && view.status === 'live' ? Math.max(0, (totals.get(side.id) ?? 0) - (counted.get(side.id) ?? 0)) : side.score;
 		contest.bracket = view.bracket.map((m) => ({
 			round: m.round,
 			slot: m.slot,
 			winner: m.winner,
-			a: m.a ? { ...m.a, ...shown(m.a.id, m.a.name) } : null,
-			b: m.b ? { ...m.b, ...shown(m.b.id, m.b.name) } : null
+			a: m.a ? { ...m.a, score: live(m, m.a), ...shown(m.a.id, m.a.name) } : null,
+			b: m.b ? { ...m.b, score: live(m, m.b), ...shown(m.b.id, m.b.name) } : null
 		}));
 	}
 	if (view.challenge) {
