@@ -18,7 +18,7 @@ import { activeMetrics } from '../scoring/activity.service';
 import { organizationsWithEvents } from '../scoring/event.repository';
 import { orgClock } from '../scoring/live.service';
 import { periodOf, shiftPeriod } from '../../shared/time-windows';
-import { flagDismissSchema, flagListQuerySchema, type FlagDetails, type FlagEventLine, type FlagView } from '../../shared/flags';
+import { FLAG_KINDS, flagDismissSchema, flagListQuerySchema, type FlagDetails, type FlagKind, type FlagEventLine, type FlagView } from '../../shared/flags';
 import type { LocalizedText } from '../../shared/localized';
 import { localDay } from './analytics.service';
 import { BUNCHING, SPIKE, bunching, duplicateNotes, selfReportSpike, voidRate } from './flags.detect';
@@ -195,6 +195,8 @@ export interface FlagList {
 	team: { id: string; name: string } | null;
 	flags: FlagView[];
 	counts: { open: number; dismissed: number };
+	/** Open and dismissed flags per kind, whatever the status shown (the page's chart). */
+	byKind: { kind: FlagKind; open: number; dismissed: number }[];
 }
 
 /** The flags the actor may review (leaders: reps of the teams they manage; admins: everyone), optionally for one team and its sub-teams. */
@@ -223,7 +225,8 @@ export async function readFlags(deps: { db: Db }, actor: Actor, raw: unknown): P
 		teams: visible,
 		team,
 		flags: query.status === 'all' ? views : views.filter((f) => f.status === query.status),
-		counts: { open: views.filter((f) => f.status === 'open').length, dismissed: views.filter((f) => f.status === 'dismissed').length }
+		counts: { open: views.filter((f) => f.status === 'open').length, dismissed: views.filter((f) => f.status === 'dismissed').length },
+		byKind: FLAG_KINDS.map((kind) => ({ kind, open: views.filter((f) => f.kind === kind && f.status === 'open').length, dismissed: views.filter((f) => f.kind === kind && f.status === 'dismissed').length }))
 	};
 }
 
