@@ -30,6 +30,7 @@ export const flagsEn = {
 	'flags.explain.bunching.contest': '{inWindow} of {total} events ({share}) in the last {hours} hours of the contest “{name}”; spread evenly it would be {expected}.',
 	'flags.explain.voids': '{voided} of {total} events in {month} were voided ({rate}); the rest of the organization: {baseline}.',
 	'flags.explain.notes': '“{note}” on {count} events in {month}.',
+	'flags.explain.notes.one': '“{note}” on {count} event in {month}.',
 	'flags.detected': 'Raised {date}',
 	'flags.events': 'Open its {count} events',
 	'flags.events.one': 'Open its event',

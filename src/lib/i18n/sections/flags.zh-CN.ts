@@ -32,6 +32,7 @@ export const flagsZhCN: Record<keyof typeof flagsEn, string> = {
 	'flags.explain.bunching.contest': '{total} 个事件中有 {inWindow} 个（{share}）集中在竞赛“{name}”的最后 {hours} 小时；若均匀分布应为 {expected}。',
 	'flags.explain.voids': '{month} 的 {total} 个事件中有 {voided} 个被作废（{rate}）；组织内其他人为 {baseline}。',
 	'flags.explain.notes': '{month} 有 {count} 个事件使用了相同备注“{note}”。',
+	'flags.explain.notes.one': '{month} 有 {count} 个事件使用了备注“{note}”。',
 	'flags.detected': '标记于 {date}',
 	'flags.events': '查看其 {count} 个事件',
 	'flags.events.one': '查看其事件',
