@@ -32,7 +32,8 @@ export async function selfReportedDays(db: Db, organizationId: string, start: Da
 		.where('e.source', '=', 'manual')
 		.whereRef('e.actor_id', '=', 'e.user_id')
 		.where('v.id', 'is', null)
-		.groupBy(['e.user_id', 'm.key', day])
+		// By position: the day expression carries the time zone as a parameter, so it cannot be repeated.
+		.groupBy([sql`1`, sql`2`, sql`3`])
 		.execute();
 	return rows.map((r) => ({ userId: r.user_id, metricKey: r.metric_key, day: r.day, value: Number(r.value), ids: r.ids.map(Number) }));
 }
