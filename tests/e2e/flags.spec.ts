@@ -128,6 +128,11 @@ test('a leader scans, sees a flag, opens its events and dismisses it with a reas
 	await visit(leader, '/team/flags?status=dismissed');
 	await expect(leader.getByTestId('flag')).toContainText('Dismissed by Leo Leader');
 	await shoot(leader, 'dismissed-en');
+	// Dark mode: the same page with the dark theme chosen.
+	await leader.locator('button[name="theme"][value="dark"]:visible').first().click();
+	await expect(leader.locator('html[data-theme="dark"]')).toHaveCount(1);
+	await shoot(leader, 'dismissed-dark-en');
+	await leader.locator('button[name="theme"][value="system"]:visible').first().click();
 
 	// Reps never see flags.
 	const refused = await repSide.page.goto('/team/flags');
