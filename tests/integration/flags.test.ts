@@ -135,6 +135,32 @@ describe('detection', () => {
 	});
 });
 
+describe('bunching before a contest end', () => {
+	test('most of a rep’s events in the last 48 hours of a contest raise one flag for that contest', async () => {
+		const sprinter = await addMember(app, admin, 'rep', east);
+		const start = new Date(now.getTime() - 10 * DAY);
+		const end = new Date(now.getTime() - 2 * DAY);
+		const contest = await app.runtime.db
+			.insertInto('contests')
+			.values({ organization_id: admin.organizationId, name: JSON.stringify({ en: 'November sprint' }), format: 'race', scoring: JSON.stringify('points'), rank_by: 'total', starts_at: start, ends_at: end, status: 'final', frozen_at: end, updated_at: end })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await ingest(api(), [item(sprinter, 1, new Date(start.getTime() + DAY)), item(sprinter, 1, new Date(start.getTime() + 2 * DAY)), ...Array.from({ length: 6 }, (_, i) => item(sprinter, 1, new Date(end.getTime() - (i + 1) * 3 * HOUR)))]);
+		const before = new Set((await flagRows()).map((r) => r.id));
+		expect(await scanOrganization(app.runtime.db, admin.organizationId, now)).toBeGreaterThanOrEqual(1);
+		const added = (await flagRows()).filter((r) => !before.has(r.id));
+		expect(added.every((r) => r.user_id === sprinter.userId)).toBe(true);
+		const flag = added.find((r) => r.window_key === `contest:${contest.id}`)!;
+		expect(flag.kind).toBe('bunching');
+		expect(flag.details).toMatchObject({ boundary: 'contest', inWindow: 6, total: 8, share: 0.75, contest: { id: contest.id, name: { en: 'November sprint' } } });
+		expect(flag.event_ids).toHaveLength(6);
+		expect(await scanOrganization(app.runtime.db, admin.organizationId, now)).toBe(0);
+		// Out of the way of the counts below.
+		await app.runtime.db.deleteFrom('coaching_flags').where('id', 'in', added.map((r) => r.id)).execute();
+		expect(await admin.browser.action('/admin/members?/deactivate', { userId: sprinter.userId })).toMatchObject({ type: 'success' });
+	});
+});
+
 describe('who sees flags', () => {
 	test('the page: leaders their teams, admins everyone, reps never', async () => {
 		const mine = await leader.browser.get('/team/flags?status=all');
