@@ -312,3 +312,28 @@ describe('analytics API', () => {
 		expect(period.json().fields).toHaveProperty('period');
 	});
 });
+
+describe('the daily scan', () => {
+	test('is one recurring system job that, when due, raises what is missing', async () => {
+		const db = app.runtime.db;
+		const jobs = await db.selectFrom('jobs').selectAll().where('kind', '=', 'coaching.flags').execute();
+		expect(jobs).toHaveLength(1);
+		expect(jobs[0]).toMatchObject({ organization_id: null, every_ms: 24 * 60 * 60_000, dedupe_key: 'system:coaching.flags' });
+		// Forget one flag, make the job due, and it comes back (the scan runs with the real clock: the
+		// spike was yesterday, still in the days it checks).
+		const spike = (await flagRows()).find((r) => r.kind === 'self_report_spike')!;
+		await db.deleteFrom('coaching_flags').where('id', '=', spike.id).execute();
+		await db.updateTable('jobs').set({ run_at: new Date(Date.now() - 1000) }).where('id', '=', jobs[0].id).execute();
+		await vi.waitFor(
+			async () => {
+				const back = (await flagRows()).filter((r) => r.kind === 'self_report_spike');
+				expect(back).toHaveLength(1);
+				expect(back[0].user_id).toBe(spiky.userId);
+			},
+			{ timeout: 20_000, interval: 250 }
+		);
+		const after = await db.selectFrom('jobs').selectAll().where('id', '=', jobs[0].id).executeTakeFirstOrThrow();
+		expect(after.run_at.getTime()).toBeGreaterThan(Date.now() + 23 * 60 * 60_000);
+		expect(await flagRows()).toHaveLength(4);
+	});
+});
