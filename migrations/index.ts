@@ -22,6 +22,7 @@ import * as displays from './20261130070000_displays';
 import * as integrations from './20261130080000_integrations';
 import * as appeals from './20261130090000_appeals';
 import * as displaySounds from './20261130093000_display_sounds';
+import * as coachingFlags from './20261130100000_coaching_flags';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130070000_displays': displays,
 	'20261130080000_integrations': integrations,
 	'20261130090000_appeals': appeals,
-	'20261130093000_display_sounds': displaySounds
+	'20261130093000_display_sounds': displaySounds,
+	'20261130100000_coaching_flags': coachingFlags
 };

@@ -118,7 +118,8 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	type: 'displays.field.type',
 	alias: 'displays.field.alias',
 	displayAs: 'displays.field.displayAs',
-	command: 'displays.field.command'
+	command: 'displays.field.command',
+	flagId: 'flags.field.flag'
 };
 
 export function fieldLabel(locale: Locale, field: string): string {
