@@ -139,3 +139,17 @@ export interface ReviewReminder {
 	day: string;
 	text: string;
 }
+
+/** Home's "Next up" from reviews: a review to acknowledge, a plan action due, a check-in coming. */
+export interface ReviewNextUp {
+	kind: 'acknowledge' | 'action' | 'checkin';
+	reviewId: string;
+	/** The action's text, the check-in's agenda, or the review's period key. */
+	text: string;
+	/** The review's window, for a review to acknowledge. */
+	window: ReviewWindow | null;
+	day: string | null;
+	/** The other person: the rep for a leader, the leader for a check-in of a rep. */
+	subject: string;
+	overdue: boolean;
+}

@@ -33,6 +33,7 @@ import {
 	reviewCreateSchema,
 	reviewPlanSchema,
 	reviewTextSchema,
+	type ReviewNextUp,
 	type ReviewReminder,
 	type ReviewSummary,
 	type ReviewView,
@@ -464,14 +465,6 @@ export async function reviewPeriodChoices(db: Db, organizationId: string, now = 
 	return { month: list('month'), quarter: list('quarter'), defaultMonth: shiftPeriod(periodOf('month', now, clock), -1, clock).key };
 }
 
-export interface ReviewNextUp {
-	kind: 'acknowledge' | 'action' | 'checkin';
-	reviewId: string;
-	text: string;
-	day: string | null;
-	subject: string;
-	overdue: boolean;
-}
 
 /** Home's "Next up" from reviews: for a rep, reviews to acknowledge, their own actions and check-ins; for a manager, their actions and check-ins. */
 export async function reviewNextUp(db: Db, actor: Actor, now = new Date()): Promise<ReviewNextUp[]> {
@@ -483,16 +476,16 @@ export async function reviewNextUp(db: Db, actor: Actor, now = new Date()): Prom
 	const names = new Map(members.map((m) => [m.user_id, m.name]));
 	const out: ReviewNextUp[] = [];
 	if (actor.role === 'rep') {
-		for (const r of await reviewsToAcknowledge(db, org, actor.userId)) out.push({ kind: 'acknowledge', reviewId: r.id, text: r.period_key, day: null, subject: names.get(actor.userId) ?? '', overdue: false });
+		for (const r of await reviewsToAcknowledge(db, org, actor.userId)) out.push({ kind: 'acknowledge', reviewId: r.id, text: r.period_key, window: r.period_window, day: null, subject: names.get(actor.userId) ?? '', overdue: false });
 		const items = await upcomingPlanItems(db, org, [actor.userId], until);
-		for (const a of items.actions) if (a.owner === 'rep') out.push({ kind: 'action', reviewId: a.review_id, text: a.text, day: a.due_on, subject: names.get(a.subject_id) ?? '', overdue: a.due_on < today });
-		for (const c of items.checkins) if (c.on_day >= today) out.push({ kind: 'checkin', reviewId: c.review_id, text: c.note, day: c.on_day, subject: names.get(c.author_id) ?? '', overdue: false });
+		for (const a of items.actions) if (a.owner === 'rep') out.push({ kind: 'action', window: null, reviewId: a.review_id, text: a.text, day: a.due_on, subject: names.get(a.subject_id) ?? '', overdue: a.due_on < today });
+		for (const c of items.checkins) if (c.on_day >= today) out.push({ kind: 'checkin', window: null, reviewId: c.review_id, text: c.note, day: c.on_day, subject: names.get(c.author_id) ?? '', overdue: false });
 		return out;
 	}
 	const access = await accessOf(db, actor);
 	const managed = members.filter((m) => managesMember(access, m.user_id)).map((m) => m.user_id);
 	const items = await upcomingPlanItems(db, org, managed, until);
-	for (const a of items.actions) if (a.owner === 'leader' && a.author_id === actor.userId) out.push({ kind: 'action', reviewId: a.review_id, text: a.text, day: a.due_on, subject: names.get(a.subject_id) ?? '', overdue: a.due_on < today });
-	for (const c of items.checkins) if (c.on_day >= today && c.author_id === actor.userId) out.push({ kind: 'checkin', reviewId: c.review_id, text: c.note, day: c.on_day, subject: names.get(c.subject_id) ?? '', overdue: false });
+	for (const a of items.actions) if (a.owner === 'leader' && a.author_id === actor.userId) out.push({ kind: 'action', window: null, reviewId: a.review_id, text: a.text, day: a.due_on, subject: names.get(a.subject_id) ?? '', overdue: a.due_on < today });
+	for (const c of items.checkins) if (c.on_day >= today && c.author_id === actor.userId) out.push({ kind: 'checkin', window: null, reviewId: c.review_id, text: c.note, day: c.on_day, subject: names.get(c.subject_id) ?? '', overdue: false });
 	return out;
 }
