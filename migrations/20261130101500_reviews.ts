@@ -105,6 +105,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
 		.addColumn('organization_id', 'uuid', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
 		.addColumn('note_id', 'uuid', (c) => c.notNull().references('coaching_notes.id').onDelete('cascade'))
+		.addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
 		.addColumn('text', 'text', (c) => c.notNull().check(sql`char_length(text) between 1 and 300`))
 		.addColumn('done_at', 'timestamptz')
 		.addColumn('done_by', 'uuid', (c) => c.references('users.id'))

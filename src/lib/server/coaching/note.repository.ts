@@ -11,7 +11,7 @@ export function insertNoteItems(db: Db, organizationId: string, noteId: string, 
 	if (items.length === 0) return Promise.resolve([]);
 	return db
 		.insertInto('coaching_note_items')
-		.values(items.map((text) => ({ organization_id: organizationId, note_id: noteId, text })))
+		.values(items.map((text, position) => ({ organization_id: organizationId, note_id: noteId, position, text })))
 		.returning(['id'])
 		.execute();
 }
@@ -44,7 +44,7 @@ export function updateNote(db: Db, organizationId: string, id: string, change: {
 
 export function listNoteItems(db: Db, organizationId: string, noteIds: string[]) {
 	if (noteIds.length === 0) return Promise.resolve([]);
-	return db.selectFrom('coaching_note_items').selectAll().where('organization_id', '=', organizationId).where('note_id', 'in', noteIds).orderBy('created_at').orderBy('id').execute();
+	return db.selectFrom('coaching_note_items').selectAll().where('organization_id', '=', organizationId).where('note_id', 'in', noteIds).orderBy('position').orderBy('created_at').execute();
 }
 
 export function findNoteItem(db: Db, organizationId: string, id: string) {

@@ -826,6 +826,7 @@ export interface CoachingNoteItemsTable {
 	id: Generated<string>;
 	organization_id: string;
 	note_id: string;
+	position: Generated<number>;
 	text: string;
 	done_at: Timestamp | null;
 	done_by: string | null;
