@@ -31,6 +31,9 @@ import { createNote, editNote, notesOf, tickNoteItem } from '../../src/lib/serve
 import { AppError, ValidationError } from '../../src/lib/server/platform/errors';
 import { periodOf, shiftPeriod } from '../../src/lib/shared/time-windows';
 import type { Actor } from '../../src/lib/server/org/actor';
+import { usingPostgres } from '../helpers/env';
+import { openTestDb } from '../helpers/scoring';
+import { closeAllSockets, collect, connectSocket, nextEvent, settled } from '../helpers/sockets';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -95,6 +98,7 @@ beforeAll(async () => {
 }, APP_START_TIMEOUT);
 
 afterAll(async () => {
+	closeAllSockets();
 	await app?.close();
 });
 
@@ -225,6 +229,21 @@ describe('reviews', () => {
 		expect([a.status, b.status].sort()).toEqual([200, 409]);
 	});
 
+	test('acknowledgements racing over two connection pools (two processes): exactly one wins', async () => {
+		const { id } = await createReview(app.runtime, asLeader(leader), { subjectId: rep.userId, window: 'quarter', period: periodOf('quarter', new Date(), await orgClock(app.runtime.db, admin.organizationId)).key });
+		await saveReviewText(app.runtime, asLeader(leader), id, { strengths: 'Consistent.' });
+		await shareReview(app.runtime, asLeader(leader), id);
+		const second = usingPostgres ? await openTestDb() : null;
+		try {
+			const deps = [app.runtime, second ? { ...app.runtime, db: second.db } : app.runtime];
+			const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => acknowledgeReviewAs(deps[i % 2], asRep(rep), id)));
+			expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+			for (const r of results.filter((r) => r.status === 'rejected')) expect(((r as PromiseRejectedResult).reason as AppError).status).toBe(409);
+		} finally {
+			await second?.close();
+		}
+	});
+
 	test('both sides comment in the thread; others cannot', async () => {
 		await commentOnReview(app.runtime, asRep(rep), reviewId, { body: 'Thanks, agreed on qualifying.' });
 		const res = await api(leader, 'POST', `/api/v1/reviews/${reviewId}/comments`, { body: 'Let us pair on two calls.' });
@@ -293,13 +312,26 @@ describe('reviews', () => {
 		}
 		expect(heard.filter((h) => h.endsWith(repAction))).toEqual([`${rep.userId}:${repAction}`]);
 
+		// Live: a leader's action reminds the leader's own sockets, nobody else's.
+		const { id: later } = await addPlanAction(app.runtime, asLeader(leader), reviewId, { text: 'Book the ride-along', owner: 'leader', dueOn: await inDays(3) });
+		const mine = await connectSocket(app.url, leader.browser.cookieHeader());
+		const theirs = await connectSocket(app.url, rep.browser.cookieHeader());
+		const overheard = collect(theirs, 'review:reminder');
+		const arrived = nextEvent<{ id: string; kind: string; text: string; reviewId: string }>(mine, 'review:reminder');
+		expect(await sendReviewReminder(app.runtime, { kind: 'action', id: later, day: await inDays(3) })).toEqual([leader.userId]);
+		expect(await arrived).toMatchObject({ id: later, kind: 'action', text: 'Book the ride-along', reviewId });
+		await settled(theirs);
+		expect(overheard).toEqual([]);
+		mine.close();
+		theirs.close();
+
 		// Ticking: the rep ticks their own action, not the leader's; the leader ticks any.
 		await tickPlanAction(app.runtime, asRep(rep), reviewId, { actionId: repAction, done: 'true' });
 		expect(await refusal(tickPlanAction(app.runtime, asRep(rep), reviewId, { actionId: leaderAction, done: 'true' }))).toMatchObject({ status: 403, key: 'reviews.err.notYourAction' });
 		expect(await refusal(tickPlanAction(app.runtime, asRep(rep2), reviewId, { actionId: repAction, done: 'false' }))).toMatchObject({ status: 404 });
 		await tickPlanAction(app.runtime, asLeader(leader), reviewId, { actionId: leaderAction, done: true });
 		const plan = (await readReview(app.runtime, asRep(rep), reviewId)).plan!;
-		expect(plan.actions.map((a) => a.done)).toEqual([true, true]);
+		expect(plan.actions.filter((a) => a.id === repAction || a.id === leaderAction).map((a) => a.done)).toEqual([true, true]);
 		// A done action is not reminded.
 		expect(await sendReviewReminder(app.runtime, { kind: 'action', id: leaderAction, day: tomorrow })).toEqual([]);
 		expect((await reviewNextUp(app.runtime.db, asRep(rep))).filter((n) => n.kind === 'action')).toEqual([]);
