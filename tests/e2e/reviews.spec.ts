@@ -142,6 +142,32 @@ test('a leader reviews a rep from the month’s data and shares it; the rep ackn
 	await expect(leader.getByTestId('comment')).toHaveCount(2);
 	await shoot(leader, 'leader-en');
 
+	// 1:1 notes on Ana's profile: Lea writes a private note and a shared one with action items.
+	const profile = (await rep.locator('.sidebar a[href^="/people/"]').first().getAttribute('href'))!;
+	await visit(leader, profile);
+	const notes = leader.getByTestId('coaching-notes');
+	const form = notes.getByTestId('note-form');
+	await form.getByRole('textbox', { name: 'Note', exact: true }).fill('Talked about workload; keep an eye on Fridays.');
+	await form.getByRole('button', { name: 'Add note' }).click();
+	await expect(notes.getByTestId('note')).toHaveCount(1);
+	await form.getByRole('textbox', { name: 'Note', exact: true }).fill('Role-played the pricing objection. Strong finish.');
+	await form.getByRole('textbox', { name: /Action items/ }).fill('Send the pricing sheet after demos\nPractise the close twice');
+	await form.getByRole('checkbox', { name: `Share with ${ana.name}` }).check();
+	await form.getByRole('button', { name: 'Add note' }).click();
+	await expect(notes.getByTestId('note')).toHaveCount(2);
+	await expect(notes.locator('[data-shared="true"] .items li')).toHaveCount(2);
+	await expect(leader.getByTestId('profile-reviews')).toContainText('November');
+	await notes.scrollIntoViewIfNeeded();
+	await shoot(leader, 'profile-notes-en');
+	// Ana sees the shared note only, and ticks an item.
+	await visit(rep, profile);
+	const mine = rep.getByTestId('coaching-notes');
+	await expect(mine.getByTestId('note')).toHaveCount(1);
+	await expect(mine).not.toContainText('Fridays');
+	await expect(mine.getByTestId('note-form')).toHaveCount(0);
+	await mine.getByRole('button', { name: 'Send the pricing sheet after demos' }).click();
+	await expect(mine.locator('.items li.done')).toHaveCount(1);
+
 	await visit(rep, reviewUrl);
 	await expect(rep.getByTestId('comment')).toHaveCount(2);
 	await shoot(rep, 'rep-en');
@@ -164,6 +190,8 @@ test('a leader reviews a rep from the month’s data and shares it; the rep ackn
 	await setLocale(leaSide.context, baseURL!, 'zh-CN');
 	await visit(leader, reviewUrl);
 	await shoot(leader, 'leader-zh-CN');
+	await visit(leader, profile);
+	await shoot(leader, 'profile-notes-zh-CN');
 	// The list, and the print layout (no navigation, one column).
 	await visit(leader, '/reviews');
 	await shoot(leader, 'list-zh-CN');
