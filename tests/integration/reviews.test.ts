@@ -128,8 +128,8 @@ describe('reviews', () => {
 		const points = sc.measures.find((m) => m.key === 'points')!;
 		const { rows } = await sql<{ points: number }>`select coalesce(sum(points), 0)::int as points from score_events where organization_id = ${admin.organizationId} and user_id = ${rep.userId}`.execute(app.runtime.db);
 		expect(points.current).toBe(Number(rows[0].points));
-		// East has rep (more points) and rep2: rank 1 of the team's active members.
-		expect(sc.rank).toMatchObject({ rank: 1, scope: 'team' });
+		// East's board: rep (more points) and rep2; the leader carries no quota and is not ranked.
+		expect(sc.rank).toEqual({ rank: 1, of: 2, scope: 'team' });
 		expect(sc.training).toMatchObject({ assigned: 1, completed: 0 });
 		// One review per rep and period.
 		expect(await refusal(createReview(app.runtime, asLeader(leader), { subjectId: rep.userId, window: 'month', period: month }))).toMatchObject({ status: 409, field: 'period' });

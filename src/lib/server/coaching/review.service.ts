@@ -135,7 +135,8 @@ export async function buildScorecard(deps: ReviewDeps, actor: Actor, subjectId: 
 	const previous = shiftPeriod(period, -1, clock);
 	const days = daysOf(period, clock);
 	const previousDays = daysOf(previous, clock);
-	const cohort = members.filter((m) => m.status === 'active' && (subject.team_id ? m.team_id === subject.team_id : m.role === 'rep')).map((m) => m.user_id);
+	// The cohort: those on the reps' boards (active, carrying a quota) of the member's team, else of the organization.
+	const cohort = members.filter((m) => m.status === 'active' && m.competes && (subject.team_id ? m.team_id === subject.team_id : m.role === 'rep')).map((m) => m.user_id);
 	if (!cohort.includes(subjectId)) cohort.push(subjectId);
 	const [points, perMetric, cohortScores, goals, assignments] = await Promise.all([
 		dailyTotalsOfUsers(db, org, [subjectId], null, previous.start, period.end, clock.timeZone),
