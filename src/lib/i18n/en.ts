@@ -18,6 +18,7 @@ import { homeEn } from './sections/home.en';
 import { integrationsEn } from './sections/integrations.en';
 import { coachingEn } from './sections/coaching.en';
 import { flagsEn } from './sections/flags.en';
+import { reviewsEn } from './sections/reviews.en';
 
 const core = {
 	'app.name': 'Podium',
@@ -291,6 +292,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn, ...reviewsEn };
 
 export type MessageKey = keyof typeof en;
