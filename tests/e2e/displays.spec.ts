@@ -82,8 +82,8 @@ test('pair two TVs, build a display, rotate in step, remote next, celebrate, rev
 	// Celebrate 3 calls or more in one go.
 	const settings = admin.getByTestId('display-card').locator('details.settings');
 	await settings.locator(':scope > summary').click();
-	await settings.locator('input[name=metric]').fill('call');
-	await settings.locator('input[name=threshold]').fill('3');
+	await settings.locator('select[name="trigger.metric.0"]').selectOption('call');
+	await settings.locator('input[name="trigger.threshold.0"]').fill('3');
 	await settings.getByRole('button', { name: 'Save', exact: true }).click();
 	await expect(admin.getByTestId('display-card')).toContainText('Celebrations on');
 
