@@ -3,6 +3,7 @@
 // process; deals at or above a display's threshold become celebrations for the organization's TVs
 // (each TV applies its own display's threshold and kinds).
 import { celebrationSettingsOf, displayNames } from '../../../src/lib/server/displays/display.service';
+import { hiddenFromDisplays } from '../../../src/lib/server/transparency/transparency.service';
 import { findOrganizationById } from '../../../src/lib/server/org/organization.repository';
 import { allMetrics } from '../../../src/lib/server/scoring/metric.repository';
 import { cacheNow, processMap } from '../../../src/lib/server/platform/process-cache';
@@ -31,7 +32,11 @@ export function displayPushes({ rt, io, revoke }: RealtimeContext) {
 		const hasTvs = io.of('/').adapter.rooms.has(rooms.tvs(organizationId));
 		const settings = await settingsOf(organizationId);
 		const wanted = settings.filter((s) => s.enabled && s.kinds.includes('deal'));
-		const big = events.filter((e) => !e.voidsEventId && e.value > 0 && wanted.some((s) => s.metric === e.metricKey && e.value >= s.threshold));
+		// Members who hide from public displays are never celebrated on them.
+		const hidden = await hiddenFromDisplays(rt.db, organizationId);
+		const big = events.filter(
+			(e) => !e.voidsEventId && e.value > 0 && !hidden.has(e.userId) && wanted.some((s) => s.metric === e.metricKey && e.value >= s.threshold)
+		);
 		if (!big.length || (!hasTvs && !rt.config.redisUrl)) return;
 		const [names, metrics, org] = await Promise.all([displayNames(rt.db, organizationId, [...new Set(big.map((e) => e.userId))]), allMetrics(rt.db, organizationId), findOrganizationById(rt.db, organizationId)]);
 		const locale = org && isLocale(org.locale) ? org.locale : 'en';
@@ -61,6 +66,10 @@ export function displayPushes({ rt, io, revoke }: RealtimeContext) {
 		rt.events.on('display.changed', ({ organizationId, displayId }) => {
 			settingsCache.delete(organizationId);
 			io.to(rooms.display(organizationId, displayId)).emit('tv:changed', { at: Date.now() });
+		}),
+		// Who hides from displays, or whether they may, changed (cluster-wide): this process's TVs read their slides again.
+		rt.events.on('transparency.changed', ({ organizationId }) => {
+			io.local.to(rooms.tvs(organizationId)).emit('tv:changed', { at: Date.now() });
 		}),
 		rt.events.on('display.celebrate', ({ organizationId, displayId, celebration }) => {
 			io.to(rooms.display(organizationId, displayId)).emit('tv:celebrate', celebration);

@@ -311,6 +311,11 @@ export class TvClient {
 		this.later(() => this.nextCelebration(), CELEBRATION_MS);
 	}
 
+	/** A member who hides from public displays is never celebrated here. */
+	private hides(userId: string | undefined) {
+		return !!userId && !!this.state?.hidden?.includes(userId);
+	}
+
 	private fromRecognition(m: RecognitionMoment) {
 		const kinds: Partial<Record<RecognitionMoment['type'], [TvCelebration['kind'], Parameters<typeof translate>[1]]>> = {
 			badge_awarded: ['badge', 'displays.celebrate.badge'],
@@ -319,7 +324,7 @@ export class TvClient {
 			kudos_spotlight: ['kudos', 'displays.celebrate.kudos']
 		};
 		const found = kinds[m.type];
-		if (!found) return;
+		if (!found || this.hides(m.user.id)) return;
 		const detail = m.badge ? localize(m.badge.name, this.locale) : m.level ? localize(m.level.name, this.locale) : m.goal ? localize(m.goal.measure, this.locale) : (m.kudos?.message ?? '');
 		this.celebrate({ id: `r:${m.id}`, kind: found[0], name: m.user.name, initials: initials(m.user.name), headline: translate(this.locale, found[1]), detail, at: m.at });
 	}
@@ -327,7 +332,7 @@ export class TvClient {
 	private fromContest(m: ContestMoment) {
 		if ((m.type !== 'new_leader' && m.type !== 'ended') || (m.type === 'new_leader' && !m.participant)) return;
 		const who = m.type === 'ended' ? m.podium?.[0] : m.participant;
-		if (!who) return;
+		if (!who || this.hides(who.id)) return;
 		this.celebrate({
 			id: `c:${m.contestId}:${m.type}:${m.at}`,
 			kind: 'contest',

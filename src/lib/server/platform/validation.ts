@@ -118,6 +118,10 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	type: 'displays.field.type',
 	alias: 'displays.field.alias',
 	displayAs: 'displays.field.displayAs',
+	view: 'transparency.field.view',
+	neighbours: 'transparency.field.neighbours',
+	values: 'transparency.field.values',
+	allowHiding: 'transparency.field.allowHiding',
 	command: 'displays.field.command'
 };
 

@@ -49,7 +49,7 @@ const boardRowSchema = z
 		id: z.string().describe('The rep’s user id or the team id.'),
 		name: z.string(),
 		team: z.string().nullable().describe('The rep’s team name (null for teams and reps without a team).'),
-		score: z.number().describe('Points, or the metric’s value in its unit (currency in minor units).')
+		score: z.number().nullable().describe('Points, or the metric’s value in its unit (currency in minor units); null for a rep whose organization shows reps only ranks (their own value stays).')
 	})
 	.meta({ id: 'BoardRow' });
 

@@ -71,6 +71,8 @@ export interface TvState {
 	epochAt: number;
 	pinnedSlideId: string | null;
 	blackout: boolean;
+	/** Members who hide from public displays: their celebrations are not shown. */
+	hidden: string[];
 	/** The server's clock when it answered (ms): the TV keeps its offset. */
 	serverNow: number;
 }
