@@ -148,6 +148,8 @@ export async function myDisplayHiding(db: Db, actor: Actor) {
 export async function setMyDisplayHiding(deps: { db: Db; events: DomainEventBus }, actor: Actor, input: unknown) {
 	const { hidden } = parseInput(displayHiddenSchema, input);
 	if (hidden && !(await readSettings(deps.db, actor.organizationId)).allowHiding) throw new AppError(403, 'transparency.errors.hidingOff', undefined, 'hidden');
+	// Saving what is already set changes nothing, and the audit log records changes only.
+	if (!!(await findDisplayHidden(deps.db, actor.organizationId, actor.userId))?.display_hidden === hidden) return { hidden };
 	await setDisplayHidden(deps.db, actor.organizationId, actor.userId, hidden);
 	await recordAudit(deps.db, {
 		organizationId: actor.organizationId,
