@@ -18,6 +18,7 @@ export const transparencyEn = {
 	'transparency.me.notAllowed': 'Your organization does not let members hide from displays.',
 	'transparency.me.saved': 'Saved.',
 	'transparency.errors.hidingOff': 'Your organization does not let members hide from displays.',
+	'transparency.errors.receipt': 'Your organization shows you only ranks for this score, not what is behind it.',
 	'transparency.ranksOnly': 'Value not shown: your organization shows ranks only',
 	'transparency.gap': 'Rows in between are not shown',
 	'transparency.notice.top': 'You see the top {n} and the rows around you.',

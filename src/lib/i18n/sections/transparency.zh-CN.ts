@@ -19,6 +19,7 @@ export const transparencyZhCN: Record<keyof typeof transparencyEn, string> = {
 	'transparency.me.notAllowed': '你的组织不允许成员在屏幕上隐藏自己。',
 	'transparency.me.saved': '已保存。',
 	'transparency.errors.hidingOff': '你的组织不允许成员在屏幕上隐藏自己。',
+	'transparency.errors.receipt': '你的组织对这个分数只向你显示名次，不显示明细。',
 	'transparency.ranksOnly': '不显示数值：你的组织只显示名次',
 	'transparency.gap': '中间的名次未显示',
 	'transparency.notice.top': '你能看到前 {n} 名和你附近的名次。',

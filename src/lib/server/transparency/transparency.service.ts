@@ -9,7 +9,7 @@ import { cacheNow, processMap } from '../platform/process-cache';
 import { parseInput } from '../platform/validation';
 import { recordAudit } from '../org/audit.repository';
 import type { Actor } from '../org/actor';
-import { readBoard, type BoardQuery, type BoardRow, type BoardSnapshot } from '../scoring/board.service';
+import { boardQuerySchema, readBoard, type BoardQuery, type BoardRow, type BoardSnapshot } from '../scoring/board.service';
 import {
 	DEFAULT_TRANSPARENCY,
 	displayHiddenSchema,
@@ -121,6 +121,21 @@ export async function viewBoard(deps: { db: Db; live: LiveStore }, organizationI
 	const seen = new Set(snapshot.entries.map((r) => r.id));
 	const entries = [...snapshot.entries, ...around.filter((r) => !seen.has(r.id))].sort((a, b) => a.rank - b.rank);
 	return { ...snapshot, entries: mask(entries), around: mask(around) };
+}
+
+/**
+ * A receipt shows the values behind a score: a rep shown only ranks reads their own only, and one shown
+ * the top N only those of members in their view (a 403 naming `member` otherwise).
+ */
+export async function assertReceiptVisible(deps: { db: Db; live: LiveStore }, actor: Actor, params: Record<string, string>) {
+	const lens = await lensFor(deps.db, actor.organizationId, actor);
+	if (lens.kind === 'full' || (params.scope ?? 'users') !== 'users' || params.member === actor.userId) return;
+	if (lens.values && lens.topN !== null) {
+		const query = parseInput(boardQuerySchema, { board: params.board, scope: 'users', window: params.window, limit: lens.topN });
+		const view = await viewBoard(deps, actor.organizationId, query, lens);
+		if (view.entries.some((row) => row.id === params.member)) return;
+	}
+	throw new AppError(403, 'transparency.errors.receipt', undefined, 'member');
 }
 
 // ---- public displays ----
