@@ -198,4 +198,28 @@ describe('LiveBoard', () => {
 		expect(socket.closed).toBe(true);
 		expect(socket.listenerCount('board:update')).toBe(0);
 	});
+
+	test('a limited view’s push carries no rows: the board reads its own view again, once more if one arrives meanwhile', async () => {
+		const masked = (id: string, rank: number) => ({ ...row(id, 0, rank), score: null });
+		const served = snapshot(3, [masked('ada', 1), row('me', 40, 2)]);
+		const { board, socket } = openBoard(served, () => served);
+		socket.serverConnects();
+		await socket.settled();
+		expect(view(board)).toEqual(['1:ada:null', '2:me:40']);
+		expect(socket.subscribes).toHaveLength(1);
+
+		const gate = socket.holdSubscribes();
+		socket.push({ ...update(4, []), refresh: true });
+		expect(socket.subscribes).toHaveLength(2);
+		// Another while the read is out: it may have missed that change, so one more read follows.
+		socket.push({ ...update(5, []), refresh: true });
+		expect(socket.subscribes).toHaveLength(2);
+		socket.answerSubscribe = () => snapshot(5, [masked('bob', 1), masked('ada', 2), row('me', 40, 3)]);
+		gate.release();
+		await socket.settled();
+		await socket.settled();
+		expect(socket.subscribes).toHaveLength(3);
+		expect(view(board)).toEqual(['1:bob:null', '2:ada:null', '3:me:40']);
+		expect(board.seq).toBe(5);
+	});
 });
