@@ -2,7 +2,7 @@
 // Socket.IO client: in-order updates are applied, a gap or a new period refetches the snapshot, a
 // stale update changes nothing, and every reconnect takes a fresh snapshot.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload } from '../../src/lib/shared/socket-events';
+import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload, ViewRowPayload } from '../../src/lib/shared/socket-events';
 import { fakeSockets } from './fake-socket';
 
 vi.mock('socket.io-client', async () => (await import('./fake-socket')).socketIoClientMock);
@@ -15,7 +15,7 @@ const PERIOD = '2026-W02';
 
 const row = (id: string, score: number, rank = 1, tie = 0): BoardRowPayload => ({ rank, id, name: id.toUpperCase(), team: null, score, tie });
 
-function snapshot(seq: number, entries: BoardRowPayload[], period = PERIOD, epoch = 'e1'): BoardSnapshotPayload {
+function snapshot(seq: number, entries: ViewRowPayload[], period = PERIOD, epoch = 'e1'): BoardSnapshotPayload {
 	return {
 		board: 'points',
 		scope: 'users',
@@ -200,7 +200,7 @@ describe('LiveBoard', () => {
 	});
 
 	test('a limited view’s push carries no rows: the board reads its own view again, once more if one arrives meanwhile', async () => {
-		const masked = (id: string, rank: number) => ({ ...row(id, 0, rank), score: null });
+		const masked = (id: string, rank: number): ViewRowPayload => ({ ...row(id, 0, rank), score: null });
 		const served = snapshot(3, [masked('ada', 1), row('me', 40, 2)]);
 		const { board, socket } = openBoard(served, () => served);
 		socket.serverConnects();
@@ -209,10 +209,10 @@ describe('LiveBoard', () => {
 		expect(socket.subscribes).toHaveLength(1);
 
 		const gate = socket.holdSubscribes();
-		socket.push({ ...update(4, []), refresh: true });
+		socket.push({ ...update(4, []), refresh: true } as BoardUpdatePayload);
 		expect(socket.subscribes).toHaveLength(2);
 		// Another while the read is out: it may have missed that change, so one more read follows.
-		socket.push({ ...update(5, []), refresh: true });
+		socket.push({ ...update(5, []), refresh: true } as BoardUpdatePayload);
 		expect(socket.subscribes).toHaveLength(2);
 		socket.answerSubscribe = () => snapshot(5, [masked('bob', 1), masked('ada', 2), row('me', 40, 3)]);
 		gate.release();

@@ -1,17 +1,22 @@
 // Transparency settings: what reps see of the boards (the whole board or the top N and their
 // neighbourhood; values or ranks only) holds in the API, in socket snapshots and in live pushes, while
 // leaders, admins and API tokens see everything; a change reaches connected sockets at once; a rep who
-// hides from displays is absent from TV slides; bad settings are a 400 naming the field.
+// hides from displays is absent from TV slides; bad settings are a 400 naming the field. With Postgres and
+// Redis, a rep connected to a second process follows a change made in the first.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { APP_START_TIMEOUT, describeResult, startApp, type App } from '../helpers/app';
 import { addMember, createTeam, signUpOrganization, type Member, type SignedUp } from '../helpers/fixtures';
 import { addApiToken } from '../helpers/scoring';
-import { closeAllSockets, connectSocket, nextEvent, settled, whoami, type ClientSocket } from '../helpers/sockets';
+import { closeAllSockets, connectSocket, nextEvent, settled, startChildRealtime, whoami, type ChildRealtime, type ClientSocket } from '../helpers/sockets';
+import { usingPostgres, usingRedis } from '../helpers/env';
 import { addSlide, createDisplay, createPairing, pairScreen, slideData } from '../../src/lib/server/displays/display.service';
 import { homeOf } from '../../src/lib/server/home/home.service';
 import type { BoardSnapshotPayload, BoardUpdatePayload } from '../../src/lib/shared/socket-events';
 
 let app: App;
+/** With Postgres and Redis: a second process whose sockets must follow a change made in this one. */
+let second: ChildRealtime | undefined;
+const crossProcess = usingPostgres && usingRedis;
 let admin: SignedUp;
 let leader: Member;
 let otherLeader: Member;
@@ -28,7 +33,7 @@ const QUERY = 'board=deal&scope=users&window=week';
 type ApiBoard = { total: number; entries: { rank: number; id: string; score: number | null }[]; around?: { id: string; score: number | null }[] };
 
 beforeAll(async () => {
-	app = await startApp();
+	[app, second] = await Promise.all([startApp(), crossProcess ? startChildRealtime() : undefined]);
 	admin = await signUpOrganization(app);
 	const east = await createTeam(app, admin, 'East');
 	const west = await createTeam(app, admin, 'West');
@@ -49,6 +54,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+	await second?.stop();
 	await app?.close();
 });
 
@@ -74,8 +80,8 @@ async function apiBoard(browser: { get(path: string, headers?: Record<string, st
 	return res.json<ApiBoard>();
 }
 
-async function socketOf(member: { token: string }) {
-	return connectSocket(app.url, `podium_session=${member.token}`);
+async function socketOf(member: { token: string }, url = app.url) {
+	return connectSocket(url, `podium_session=${member.token}`);
 }
 
 async function subscribe(socket: ClientSocket): Promise<BoardSnapshotPayload> {
@@ -246,6 +252,23 @@ describe('live changes', () => {
 		const full = nextDealUpdate(socket);
 		await log(reps[0], 1);
 		expect((await full).rows.map((r) => r.id)).toEqual([reps[0].userId]);
+	});
+});
+
+describe.runIf(crossProcess)('across processes', () => {
+	test('a rep connected to another process is moved when the admin changes the settings here', async () => {
+		const me = reps[4];
+		const socket = await socketOf(me, second!.url);
+		expect((await subscribe(socket)).entries.map((e) => e.score)).toEqual(current);
+		const told = nextDealUpdate(socket);
+		await setTransparency({ view: 'full', topN: '10', neighbours: '2', values: 'ranks', allowHiding: 'on' });
+		expect((await told).refresh).toBe(true);
+		const limited = await subscribe(socket);
+		expect(others(limited.entries, me.userId).every((e) => e.score === null)).toBe(true);
+		// A push from this process reaches the other one's rep without rows.
+		const push = nextDealUpdate(socket);
+		await log(reps[0], 1);
+		expect((await push).rows).toEqual([]);
 	});
 });
 
