@@ -234,7 +234,8 @@ export function scoringPushes({ rt, io, watchers }: RealtimeContext) {
 			queueActivity(organizationId, events);
 		}),
 		// Cluster-wide: each process moves its own sockets, and its open pages reload what they show.
-		rt.events.on('transparency.changed', ({ organizationId }) => {
+		rt.events.on('transparency.changed', ({ organizationId, what }) => {
+			if (what !== 'settings') return;
 			regroupBoardViewers(organizationId).catch((error) => log.warn('realtime: transparency regroup failed', error));
 			io.local.to(rooms.org(organizationId)).emit('org:changed', { what: 'settings', at: new Date().toISOString() });
 		}),

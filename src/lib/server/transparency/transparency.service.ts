@@ -89,7 +89,7 @@ export async function changeTransparency(deps: { db: Db; events: DomainEventBus 
 function changed(deps: { events: DomainEventBus }, organizationId: string) {
 	forgetTransparency(organizationId);
 	// Every process forgets its cache and regroups its sockets; open pages reload what they show.
-	deps.events.emit('transparency.changed', { organizationId });
+	deps.events.emit('transparency.changed', { organizationId, what: 'settings' });
 }
 
 // ---- a board as its viewer may see it ----
@@ -174,7 +174,7 @@ export async function setMyDisplayHiding(deps: { db: Db; events: DomainEventBus 
 		targetId: actor.userId
 	});
 	forgetTransparency(actor.organizationId);
-	// TVs read their slides again.
-	deps.events.emit('transparency.changed', { organizationId: actor.organizationId });
+	// TVs read their slides again (boards and pages are not concerned).
+	deps.events.emit('transparency.changed', { organizationId: actor.organizationId, what: 'hidden' });
 	return { hidden };
 }
