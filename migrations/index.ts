@@ -21,7 +21,7 @@ import * as training from './20261130060000_training';
 import * as displays from './20261130070000_displays';
 import * as integrations from './20261130080000_integrations';
 import * as appeals from './20261130090000_appeals';
-import * as transparency from './20261130100000_transparency';
+import * as transparency from './20261130110000_transparency';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -45,5 +45,5 @@ export const migrations: Record<string, Migration> = {
 	'20261130070000_displays': displays,
 	'20261130080000_integrations': integrations,
 	'20261130090000_appeals': appeals,
-	'20261130100000_transparency': transparency
+	'20261130110000_transparency': transparency
 };
