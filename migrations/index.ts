@@ -21,6 +21,8 @@ import * as training from './20261130060000_training';
 import * as displays from './20261130070000_displays';
 import * as integrations from './20261130080000_integrations';
 import * as appeals from './20261130090000_appeals';
+import * as displaySounds from './20261130093000_display_sounds';
+import * as coachingFlags from './20261130100000_coaching_flags';
 import * as transparency from './20261130110000_transparency';
 
 export const migrations: Record<string, Migration> = {
@@ -45,5 +47,7 @@ export const migrations: Record<string, Migration> = {
 	'20261130070000_displays': displays,
 	'20261130080000_integrations': integrations,
 	'20261130090000_appeals': appeals,
+	'20261130093000_display_sounds': displaySounds,
+	'20261130100000_coaching_flags': coachingFlags,
 	'20261130110000_transparency': transparency
 };

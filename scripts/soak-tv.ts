@@ -74,10 +74,25 @@ try {
 		{ type: 'announcement', 'settings.title': 'Soak test', 'settings.body': 'Running for a while.' },
 		{ type: 'countdown', 'settings.title': 'Launch', 'settings.at': new Date(Date.now() + 86_400_000).toISOString() },
 		{ type: 'kudos' },
-		{ type: 'leaderboard', 'settings.board': 'points', 'settings.scope': 'teams', 'settings.window': 'week' }
+		{ type: 'leaderboard', 'settings.board': 'points', 'settings.scope': 'teams', 'settings.window': 'week' },
+		{ type: 'kpis', 'settings.compare': 'day', 'settings.metrics': 'points,call' },
+		{ type: 'goals' },
+		{ type: 'contest' },
+		{ type: 'challenge' },
+		{ type: 'bracket' },
+		{ type: 'badges' }
 	];
 	for (const slide of slides) await post(admin, '/displays?/addSlide', { displayId, duration: '5', ...slide });
-	await post(admin, '/displays?/edit', { displayId, name: 'Soak floor', team: '', topN: '10', celebrations: 'on', kinds: 'deal', metric: 'call', threshold: '5' });
+	await post(admin, '/displays?/edit', { displayId, name: 'Soak floor', team: '', topN: '10', celebrations: 'on', kinds: 'deal', 'trigger.metric.0': 'call', 'trigger.threshold.0': '5', 'trigger.metric.1': 'call', 'trigger.per.1': 'day', 'trigger.threshold.1': '40' });
+	// A race and a team challenge on calls, live for the whole run, for the contest slides.
+	const contestWindow = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + (minutes + 10) * 60_000).toISOString(), status: 'scheduled' };
+	for (const contest of [
+		{ name: { en: 'Soak race' }, format: 'race', participants: { all: true } },
+		{ name: { en: 'Soak challenge' }, format: 'team_challenge', participants: { all: true }, target: 5000 }
+	]) {
+		const res = await admin.request.post(`${base}/api/v1/contests`, { data: { ...contest, ...contestWindow, scoring: { metrics: [{ metric: 'call', weight: 1 }] } }, headers: { origin: base } });
+		if (!res.ok()) console.warn(`contest: ${res.status()} ${await res.text()}`);
+	}
 	const members = (await (await admin.request.get(`${base}/api/v1/members`)).json()) as { members: { id: string }[] };
 	const userId = members.members[0].id;
 

@@ -27,6 +27,7 @@ import { createChannel } from '../../src/lib/server/integrations/notification.se
 import { standardSignature } from '../../src/lib/server/integrations/signatures';
 import { openAppeal } from '../../src/lib/server/coaching/appeal.service';
 import { ingestEvents } from '../../src/lib/server/scoring/event.service';
+import { insertFlags } from '../../src/lib/server/coaching/flags.repository';
 
 type Outcome = 'ok' | 'login' | 'forbidden' | 'notFound' | 'invalid' | 'refused';
 type ActorName = 'anonymous' | 'rep' | 'otherLeader' | 'otherAdmin';
@@ -81,6 +82,8 @@ interface Targets {
 	/** Appeals: the rep's open appeal of a line of theirs, and another line of theirs nobody appealed. */
 	appealId: string;
 	appealLineId: number;
+	/** Anti-gaming flags of the targets' rep: one for the list's dismiss, one for the flag page's, one for the API's. */
+	flagIds: [string, string, string];
 }
 
 interface Operation {
@@ -490,6 +493,43 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
 		control: 'leader'
 	},
+	// Anti-gaming flags: leaders of the rep's team and admins review them; reps never see any, and a flag
+	// of another team or organization does not exist for the reader.
+	{ name: 'GET /team/flags', run: page(() => '/team/flags?status=all'), expect: managerPage },
+	{ name: 'GET /team/flags/export.csv', run: page(() => '/team/flags/export.csv?status=all'), expect: managerPage },
+	{ name: 'GET /team/flags/<A flag>', run: page((t) => `/team/flags/${t.flagIds[0]}`), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'notFound', otherAdmin: 'notFound' }, control: 'leader' },
+	{ name: 'team/flags?/scan', run: action('/team/flags?/scan', () => ({})), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'ok' } },
+	{
+		name: 'team/flags?/dismiss an A flag',
+		run: action('/team/flags?/dismiss', (t) => ({ flagId: t.flagIds[0], reason: 'Checked in the CRM' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'notFound', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'team/flags/<A flag>?/dismiss',
+		run: contestAction((t) => `/team/flags/${t.flagIds[1]}?/dismiss`, () => ({ reason: 'Checked in the CRM' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'notFound', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{ name: 'GET /api/v1/flags', run: page(() => '/api/v1/flags?status=all'), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'ok', otherAdmin: 'ok' } },
+	{
+		name: 'POST /api/v1/flags/<A flag>/dismiss',
+		run: contestApi('POST', (t) => `/api/v1/flags/${t.flagIds[2]}/dismiss`, () => ({ reason: 'Checked in the CRM' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'notFound', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'GET /api/v1/analytics/reps/<A rep>',
+		run: page((t) => `/api/v1/analytics/reps/${t.rep.userId}?period=quarter`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'GET /api/v1/analytics/teams/<A team>',
+		run: page((t) => `/api/v1/analytics/teams/${t.teamId}?period=quarter`),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
 	{ name: 'GET /api/v1/badges', run: page(() => '/api/v1/badges'), expect: memberPage },
 	{ name: 'GET /api/v1/badges/awards?user=<A rep>', run: page((t) => `/api/v1/badges/awards?user=${t.rep.userId}`), expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'notFound' } },
 	{
@@ -684,6 +724,26 @@ const OPERATIONS: Operation[] = [
 	{ name: 'displays?/create for an A team', run: action('/displays?/create', (t) => ({ name: `Floor ${uniqueSuffix()}`, team: t.teamId })), expect: managedChange, control: 'leader' },
 	{ name: 'displays?/edit an A display', run: action('/displays?/edit', (t) => ({ displayId: t.displayId, name: `Renamed ${uniqueSuffix()}`, team: t.teamId, topN: '5', celebrations: 'on', kinds: ['deal'] })), expect: managedChange, control: 'leader' },
 	{ name: 'displays?/addSlide to an A display', run: action('/displays?/addSlide', (t) => ({ displayId: t.displayId, type: 'announcement', 'settings.title': 'Hacked', duration: '10' })), expect: managedChange, control: 'leader' },
+	{
+		name: 'displays?/editSlide of an A display',
+		run: action('/displays?/editSlide', (t) => ({ slideId: t.slideId, type: 'announcement', 'settings.title': 'Edited', duration: '12' })),
+		expect: managedChange,
+		control: 'leader'
+	},
+	// Celebration sounds are the organization's: its admins only. Without a file, B's admin is refused it.
+	{
+		name: 'displays?/uploadSound',
+		run: action('/displays?/uploadSound', () => ({ kind: 'deal' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'invalid' },
+		control: 'none'
+	},
+	{
+		name: 'displays?/removeSound',
+		run: action('/displays?/removeSound', () => ({ kind: 'deal' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'none'
+	},
+	{ name: 'GET /displays/sounds/deal', run: page(() => '/displays/sounds/deal'), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' }, control: 'none' },
 	{ name: 'displays?/moveSlide of an A display', run: action('/displays?/moveSlide', (t) => ({ slideId: t.slideId, direction: 'down' })), expect: managedChange, control: 'leader' },
 	{ name: 'displays?/removeSlide of an A display', run: action('/displays?/removeSlide', (t) => ({ slideId: t.slideId })), expect: managedChange, control: 'leader', controlOrder: 1 },
 	{ name: 'displays?/revoke an A screen', run: action('/displays?/revoke', (t) => ({ screenId: t.screenId })), expect: managedChange, control: 'leader' },
@@ -705,9 +765,9 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' },
 		control: 'none'
 	},
-	...(['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time'] as const).map((event) => ({
+	...(['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time', 'tv:sound'] as const).map((event) => ({
 		name: `socket ${event} from a member's socket`,
-		run: socketOp(event, (t: Targets) => (event === 'tv:time' ? [] : event === 'tv:await' ? [{ code: 'ABCDEF', secret: 'x' }] : [{ slideId: t.slideId, slide: 'x' }])),
+		run: socketOp(event, (t: Targets) => (event === 'tv:time' ? [] : event === 'tv:await' ? [{ code: 'ABCDEF', secret: 'x' }] : [{ slideId: t.slideId, slide: 'x', kind: 'deal' }])),
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'forbidden' } as Record<ActorName, Outcome>,
 		control: 'none' as const
 	})),
@@ -757,13 +817,14 @@ async function stateOfA() {
 		db.selectFrom('notification_channels').select(['id', 'paused', 'failures']).where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('notification_outbox').select(['id']).where('organization_id', '=', a.organizationId).orderBy('id').execute()
 	]);
-	const [appeals, appealMessages] = await Promise.all([
+	const [appeals, appealMessages, flags] = await Promise.all([
 		db.selectFrom('appeals').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
-		db.selectFrom('appeal_messages').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute()
+		db.selectFrom('appeal_messages').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
+		db.selectFrom('coaching_flags').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute()
 	]);
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox, appeals, appealMessages };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox, appeals, appealMessages, flags };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -828,6 +889,23 @@ async function targetsIn(name: string): Promise<Targets> {
 		{ id: `appeal-b-${crypto.randomUUID()}`, metric: 'call', user: rep.email, value: 1 }
 	]);
 	const { id: appealId } = await openAppeal(app.runtime, repActor, { eventId: lines[0].eventId, kind: 'duplicate', reason: `${name}: logged twice` });
+	const month = new Date();
+	const flagIds = (
+		await insertFlags(
+			db,
+			(['2026-01', '2026-02', '2026-03'] as const).map((key) => ({
+				organization_id: a.organizationId,
+				user_id: rep.userId,
+				kind: 'duplicate_notes' as const,
+				window_key: `month:${key}`,
+				window_start: month,
+				window_end: month,
+				score: 5,
+				details: { kind: 'duplicate_notes', month: key, notes: [{ note: 'Called the client', count: 5 }] },
+				event_ids: [lines[0].eventId!]
+			}))
+		)
+	).map((r) => r.id) as [string, string, string];
 	return {
 		teamId,
 		subTeamId,
@@ -866,7 +944,8 @@ async function targetsIn(name: string): Promise<Targets> {
 		deliveryId: JSON.parse(delivered.body).delivery,
 		channelId: channel.id,
 		appealId,
-		appealLineId: lines[1].eventId!
+		appealLineId: lines[1].eventId!,
+		flagIds
 	};
 }
 

@@ -8,6 +8,8 @@ import { uniqueSuffix } from '../helpers/env';
 import { addApiToken, addRep, addTeam, createOrg } from '../helpers/scoring';
 import { moveCoins } from '../../src/lib/server/recognition/coin.service';
 import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
+import { ingestEvents, voidEvent } from '../../src/lib/server/scoring/event.service';
+import { scanOrganization } from '../../src/lib/server/coaching/flags.service';
 
 let app: App;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: object };
@@ -184,6 +186,66 @@ describe('GET /api/v1/openapi.json', () => {
 			const res = await post(input, token);
 			expect(res.status, res.body).toBe(status);
 			expectDescribed('post', path, status, res.json());
+		}
+	});
+
+	test('real answers of the coaching API (analytics, flags) match their described schemas', async () => {
+		const db = app.runtime.db;
+		const org = await createOrg(db);
+		const team = await addTeam(db, org.organizationId);
+		const rep = await addRep(db, org.organizationId, { teamId: team });
+		const quiet = await addRep(db, org.organizationId, { teamId: team });
+		const { token: analytics } = await addApiToken(db, org.organizationId, ['analytics:read'], org.adminId);
+		const { token: read } = await addApiToken(db, org.organizationId, ['flags:read'], org.adminId);
+		const { token: write } = await addApiToken(db, org.organizationId, ['flags:write'], org.adminId);
+		const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+		const results = await ingestEvents(app.runtime, { organizationId: org.organizationId, source: 'api', actorId: null }, Array.from({ length: 5 }, (_, i) => ({ id: `oa-${i}-${uniqueSuffix()}`, metric: 'call', user: rep.email, value: 1 })));
+		for (const r of results.slice(0, 3)) await voidEvent(app.runtime, { organizationId: org.organizationId, actorId: org.adminId, canVoid: () => true }, { eventId: r.eventId!, reason: 'Duplicate' });
+		expect(await scanOrganization(db, org.organizationId)).toBe(1);
+
+		for (const [path, template] of [
+			[`/api/v1/analytics/reps/${rep.userId}?metric=call`, '/api/v1/analytics/reps/{userId}'],
+			[`/api/v1/analytics/reps/${quiet.userId}?period=year`, '/api/v1/analytics/reps/{userId}'],
+			[`/api/v1/analytics/teams/${team}`, '/api/v1/analytics/teams/{teamId}']
+		] as const) {
+			const res = await app.browser().get(path, auth(analytics));
+			expect(res.status, res.body).toBe(200);
+			expectDescribed('get', template, 200, res.json());
+		}
+		for (const [path, template, status, headers] of [
+			['/api/v1/analytics/reps/nope', '/api/v1/analytics/reps/{userId}', 400, auth(analytics)],
+			[`/api/v1/analytics/reps/${rep.userId}`, '/api/v1/analytics/reps/{userId}', 401, {}],
+			[`/api/v1/analytics/reps/${rep.userId}`, '/api/v1/analytics/reps/{userId}', 403, auth(read)],
+			[`/api/v1/analytics/reps/${crypto.randomUUID()}`, '/api/v1/analytics/reps/{userId}', 404, auth(analytics)],
+			[`/api/v1/analytics/teams/${team}?metric=nope`, '/api/v1/analytics/teams/{teamId}', 400, auth(analytics)],
+			[`/api/v1/analytics/teams/${crypto.randomUUID()}`, '/api/v1/analytics/teams/{teamId}', 404, auth(analytics)],
+			['/api/v1/flags?status=maybe', '/api/v1/flags', 400, auth(read)],
+			['/api/v1/flags', '/api/v1/flags', 401, {}],
+			['/api/v1/flags', '/api/v1/flags', 403, auth(analytics)],
+			[`/api/v1/flags?team=${crypto.randomUUID()}`, '/api/v1/flags', 404, auth(read)]
+		] as const) {
+			const res = await app.browser().get(path, headers);
+			expect(res.status, `${path}: ${res.body}`).toBe(status);
+			expectDescribed('get', template, status, res.json());
+		}
+		const list = await app.browser().get('/api/v1/flags?status=all', auth(read));
+		expect(list.status).toBe(200);
+		expect(list.json().flags).toHaveLength(1);
+		expectDescribed('get', '/api/v1/flags', 200, list.json());
+		const id = list.json().flags[0].id;
+		const dismiss = '/api/v1/flags/{flagId}/dismiss';
+		const post = (flagId: string, body: unknown, token = write, type = 'application/json') =>
+			app.browser().request('POST', `/api/v1/flags/${flagId}/dismiss`, { headers: { 'content-type': type, ...auth(token) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+		for (const [res, status] of [
+			[await post(id, { reason: '' }), 400],
+			[await post(id, { reason: 'Checked' }, read), 403],
+			[await post(crypto.randomUUID(), { reason: 'Checked' }), 404],
+			[await post(id, 'reason=Checked', write, 'text/plain'), 415],
+			[await post(id, { reason: 'Checked in the CRM' }), 200],
+			[await post(id, { reason: 'Again' }), 409]
+		] as const) {
+			expect(res.status, res.body).toBe(status);
+			expectDescribed('post', dismiss, status, res.json());
 		}
 	});
 });

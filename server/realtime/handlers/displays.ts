@@ -7,6 +7,7 @@ import { log } from '../../../src/lib/server/platform/log';
 import { describeError } from '../../../src/lib/server/platform/validation';
 import { pairingStatus, screenSeen, slideData, tvState, type ScreenIdentity } from '../../../src/lib/server/displays/display.service';
 import { SLIDE_TYPES } from '../../../src/lib/shared/displays/slides';
+import { soundForScreen } from '../../../src/lib/server/displays/display.sounds';
 import { encodeBoardChannel } from '../../../src/lib/shared/boards/identity';
 import { rooms } from '../../../src/lib/shared/socket-events';
 import { isLocale } from '../../../src/lib/i18n';
@@ -45,7 +46,7 @@ export function displayHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 			const ack = args[args.length - 1];
 			if (typeof ack === 'function') ack({ error: 'forbidden: only a paired display may ask this' });
 		};
-		for (const event of ['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time'] as const) socket.on(event, refuse as never);
+		for (const event of ['tv:await', 'tv:hello', 'tv:slide', 'tv:showing', 'tv:time', 'tv:sound'] as const) socket.on(event, refuse as never);
 		return;
 	}
 	const screen: ScreenIdentity = { screenId: socket.data.screenId, displayId: socket.data.displayId, organizationId: socket.data.organizationId };
@@ -53,6 +54,16 @@ export function displayHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 	let locale: 'en' | 'zh-CN' = 'en';
 
 	socket.on('tv:time', (ack) => typeof ack === 'function' && ack({ data: Date.now() }));
+	socket.on('tv:sound', async (selector, ack) => {
+		if (typeof ack !== 'function') return;
+		try {
+			ack({ data: await soundForScreen(rt.db, screen, selector?.kind) });
+		} catch (error) {
+			const described = describeError('en', error);
+			if (!described) log.warn('realtime: tv:sound failed', error);
+			ack({ error: described?.message ?? 'unavailable' });
+		}
+	});
 	socket.on('tv:hello', async (report, ack) => {
 		if (typeof ack !== 'function') return;
 		try {
@@ -70,15 +81,22 @@ export function displayHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 		if (typeof ack !== 'function') return;
 		try {
 			const data = await slideData(rt, screen, selector?.slideId, locale);
-			const room =
+			const org = screen.organizationId;
+			const dayBoard = (board: string) => rooms.boardLimited(org, encodeBoardChannel({ board, scope: 'users', window: 'day' }));
+			const wanted =
 				data.type === 'leaderboard'
-					? rooms.boardLimited(screen.organizationId, encodeBoardChannel({ board: data.board, scope: data.scope, window: SLIDE_TYPES.leaderboard.shape.window.parse(data.window) }))
+					? [rooms.boardLimited(org, encodeBoardChannel({ board: data.board, scope: data.scope, window: SLIDE_TYPES.leaderboard.shape.window.parse(data.window) }))]
 					: data.type === 'kudos'
-						? rooms.kudos(screen.organizationId)
-						: null;
-			if (room && !joined.has(room) && joined.size < MAX_TV_ROOMS) {
-				joined.add(room);
-				await watchers.watch(screen.organizationId, [room], () => socket.join(room));
+						? [rooms.kudos(org)]
+						: data.type === 'contest' && data.contest
+							? [rooms.contest(org, data.contest.id)]
+							: data.type === 'goals' || data.type === 'kpis'
+								? data.boards.map(dayBoard)
+								: [];
+			const fresh = wanted.filter((room) => !joined.has(room)).slice(0, Math.max(0, MAX_TV_ROOMS - joined.size));
+			if (fresh.length) {
+				for (const room of fresh) joined.add(room);
+				await watchers.watch(org, fresh, () => socket.join(fresh));
 			}
 			ack({ data });
 		} catch (error) {

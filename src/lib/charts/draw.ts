@@ -17,6 +17,8 @@ export interface DrawOptions {
 	height: number;
 	/** Transition length in ms; 0 (reduced motion, first paint in tests, the benchmark) draws at once. */
 	duration: number;
+	/** Counts: only whole-number ticks on the value axis. */
+	integer?: boolean;
 }
 
 /** One `<g class=name>` child, created once. */
@@ -365,7 +367,8 @@ export function drawGroups(el: SVGSVGElement, groups: { key: string; values: { k
 		.padding(groups.length < 4 ? 0.45 : 0.25);
 	const keys = [...new Set(groups.flatMap((g) => g.values.map((v) => v.key)))];
 	const inner = scaleBand<string>().domain(keys).range([0, x.bandwidth()]).padding(0.08);
-	const { domain, ticks } = valueDomain(groups.flatMap((g) => g.values.map((v) => v.value)), 4);
+	const { domain, ticks: all } = valueDomain(groups.flatMap((g) => g.values.map((v) => v.value)), 4);
+	const ticks = o.integer ? all.filter((t) => Number.isInteger(t)) : all;
 	const y = scaleLinear().domain(domain).range([o.height - m.bottom, m.top]);
 	yAxis(layer(svg, 'y'), y, ticks, m.left, o.width - m.right, labels.value);
 	layer(svg, 'x')

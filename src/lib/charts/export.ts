@@ -12,7 +12,7 @@ function download(blob: Blob, filename: string) {
 	setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-const PAINT = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'font-family', 'text-anchor'] as const;
+const PAINT = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linejoin', 'stroke-linecap', 'stroke-opacity', 'opacity', 'font-size', 'font-weight', 'font-family', 'font-style', 'text-anchor', 'dominant-baseline'] as const;
 
 /** The SVG as a standalone document, with computed paint inlined (CSS variables do not travel). */
 export function svgDocument(svg: SVGSVGElement): string {

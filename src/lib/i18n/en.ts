@@ -17,6 +17,7 @@ import { displaysEn } from './sections/displays.en';
 import { homeEn } from './sections/home.en';
 import { integrationsEn } from './sections/integrations.en';
 import { coachingEn } from './sections/coaching.en';
+import { flagsEn } from './sections/flags.en';
 import { transparencyEn } from './sections/transparency.en';
 
 const core = {
@@ -291,6 +292,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...transparencyEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn, ...transparencyEn };
 
 export type MessageKey = keyof typeof en;

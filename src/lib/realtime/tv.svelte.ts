@@ -5,13 +5,10 @@
 // every collection it keeps is bounded.
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/shared/socket-events';
-import type { TvCelebration, TvSlideData, TvState } from '$lib/shared/displays/displays';
+import { triggerMatches, triggersOf, type SoundKind, type TvCelebration, type TvSlideData, type TvState } from '$lib/shared/displays/displays';
 import { slideAt, type Showing } from '$lib/shared/displays/rotation';
 import type { TvSlide } from '$lib/shared/displays/displays';
-import type { RecognitionMoment } from '$lib/shared/recognition';
-import type { ContestMoment } from '$lib/shared/contests';
 import { translate, type Locale } from '$lib/i18n';
-import { localize } from '$lib/shared/localized';
 
 type TvSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const TOKEN_KEY = 'podium.tv.token';
@@ -19,6 +16,8 @@ const CELEBRATION_MS = 6_500;
 const SEEN_MAX = 300;
 /** Slide data is refetched at most this often while pushes arrive. */
 const REFRESH_MS = 1_000;
+/** Goal pace and KPI tiles (sums over a team) at most this often. */
+const SUMS_REFRESH_MS = 5_000;
 
 export class TvClient {
 	mode = $state<'starting' | 'pairing' | 'playing'>('starting');
@@ -43,7 +42,24 @@ export class TvClient {
 	private refreshing = new Map<string, number>();
 	private stopped = false;
 
-	constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>, private readonly report: { userAgent: string; resolution: string }) {}
+	constructor(
+		private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+		private readonly report: { userAgent: string; resolution: string },
+		/** Told when a celebration takes the screen (the page plays its sound). */
+		private readonly onCelebration?: (celebration: TvCelebration) => void
+	) {}
+
+	/** An uploaded celebration sound, over the TV's own socket. */
+	async fetchSound(kind: SoundKind): Promise<{ mime: string; version: string; data: string } | null> {
+		const socket = this.socket;
+		if (!socket?.connected) return null;
+		try {
+			const response = await socket.timeout(15_000).emitWithAck('tv:sound', { kind });
+			return 'data' in response ? response.data : null;
+		} catch {
+			return null;
+		}
+	}
 
 	get locale(): Locale {
 		return this.state?.display.locale ?? 'en';
@@ -159,13 +175,19 @@ export class TvClient {
 		socket.io.on('reconnect_attempt', () => (this.status = 'reconnecting'));
 		socket.on('tv:changed', () => void this.hello());
 		socket.on('tv:celebrate', (c) => this.celebrate(c));
+		// Celebrations arrive as tv:celebrate, worded and named for displays by the server.
 		socket.on('recognition:moment', (m) => {
-			this.fromRecognition(m);
 			if (m.type === 'badge_awarded') this.refreshType('badges');
 		});
-		socket.on('contest:moment', (m) => this.fromContest(m));
 		socket.on('board:update', (u) => {
-			for (const [id, d] of Object.entries(this.data)) if (d.type === 'leaderboard' && d.board === u.board && d.scope === u.scope && d.window === u.window) this.refresh(id);
+			for (const [id, d] of Object.entries(this.data)) {
+				if (d.type === 'leaderboard' && d.board === u.board && d.scope === u.scope && d.window === u.window) this.refresh(id);
+				// Sums over many people: read again only while shown (the next showing reads them anyway).
+				else if ((d.type === 'goals' || d.type === 'kpis') && d.boards.includes(u.board) && this.showing?.slide.id === id) this.refresh(id, false, SUMS_REFRESH_MS);
+			}
+		});
+		socket.on('contest:update', (u) => {
+			for (const [id, d] of Object.entries(this.data)) if (d.type === 'contest' && d.contest?.id === u.contestId) this.refresh(id);
 		});
 		socket.on('kudos:new', () => this.refreshType('kudos'));
 		socket.on('kudos:spotlight', () => this.refreshType('kudos'));
@@ -250,9 +272,9 @@ export class TvClient {
 		for (const [id, d] of Object.entries(this.data)) if (d.type === type) this.refresh(id);
 	}
 
-	private refresh(slideId: string, now = false) {
+	private refresh(slideId: string, now = false, gap = REFRESH_MS) {
 		const last = this.refreshing.get(slideId) ?? 0;
-		const wait = now ? 0 : Math.max(0, last + REFRESH_MS - Date.now());
+		const wait = now ? 0 : Math.max(0, last + gap - Date.now());
 		if (this.refreshing.has(slideId) && last > Date.now()) return; // one already scheduled
 		this.refreshing.set(slideId, Date.now() + wait);
 		this.later(async () => {
@@ -283,10 +305,7 @@ export class TvClient {
 		this.seen.add(c.id);
 		if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value!);
 		if (!this.wants(c.kind)) return;
-		if (c.kind === 'deal') {
-			const s = this.state!.display.celebrations;
-			if (c.metric !== s.metric || (c.value ?? 0) < s.threshold) return;
-		}
+		if (c.kind === 'deal' && !triggerMatches(triggersOf(this.state!.display.celebrations), c)) return;
 		this.queue.push(c);
 		if (this.queue.length > 50) this.queue.splice(0, this.queue.length - 50);
 		if (!this.celebration) this.nextCelebration();
@@ -308,44 +327,7 @@ export class TvClient {
 				detail: [...new Set(all.map((c) => c.name))].slice(0, 5).join(' · ')
 			};
 		} else this.celebration = first;
+		this.onCelebration?.(this.celebration);
 		this.later(() => this.nextCelebration(), CELEBRATION_MS);
 	}
-
-	/** A member who hides from public displays is never celebrated here. */
-	private hides(userId: string | undefined) {
-		return !!userId && !!this.state?.hidden?.includes(userId);
-	}
-
-	private fromRecognition(m: RecognitionMoment) {
-		const kinds: Partial<Record<RecognitionMoment['type'], [TvCelebration['kind'], Parameters<typeof translate>[1]]>> = {
-			badge_awarded: ['badge', 'displays.celebrate.badge'],
-			level_up: ['badge', 'displays.celebrate.level'],
-			goal_reached: ['goal', 'displays.celebrate.goal'],
-			kudos_spotlight: ['kudos', 'displays.celebrate.kudos']
-		};
-		const found = kinds[m.type];
-		if (!found || this.hides(m.user.id)) return;
-		const detail = m.badge ? localize(m.badge.name, this.locale) : m.level ? localize(m.level.name, this.locale) : m.goal ? localize(m.goal.measure, this.locale) : (m.kudos?.message ?? '');
-		this.celebrate({ id: `r:${m.id}`, kind: found[0], name: m.user.name, initials: initials(m.user.name), headline: translate(this.locale, found[1]), detail, at: m.at });
-	}
-
-	private fromContest(m: ContestMoment) {
-		if ((m.type !== 'new_leader' && m.type !== 'ended') || (m.type === 'new_leader' && !m.participant)) return;
-		const who = m.type === 'ended' ? m.podium?.[0] : m.participant;
-		if (!who || this.hides(who.id)) return;
-		this.celebrate({
-			id: `c:${m.contestId}:${m.type}:${m.at}`,
-			kind: 'contest',
-			name: who.name,
-			initials: initials(who.name),
-			headline: translate(this.locale, m.type === 'ended' ? 'displays.celebrate.ended' : 'displays.celebrate.leader'),
-			detail: m.contestName,
-			at: m.at
-		});
-	}
-}
-
-function initials(name: string) {
-	const parts = name.trim().split(/\s+/);
-	return (parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : name.slice(0, 2)).toUpperCase();
 }

@@ -114,6 +114,8 @@ export interface HomeView {
 		proposals: number;
 		/** Open appeals of the reps the actor may resolve for. */
 		appeals: number;
+		/** Open anti-gaming flags of the reps the actor may review. */
+		flags: number;
 		/** Today's top movers of the team. */
 		movers: HomeTeamMember[];
 	} | null;

@@ -147,6 +147,8 @@ export interface ClientToServerEvents {
 	'tv:showing': (report: { slide: string }, ack?: (response: Ack<true>) => void) => void;
 	/** The server's clock (ms), for a TV's offset. */
 	'tv:time': (ack: (response: Ack<number>) => void) => void;
+	/** A paired TV fetches an uploaded celebration sound of its organization (base64). */
+	'tv:sound': (selector: { kind: string }, ack: (response: Ack<{ kind: string; mime: string; version: string; data: string }>) => void) => void;
 }
 
 export interface InterServerEvents {

@@ -7,6 +7,8 @@ import { frozenResults } from './contest.lifecycle';
 import { toDef } from './contest.family';
 import { maxEventId } from '../scoring/event.repository';
 import { toScored } from '../scoring/live.service';
+import { insertJob } from '../platform/job.repository';
+import { bracketEnd, bracketRounds as bracketRoundCount, roundSpan, seedBracket } from './rules/bracket';
 
 const DAY = 24 * 3600_000;
 
@@ -70,5 +72,43 @@ export async function seedDemoContests(db: Db, organizationId: string, adminId: 
 	const def = toDef(row, participants, await adhocMembersOf(db, [past]));
 	const events = (await eventsInRange(db, organizationId, row.starts_at, row.ends_at!, await maxEventId(db, organizationId))).map(toScored);
 	await insertResults(db, frozenResults(row, def, participants, events));
-	return { race, challenge, past };
+
+	// A bracket of eight reps, one day per round, its first round under way.
+	const eight = (await rosterWithRefs(db, organizationId)).filter((m) => m.role === 'rep' && m.status === 'active').sort((a, b) => a.name.localeCompare(b.name)).slice(0, 8);
+	let bracket: string | null = null;
+	if (eight.length === 8) {
+		const roundMs = DAY;
+		const startsAt = new Date(now.getTime() - 3 * 3600_000);
+		const seeded = eight.map((m, i) => ({ id: m.user_id, name: m.name, seed: i + 1 }));
+		const matches = seedBracket(seeded, { startsAt, roundMs });
+		bracket = await insertContest(db, {
+			...base,
+			name: JSON.stringify({ en: 'Call-off bracket', 'zh-CN': '电话淘汰赛' }),
+			description: JSON.stringify({ en: 'Most calls in a day wins the match. One round a day.', 'zh-CN': '每天一轮，当天电话最多者晋级。' }),
+			format: 'bracket',
+			scoring: JSON.stringify([{ metric: 'call', weight: 1 }]),
+			rank_by: 'total',
+			starts_at: startsAt,
+			ends_at: bracketEnd(startsAt, roundMs, seeded.length),
+			status: 'live',
+			places: 1,
+			prizes: JSON.stringify([{ place: 1, text: { en: 'A day off', 'zh-CN': '一天假期' }, points: 500 }]),
+			options: JSON.stringify({ bracket: { roundMinutes: roundMs / 60_000, seeding: 'manual', matches } })
+		});
+		await insertParticipants(db, seeded.map((p) => ({ contest_id: bracket!, organization_id: organizationId, user_id: p.id, seed: p.seed })));
+		// Each round is decided by the scheduler at its end, as for a bracket started from the builder.
+		for (let round = 0; round < bracketRoundCount(seeded.length); round++) {
+			await insertJob(db, {
+				kind: 'contest.bracket-round',
+				payload: { contestId: bracket, round },
+				runAt: roundSpan(startsAt, roundMs, round).endsAt,
+				maxAttempts: 5,
+				organizationId,
+				dedupeKey: `contest:${bracket}:bracket:${round}`,
+				everyMs: null,
+				now
+			});
+		}
+	}
+	return { race, challenge, past, bracket };
 }

@@ -650,6 +650,16 @@ export interface DisplayScreensTable {
 	revoked_at: Date | null;
 }
 
+export interface DisplaySoundsTable {
+	organization_id: string;
+	kind: string;
+	name: string;
+	mime: string;
+	data: Uint8Array;
+	uploaded_by: string | null;
+	updated_at: Generated<Date>;
+}
+
 export interface DisplayPairingsTable {
 	id: Generated<string>;
 	code: string;
@@ -757,10 +767,33 @@ export interface AppealMessagesTable {
 	created_at: CreatedAt;
 }
 
+export type FlagKind = 'self_report_spike' | 'bunching' | 'voids' | 'duplicate_notes';
+export interface CoachingFlagsTable {
+	id: Generated<string>;
+	organization_id: string;
+	user_id: string;
+	kind: FlagKind;
+	/** The window the flag is about (a local day, a month, a contest): with rep and kind, unique. */
+	window_key: string;
+	window_start: Timestamp;
+	window_end: Timestamp;
+	score: number;
+	details: ColumnType<Record<string, unknown>, string, string>;
+	/** The events that raised it (their receipt lines). */
+	event_ids: ColumnType<string[], number[], number[]>;
+	status: Generated<'open' | 'dismissed'>;
+	dismissed_by: string | null;
+	dismissed_at: Timestamp | null;
+	dismiss_reason: string | null;
+	detected_at: CreatedAt;
+}
+
 export interface Database {
+	coaching_flags: CoachingFlagsTable;
 	displays: DisplaysTable;
 	display_slides: DisplaySlidesTable;
 	display_screens: DisplayScreensTable;
+	display_sounds: DisplaySoundsTable;
 	display_pairings: DisplayPairingsTable;
 	integration_connections: IntegrationConnectionsTable;
 	integration_webhook_ids: IntegrationWebhookIdsTable;

@@ -17,6 +17,11 @@ export async function seedDemoDisplays(db: Db, organizationId: string, adminId: 
 	launch.setUTCMinutes(0, 0, 0);
 	const slides: Record<SlideType, { settings: Record<string, unknown>; duration: number }> = {
 		leaderboard: { settings: { board: 'revenue', scope: 'users', window: 'month' }, duration: 20 },
+		contest: { settings: {}, duration: 15 },
+		bracket: { settings: {}, duration: 15 },
+		challenge: { settings: {}, duration: 12 },
+		goals: { settings: {}, duration: 15 },
+		kpis: { settings: { compare: 'day', metrics: ['points', 'call', 'meeting', 'deal', 'revenue', 'new_customer'] }, duration: 12 },
 		announcement: { settings: { title: 'Q4 kick-off: every deal counts double on Friday', body: 'Pizza at 6 pm on the 3rd floor. Bring your best story from the quarter.' }, duration: 12 },
 		countdown: { settings: { title: 'Spring launch', at: launch.toISOString(), done: 'We are live!' }, duration: 12 },
 		kudos: { settings: {}, duration: 15 },

@@ -6,6 +6,8 @@ import type { Actor } from '../org/actor';
 import { accessOf } from '../org/access';
 import { listTeams } from '../org/team.repository';
 import { catalog } from '../scoring/boards/catalog';
+import { allMetrics } from '../scoring/metric.repository';
+import { listContestRows } from '../contests/contest.repository';
 import { localize } from '../../shared/localized';
 import { translate, type Locale } from '../../i18n';
 import { SLIDE_TYPES, slideScheduleSchema, type SlideType } from '../../shared/displays/slides';
@@ -13,8 +15,23 @@ import type { TvSlideData } from '../../shared/displays/displays';
 import { slideData, type DisplayView } from './display.service';
 
 export async function editorChoices(db: Db, actor: Actor, locale: Locale) {
-	const [teams, access, boards] = await Promise.all([listTeams(db, actor.organizationId), accessOf(db, actor), catalog.boardsOf(db, actor.organizationId)]);
+	const [teams, access, boards, contests, metrics] = await Promise.all([
+		listTeams(db, actor.organizationId),
+		accessOf(db, actor),
+		catalog.boardsOf(db, actor.organizationId),
+		listContestRows(db, actor.organizationId, ['draft', 'scheduled', 'live', 'ended', 'final']),
+		allMetrics(db, actor.organizationId)
+	]);
 	return {
+		contests: contests
+			.filter((c) => !c.hidden)
+			.sort((a, b) => b.starts_at.getTime() - a.starts_at.getTime())
+			.slice(0, 50)
+			.map((c) => ({ id: c.id, name: localize(c.name, locale), format: c.format, status: c.status })),
+		measures: [
+			{ key: 'points', name: translate(locale, 'tv.kpis.points') },
+			...metrics.filter((m) => m.status === 'active' && !m.system).map((m) => ({ key: m.key, name: localize(m.name, locale) }))
+		],
 		teams: teams.filter((t) => !t.archived_at && (access.isAdmin || access.canManageTeam(t.id))).map((t) => ({ id: t.id, name: t.name })),
 		boards: boards
 			.filter((b) => b.listed)
@@ -27,7 +44,7 @@ export async function previews(deps: { db: Db; live: LiveStore }, organizationId
 	const out: Record<string, TvSlideData> = {};
 	for (const d of displays) {
 		for (const s of d.slides) {
-			if (s.type !== 'leaderboard' && s.type !== 'kudos' && s.type !== 'badges') continue;
+			if (s.type === 'announcement' || s.type === 'countdown') continue;
 			try {
 				out[s.id] = await slideData(deps, { organizationId, displayId: d.id, screenId: '' }, s.id, locale);
 			} catch {

@@ -1,7 +1,7 @@
 // Displays' SQL: displays, their slides, paired screens and pairing codes. Every query of displays,
 // slides and screens is scoped by organization; a pairing belongs to no organization until claimed,
 // and is found only by its code (live) or by its id together with the TV's secret.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 
@@ -238,3 +238,32 @@ export function findDisplayAs(db: Executor, organizationId: string, userId: stri
 		.executeTakeFirst();
 }
 
+
+// ---- celebration sounds ----
+
+/** The organization's uploaded sounds, without their data. */
+export function listSounds(db: Db, organizationId: string) {
+	return db
+		.selectFrom('display_sounds')
+		.select(['kind', 'name', 'mime', 'updated_at', sql<number>`octet_length(data)`.as('size')])
+		.where('organization_id', '=', organizationId)
+		.orderBy('kind')
+		.execute();
+}
+
+export function findSound(db: Db, organizationId: string, kind: string) {
+	return db.selectFrom('display_sounds').select(['kind', 'name', 'mime', 'data', 'updated_at']).where('organization_id', '=', organizationId).where('kind', '=', kind).executeTakeFirst();
+}
+
+export async function putSound(db: Db, values: { organization_id: string; kind: string; name: string; mime: string; data: Uint8Array; uploaded_by: string }) {
+	await db
+		.insertInto('display_sounds')
+		.values({ ...values, updated_at: new Date() })
+		.onConflict((oc) => oc.columns(['organization_id', 'kind']).doUpdateSet({ name: values.name, mime: values.mime, data: values.data, uploaded_by: values.uploaded_by, updated_at: new Date() }))
+		.execute();
+}
+
+export async function deleteSound(db: Db, organizationId: string, kind: string): Promise<boolean> {
+	const result = await db.deleteFrom('display_sounds').where('organization_id', '=', organizationId).where('kind', '=', kind).executeTakeFirst();
+	return Number(result.numDeletedRows) > 0;
+}

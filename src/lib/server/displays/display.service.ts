@@ -42,9 +42,12 @@ import {
 	type TvSlideData,
 	type TvState
 } from '../../shared/displays/displays';
-import { SLIDE_TYPES, slideScheduleSchema, isSlideType, type SlideType } from '../../shared/displays/slides';
+import { SLIDE_CONTEST_FORMATS, SLIDE_TYPES, slideScheduleSchema, isSlideType, type SlideType } from '../../shared/displays/slides';
+import { findContest } from '../contests/contest.repository';
 import { epochForStep } from '../../shared/displays/rotation';
 import * as repo from './display.repository';
+import { contestSlide, goalsSlide, kpisSlide, type SlideDeps } from './display.slides';
+import { soundVersions } from './display.sounds';
 
 export interface DisplayDeps {
 	db: Db;
@@ -218,7 +221,7 @@ function parseSlide(input: unknown) {
 export async function addSlide(deps: DisplayDeps, actor: Actor, displayId: unknown, input: unknown): Promise<{ id: string }> {
 	const row = await managedDisplay(deps.db, actor, displayId);
 	const slide = parseSlide(input);
-	if (slide.type === 'leaderboard') await checkBoard(deps.db, actor.organizationId, slide.settings as { board: string; scope: string; window: string });
+	await checkSettings(deps.db, actor.organizationId, slide.type, slide.settings);
 	const { id } = await repo.insertSlide(deps.db, {
 		organization_id: actor.organizationId,
 		display_id: row.id,
@@ -229,6 +232,22 @@ export async function addSlide(deps: DisplayDeps, actor: Actor, displayId: unkno
 	});
 	changed(deps, actor.organizationId, row.id);
 	return { id };
+}
+
+/** What a slide's settings name must exist in the organization: its board, contest, measures. */
+async function checkSettings(db: Db, organizationId: string, type: SlideType, settings: Record<string, unknown>) {
+	if (type === 'leaderboard') return checkBoard(db, organizationId, settings as { board: string; scope: string; window: string });
+	if ((type === 'contest' || type === 'bracket' || type === 'challenge') && typeof settings.contest === 'string') {
+		const found = await findContest(db, organizationId, settings.contest);
+		if (!found || found.hidden) throw notFoundField('contest');
+		const formats = SLIDE_CONTEST_FORMATS[type];
+		if (type !== 'contest' && formats && !formats.includes(found.format)) throw new AppError(400, 'displays.errors.contestFormat', undefined, 'contest');
+	}
+	const measures = type === 'goals' && typeof settings.measure === 'string' ? [settings.measure] : type === 'kpis' && Array.isArray(settings.metrics) ? (settings.metrics as string[]) : [];
+	if (measures.length) {
+		const keys = new Set((await allMetrics(db, organizationId)).filter((m) => m.status === 'active' && !m.system).map((m) => m.key));
+		if (measures.some((k) => k !== 'points' && !keys.has(k))) throw new AppError(400, 'validation.choice', undefined, type === 'goals' ? 'measure' : 'metrics');
+	}
 }
 
 async function checkBoard(db: Db, organizationId: string, s: { board: string; scope: string; window: string }) {
@@ -247,7 +266,7 @@ async function managedSlide(deps: DisplayDeps, actor: Actor, slideId: unknown) {
 export async function editSlide(deps: DisplayDeps, actor: Actor, slideId: unknown, input: unknown) {
 	const { slide, display } = await managedSlide(deps, actor, slideId);
 	const parsed = parseSlide({ ...(input as object), type: slide.type });
-	if (parsed.type === 'leaderboard') await checkBoard(deps.db, actor.organizationId, parsed.settings as { board: string; scope: string; window: string });
+	await checkSettings(deps.db, actor.organizationId, parsed.type, parsed.settings);
 	await repo.updateSlide(deps.db, actor.organizationId, slide.id, { settings: parsed.settings, duration_s: parsed.duration, schedule: parsed.schedule ?? null });
 	changed(deps, actor.organizationId, display.id);
 }
@@ -375,10 +394,11 @@ export async function screenSeen(db: Db, screen: ScreenIdentity, report: { userA
 // ---- what the TV reads ----
 
 export async function tvState(deps: Pick<DisplayDeps, 'db' | 'now'>, screen: ScreenIdentity): Promise<TvState> {
-	const [display, slides, org] = await Promise.all([
+	const [display, slides, org, sounds] = await Promise.all([
 		repo.findDisplay(deps.db, screen.organizationId, screen.displayId),
 		repo.listSlides(deps.db, screen.organizationId, screen.displayId),
-		findOrganizationById(deps.db, screen.organizationId)
+		findOrganizationById(deps.db, screen.organizationId),
+		soundVersions(deps.db, screen.organizationId)
 	]);
 	if (!display || !org) throw notFoundField('displayId');
 	return {
@@ -396,8 +416,8 @@ export async function tvState(deps: Pick<DisplayDeps, 'db' | 'now'>, screen: Scr
 		epochAt: display.epoch_at.getTime(),
 		pinnedSlideId: display.pinned_slide_id,
 		blackout: display.blackout,
-		hidden: [...(await hiddenFromDisplays(deps.db, screen.organizationId))],
-		serverNow: nowOf(deps).getTime()
+		serverNow: nowOf(deps).getTime(),
+		sounds
 	};
 }
 
@@ -425,7 +445,7 @@ function showable<R extends { id: string; rank: number; score: number | null }>(
 }
 
 /** A slide's live data, as the display shows it (names as members chose to appear on displays). */
-export async function slideData(deps: Pick<DisplayDeps, 'db' | 'live'>, screen: ScreenIdentity, slideId: unknown, locale: Locale): Promise<TvSlideData> {
+export async function slideData(deps: SlideDeps, screen: ScreenIdentity, slideId: unknown, locale: Locale): Promise<TvSlideData> {
 	const { slide, display } = await slideBoardQuery(deps.db, screen, slideId);
 	if (slide.type === 'leaderboard') {
 		const s = SLIDE_TYPES.leaderboard.parse(slide.settings);
@@ -490,6 +510,11 @@ export async function slideData(deps: Pick<DisplayDeps, 'db' | 'live'>, screen: 
 			})
 		};
 	}
+	const scope = { organizationId: screen.organizationId, teamId: display.team_id, topN: display.top_n };
+	const type = slide.type as SlideType;
+	if (type === 'contest' || type === 'bracket' || type === 'challenge') return contestSlide(deps, scope, type, slide.settings, locale);
+	if (type === 'goals') return goalsSlide(deps, scope, slide.settings, locale);
+	if (type === 'kpis') return kpisSlide(deps, scope, slide.settings, locale);
 	return { type: 'none' };
 }
 

@@ -435,7 +435,7 @@ export interface GoalQuery {
 }
 
 /** Goals with their progress and pace, as the viewer sees them. */
-export async function readGoals(deps: GoalDeps, actor: Actor, query: GoalQuery, locale: Locale): Promise<GoalView[]> {
+export async function readGoals(deps: Pick<GoalDeps, 'db' | 'now'>, actor: Actor, query: GoalQuery, locale: Locale): Promise<GoalView[]> {
 	const now = nowOf(deps);
 	const [clock, facts, access] = await Promise.all([orgClock(deps.db, actor.organizationId), factsOf(deps.db, actor.organizationId), accessOf(deps.db, actor)]);
 	const filter: Parameters<typeof listGoals>[2] = { statuses: query.statuses ?? ['active'] };
@@ -529,7 +529,7 @@ async function actualsOf(db: Db, organizationId: string, facts: OrgFacts, rows: 
 	});
 }
 
-async function viewsOf(deps: GoalDeps, actor: Actor, access: Access, facts: OrgFacts, clock: OrgClock, rows: GoalRow[], now: Date, locale: Locale): Promise<GoalView[]> {
+async function viewsOf(deps: Pick<GoalDeps, 'db' | 'now'>, actor: Actor, access: Access, facts: OrgFacts, clock: OrgClock, rows: GoalRow[], now: Date, locale: Locale): Promise<GoalView[]> {
 	if (rows.length === 0) return [];
 	const [calendar, org] = await Promise.all([calendarOf(deps.db, actor.organizationId), findOrganizationById(deps.db, actor.organizationId)]);
 	const actuals = await actualsOf(deps.db, actor.organizationId, facts, rows);

@@ -5,6 +5,7 @@
 // may see it; nothing here is stored.
 import type { Db } from '../db';
 import { openAppealsToResolve } from '../coaching/appeal.service';
+import { openFlagsToReview } from '../coaching/flags.service';
 import type { LiveStore } from '../live/store';
 import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
@@ -194,7 +195,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 	const reps = roster.filter((m) => m.role === 'rep' && m.status === 'active' && (scope === 'all' || (m.team_id !== null && scope.has(m.team_id))));
 	const repIds = reps.map((m) => m.user_id);
 	const teamIds = scope === 'all' ? [] : [...scope];
-	const [day, trend, goals, contests, duels, report, kudos, badges, allowance, appeals] = await Promise.all([
+	const [day, trend, goals, contests, duels, report, kudos, badges, allowance, appeals, flags] = await Promise.all([
 		dayFigures(deps, org, clock, now, repIds),
 		trendOf(db, org, clock, now, repIds),
 		readGoals({ ...deps, now: () => now }, actor, { period: 'current', statuses: ['active', 'proposed'] }, locale),
@@ -204,7 +205,8 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 		kudosReceived(db, actor, repIds, since, 4),
 		recentMoments(db, org, new Date(now.getTime() - 14 * DAY_MS), 6, repIds),
 		allowanceOf(db, actor, now),
-		openAppealsToResolve(db, actor)
+		openAppealsToResolve(db, actor),
+		openFlagsToReview(db, actor)
 	]);
 	const repSet = new Set(repIds);
 	const isRepGoal = (g: GoalView) => g.owner.kind === 'member' && repSet.has(g.owner.id);
@@ -241,6 +243,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 			overdue: report.flatMap((t) => t.rows.filter((r) => r.overdue)).sort((a, b) => a.dueOn.localeCompare(b.dueOn)).slice(0, 8),
 			proposals: goals.filter((g) => g.status === 'proposed' && g.can.decide).length,
 			appeals,
+			flags,
 			movers
 		}
 	};

@@ -13,6 +13,7 @@ import { trainingApi } from '../training/training.api';
 import { goalsApi } from '../goals/goals.api';
 import { displaysApi } from '../displays/displays.api';
 import { integrationsApi } from '../integrations/integrations.api';
+import { coachingApi } from '../coaching/coaching.api';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -61,7 +62,7 @@ export const openApiDocumentOperation: ApiOperation = {
 	responses: { 200: { description: 'The OpenAPI 3.1 description of /api/v1.' } }
 };
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...displaysApi, ...integrationsApi, ...platformApi, openApiDocumentOperation];
+export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...displaysApi, ...integrationsApi, ...coachingApi, ...platformApi, openApiDocumentOperation];
 
 const TAGS: Record<string, string> = {
 	scoring: 'Events in, leaderboards and members out.',
@@ -73,6 +74,7 @@ const TAGS: Record<string, string> = {
 	training: 'Courses, assignments and completions: read a member’s assignments, record completions from an external LMS.',
 	displays: 'Office TV displays: pair a TV or signage player with a display by its code.',
 	integrations: 'Webhooks from CRMs (HubSpot, Salesforce, Pipedrive, Zoho, Fxiaoke, Standard Webhooks), mapped into events.',
+	coaching: 'Rep and team analytics (what the coaching pages draw), and anti-gaming flags for leaders to review.',
 	platform: 'Health of the service.',
 	meta: 'The API description itself.'
 };

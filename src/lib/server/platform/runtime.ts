@@ -21,6 +21,7 @@ import { installTraining } from '../training/training.install';
 import { registerContestFamily } from '../contests/contest.family';
 import { installGoals, registerGoalFamily } from '../goals/goal.install';
 import { installNotifications } from '../integrations/notification.service';
+import { installFlags } from '../coaching/flags.service';
 
 export interface RealtimeStatus {
 	status: 'up' | 'down';
@@ -76,6 +77,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const stopGoals = await installGoals({ db: handle.db, live: liveStore, events, scheduler });
 		const stopTraining = await installTraining({ db: handle.db, live: liveStore, events, scheduler });
 		const stopNotifications = await installNotifications({ db: handle.db, config, live: liveStore, events, scheduler });
+		const stopFlags = await installFlags({ db: handle.db, scheduler });
 		scheduler.start();
 		// A new time zone or week start moves every window: rebuild that organization's boards.
 		events.on('org.changed', ({ organizationId, what }) => {
@@ -105,6 +107,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 				stopTraining();
 				stopGoals();
 				stopNotifications();
+				stopFlags();
 				await scheduler.stop();
 				await releaseRebuildLocks(liveStore);
 				await events.close();

@@ -122,7 +122,8 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	neighbours: 'transparency.field.neighbours',
 	values: 'transparency.field.values',
 	allowHiding: 'transparency.field.allowHiding',
-	command: 'displays.field.command'
+	command: 'displays.field.command',
+	flagId: 'flags.field.flag'
 };
 
 export function fieldLabel(locale: Locale, field: string): string {

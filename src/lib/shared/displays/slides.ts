@@ -32,13 +32,47 @@ export const kudosSlideSchema = z.object({ title: optionalText(80) });
 
 export const badgesSlideSchema = z.object({ title: optionalText(80), days: z.coerce.number().int().min(1).max(90).default(30) });
 
+/** A contest by id; none: the display's current one (live first, then the next to start, then the last result). */
+const contestRef = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.uuid().optional());
+
+export const contestSlideSchema = z.object({ contest: contestRef, title: optionalText(80) });
+export const bracketSlideSchema = z.object({ contest: contestRef, title: optionalText(80) });
+export const challengeSlideSchema = z.object({ contest: contestRef, title: optionalText(80) });
+
+/** Goal pace of the display's team (or the organization): one measure, or every measure with goals. */
+export const goalsSlideSchema = z.object({ measure: optionalText(64), title: optionalText(80) });
+
+export const KPI_COMPARES = ['day', 'week'] as const;
+export const KPI_MAX = 6;
+/** Measures: metric keys or "points", as an array or a comma-separated list (a form field). */
+const measureList = z.preprocess(
+	(v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : Array.isArray(v) ? v.filter((x) => x !== '') : v),
+	z.array(text(64)).max(KPI_MAX, { message: 'displays.errors.tooManyKpis' }).optional()
+);
+export const kpisSlideSchema = z.object({ compare: z.enum(KPI_COMPARES).default('day'), metrics: measureList, title: optionalText(80) });
+
 export const SLIDE_TYPES = {
 	leaderboard: leaderboardSlideSchema,
-	announcement: announcementSlideSchema,
-	countdown: countdownSlideSchema,
+	contest: contestSlideSchema,
+	bracket: bracketSlideSchema,
+	challenge: challengeSlideSchema,
+	goals: goalsSlideSchema,
+	kpis: kpisSlideSchema,
 	kudos: kudosSlideSchema,
-	badges: badgesSlideSchema
+	badges: badgesSlideSchema,
+	announcement: announcementSlideSchema,
+	countdown: countdownSlideSchema
 } as const;
+
+/**
+ * The contest formats each contest slide type shows. Standings pick any but brackets and challenges on
+ * their own (those have their slides) and take any contest named; the others only their format.
+ */
+export const SLIDE_CONTEST_FORMATS: Partial<Record<SlideType, readonly string[]>> = {
+	contest: ['race', 'race_to_target', 'team_vs_team', 'duel', 'elimination'],
+	bracket: ['bracket'],
+	challenge: ['team_challenge']
+};
 
 export type SlideType = keyof typeof SLIDE_TYPES;
 export const SLIDE_TYPE_NAMES = Object.keys(SLIDE_TYPES) as SlideType[];

@@ -8,6 +8,11 @@ import AnnouncementSlide from './AnnouncementSlide.svelte';
 import CountdownSlide from './CountdownSlide.svelte';
 import KudosSlide from './KudosSlide.svelte';
 import BadgesSlide from './BadgesSlide.svelte';
+import ContestSlide from './ContestSlide.svelte';
+import BracketSlide from './BracketSlide.svelte';
+import ChallengeSlide from './ChallengeSlide.svelte';
+import GoalsSlide from './GoalsSlide.svelte';
+import KpisSlide from './KpisSlide.svelte';
 
 export interface SlideProps {
 	settings: Record<string, unknown>;
@@ -19,6 +24,11 @@ export interface SlideProps {
 
 export const SLIDE_COMPONENTS: Record<SlideType, Component<SlideProps>> = {
 	leaderboard: LeaderboardSlide,
+	contest: ContestSlide,
+	bracket: BracketSlide,
+	challenge: ChallengeSlide,
+	goals: GoalsSlide,
+	kpis: KpisSlide,
 	announcement: AnnouncementSlide,
 	countdown: CountdownSlide,
 	kudos: KudosSlide,

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { translate } from '$lib/i18n';
 import { POINTS } from '$lib/server/coaching/analytics.service';
 import { teamAnalytics } from '$lib/server/coaching/team-analytics.service';
+import { openFlagsToReview } from '$lib/server/coaching/flags.service';
 import { AppError } from '$lib/server/platform/errors';
 import { requireActor } from '$lib/server/platform/http';
 import { orgClock } from '$lib/server/scoring/live.service';
@@ -26,8 +27,8 @@ export const load: PageServerLoad = async (event) => {
 			if (!(err instanceof AppError) || err.field !== 'metric') throw err;
 			analytics = await teamAnalytics(rt, actor, { ...query, metric: POINTS }, event.locals.locale);
 		}
-		const weekStart = (await orgClock(rt.db, actor.organizationId)).weekStart;
-		return { analytics, weekStart };
+		const [clock, openFlags] = await Promise.all([orgClock(rt.db, actor.organizationId), openFlagsToReview(rt.db, actor)]);
+		return { analytics, weekStart: clock.weekStart, openFlags };
 	} catch (err) {
 		if (err instanceof AppError) error(err.status, translate(event.locals.locale, err.key));
 		throw err;

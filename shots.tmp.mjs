@@ -1,0 +1,30 @@
+import { chromium } from '@playwright/test';
+const base = process.env.BASE ?? 'http://localhost:5173';
+const scale = Number(process.env.SCALE ?? 1);
+const only = process.env.ONLY?.split(',');
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const adminCtx = await browser.newContext();
+const admin = await adminCtx.newPage();
+await admin.goto(`${base}/login`);
+await admin.locator('input[name="email"]').fill('admin@demo.podium.test');
+await admin.locator('input[name="password"]').fill('podium-demo-2026');
+await admin.locator('form button.btn').click();
+await admin.waitForURL((u) => !u.pathname.startsWith('/login'));
+const list = await (await admin.request.get(`${base}/api/v1/displays`)).json();
+const display = (list.displays ?? list).find((d) => d.name === 'Sales floor');
+const tvCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: scale });
+const tv = await tvCtx.newPage();
+await tv.goto(`${base}/tv`);
+const code = await tv.getByTestId('tv-code').getAttribute('aria-label', { timeout: 60_000 });
+const r = await admin.request.post(`${base}/api/v1/displays/${display.id}/screens`, { data: { code }, headers: { origin: base } });
+console.log('pair', r.status());
+await tv.getByTestId('tv-slide').waitFor({ timeout: 30_000 });
+for (const slide of display.slides) {
+  if (only && !only.includes(slide.type)) continue;
+  const res = await admin.request.post(`${base}/displays/${display.id}/remote`, { form: { command: 'pin', slideId: slide.id }, headers: { origin: base } });
+  await tv.locator(`[data-slide-id="${slide.id}"]`).waitFor({ timeout: 20_000 }).catch(() => console.log('no show', slide.type, res.status()));
+  await tv.waitForTimeout(2500);
+  await tv.screenshot({ path: `/tmp/shots/tv-${slide.type}-${slide.id.slice(0, 4)}${scale > 1 ? '-4k' : ''}.png` });
+  console.log('shot', slide.type);
+}
+await browser.close();
