@@ -3,7 +3,7 @@
 // leaders, admins and API tokens see everything; a change reaches connected sockets at once; a rep who
 // hides from displays is absent from TV slides; bad settings are a 400 naming the field. With Postgres and
 // Redis, a rep connected to a second process follows a change made in the first.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { APP_START_TIMEOUT, describeResult, startApp, type App } from '../helpers/app';
 import { addMember, createTeam, signUpOrganization, type Member, type SignedUp } from '../helpers/fixtures';
 import { addApiToken } from '../helpers/scoring';
@@ -305,5 +305,37 @@ describe('public displays', () => {
 		expect((await rows()).map((r) => r.id)).not.toContain(reps[1].userId);
 		expect((await reps[1].browser.action('/account?/displayHidden', {})).type).toBe('success');
 		expect((await rows()).map((r) => r.id)).toContain(reps[1].userId);
+	});
+
+	test('contest slides leave a hidden rep out too', async () => {
+		const actor = { userId: admin.userId, organizationId: admin.organizationId, role: 'admin' as const };
+		const contests = (await addApiToken(app.runtime.db, admin.organizationId, ['contests:read', 'contests:write'], admin.userId)).token;
+		const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), status: 'scheduled' };
+		const race = await app.browser().request('POST', '/api/v1/contests', {
+			...bearer(contests),
+			body: JSON.stringify({ name: { en: 'Deal race' }, format: 'race', scoring: { metrics: [{ metric: 'deal', weight: 1 }] }, participants: { members: [reps[0].email, reps[1].email] }, ...window })
+		});
+		expect(race.status, race.body).toBe(201);
+		const id = race.json<{ id: string }>().id;
+		await vi.waitFor(async () => expect((await app.browser().request('GET', `/api/v1/contests/${id}`, bearer(contests))).json<{ status: string }>().status).toBe('live'), {
+			timeout: 8000,
+			interval: 100
+		});
+		await log(reps[0], 3);
+		await log(reps[1], 1);
+		const { id: displayId } = await createDisplay(app.runtime, actor, { name: 'Contest floor', topN: 5 });
+		const { id: slideId } = await addSlide(app.runtime, actor, displayId, { type: 'contest', settings: { contest: id }, duration: 10 });
+		const { screenId } = await pairScreen(app.runtime, actor, displayId, { code: (await createPairing(app.runtime, '192.0.2.8')).code });
+		const screen = { screenId, displayId, organizationId: admin.organizationId };
+		const rows = async () => {
+			const data = await slideData(app.runtime, screen, slideId, 'en');
+			if (data.type !== 'contest' || !data.contest) throw new Error(data.type);
+			return data.contest.rows.map((r) => r.id);
+		};
+		await vi.waitFor(async () => expect(await rows()).toEqual([reps[0].userId, reps[1].userId]), { timeout: 5000, interval: 200 });
+		expect((await reps[0].browser.action('/account?/displayHidden', { hidden: 'on' })).type).toBe('success');
+		expect(await rows()).toEqual([reps[1].userId]);
+		expect((await reps[0].browser.action('/account?/displayHidden', {})).type).toBe('success');
+		expect(await rows()).toEqual([reps[0].userId, reps[1].userId]);
 	});
 });
