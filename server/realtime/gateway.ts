@@ -20,6 +20,7 @@ import { recognitionPushes } from './pushes/recognition';
 import { kudosHandlers } from './handlers/kudos';
 import { kudosPushes } from './pushes/kudos';
 import { trainingPushes } from './pushes/training';
+import { reviewPushes } from './pushes/reviews';
 import { displayHandlers } from './handlers/displays';
 import { displayPushes } from './pushes/displays';
 import { authenticateScreen } from '../../src/lib/server/displays/display.service';
@@ -41,6 +42,7 @@ export const REALTIME_DOMAINS: RealtimeDomain[] = [
 	{ name: 'recognition', pushes: recognitionPushes },
 	{ name: 'kudos', handlers: kudosHandlers, pushes: kudosPushes },
 	{ name: 'training', pushes: trainingPushes },
+	{ name: 'reviews', pushes: reviewPushes },
 	{ name: 'displays', handlers: displayHandlers, pushes: displayPushes, audiences: ['member', 'display', 'pairing'] }
 ];
 

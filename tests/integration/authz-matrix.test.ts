@@ -26,6 +26,10 @@ import { createConnection, receiveHook } from '../../src/lib/server/integrations
 import { createChannel } from '../../src/lib/server/integrations/notification.service';
 import { standardSignature } from '../../src/lib/server/integrations/signatures';
 import { openAppeal } from '../../src/lib/server/coaching/appeal.service';
+import { addPlanAction, createReview, openImprovementPlan, saveReviewText, shareReview } from '../../src/lib/server/coaching/review.service';
+import { createNote, notesOf } from '../../src/lib/server/coaching/note.service';
+import { orgClock } from '../../src/lib/server/scoring/live.service';
+import { periodOf, shiftPeriod } from '../../src/lib/shared/time-windows';
 import { ingestEvents } from '../../src/lib/server/scoring/event.service';
 import { insertFlags } from '../../src/lib/server/coaching/flags.repository';
 
@@ -84,6 +88,17 @@ interface Targets {
 	appealLineId: number;
 	/** Anti-gaming flags of the targets' rep: one for the list's dismiss, one for the flag page's, one for the API's. */
 	flagIds: [string, string, string];
+	/** Reviews of the targets' rep by A's admin: last month's, shared, with a plan and a rep's action; last quarter's, a draft. */
+	reviewId: string;
+	reviewActionId: string;
+	draftReviewId: string;
+	/** A 1:1 note about the rep by A's admin, shared, with one action item. */
+	noteId: string;
+	noteItemId: string;
+	/** This month's and this quarter's keys (new reviews), and a local day five days ahead. */
+	currentMonth: string;
+	currentQuarter: string;
+	soon: string;
 }
 
 interface Operation {
@@ -201,6 +216,8 @@ const managerPage: Record<ActorName, Outcome> = { anonymous: 'login', rep: 'forb
 // Changes to one of A's things, by id: A's rep is forbidden, a leader of another team forbidden or
 // not found (the team is not theirs), B's admin finds nothing.
 const managedChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login', rep: 'forbidden', otherLeader: ['forbidden', 'notFound'], otherAdmin: 'notFound' };
+// One of A's reviews or notes: another rep finds nothing, a leader of another team is refused, B's admin finds nothing.
+const reviewChange: Record<ActorName, Outcome> = { anonymous: 'login', rep: 'notFound', otherLeader: 'forbidden', otherAdmin: 'notFound' };
 const adminChange: Record<ActorName, Outcome | Outcome[]> = { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' };
 
 /** A fresh TV pairing code (nobody signed in), for the pairing operations. */
@@ -366,6 +383,69 @@ const OPERATIONS: Operation[] = [
 		expect: { anonymous: 'login', rep: 'notFound', otherLeader: 'notFound', otherAdmin: 'notFound' },
 		control: 'leader'
 	},
+	// Reviews and 1:1 notes: a review exists for its rep (once shared) and for whoever manages them; a leader
+	// of another team is refused (403), another rep finds nothing (404), another organization nothing (404).
+	{ name: 'GET /reviews', run: page(() => '/reviews'), expect: memberPage },
+	{ name: 'GET /api/v1/reviews', run: page(() => '/api/v1/reviews'), expect: memberPage },
+	{ name: 'page /reviews/<A review>', run: page((t) => `/reviews/${t.reviewId}`), expect: reviewChange },
+	{ name: 'GET /api/v1/reviews/<A review>', run: page((t) => `/api/v1/reviews/${t.reviewId}`), expect: reviewChange },
+	{ name: 'GET /api/v1/reviews?member=<A rep>', run: page((t) => `/api/v1/reviews?member=${t.rep.userId}`), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' } },
+	{ name: 'GET /api/v1/notes?member=<A rep>', run: page((t) => `/api/v1/notes?member=${t.rep.userId}`), expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' } },
+	{
+		name: 'the notes section of page /people/<A rep>',
+		run: async (browser, t) => {
+			const res = await browser.get(`/people/${t.rep.userId}`);
+			const outcome = fromResponse(res);
+			return outcome === 'ok' && !res.body.includes('data-testid="coaching-notes"') ? 'forbidden' : outcome;
+		},
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'POST /api/v1/reviews of an A rep',
+		run: contestApi('POST', () => '/api/v1/reviews', (t) => ({ subjectId: t.rep.userId, window: 'month', period: t.currentMonth })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'reviews?/create of an A rep',
+		run: action('/reviews?/create', (t) => ({ subjectId: t.rep.userId, window: 'quarter', period: t.currentQuarter })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{ name: 'PUT /api/v1/reviews/<A review>', run: contestApi('PUT', (t) => `/api/v1/reviews/${t.reviewId}`, () => ({ strengths: 'Hacked' })), expect: reviewChange, control: 'leader' },
+	{ name: 'reviews/<A review>?/save', run: contestAction((t) => `/reviews/${t.reviewId}?/save`, () => ({ feedback: 'Hacked' })), expect: reviewChange, control: 'leader' },
+	{ name: 'POST /api/v1/reviews/<A draft>/share', run: contestApi('POST', (t) => `/api/v1/reviews/${t.draftReviewId}/share`, () => ({})), expect: reviewChange, control: 'leader', controlOrder: 1 },
+	{ name: 'reviews/<A draft>?/share', run: contestAction((t) => `/reviews/${t.draftReviewId}?/share`), expect: reviewChange, control: 'none' },
+	{ name: 'POST /api/v1/reviews/<A review>/acknowledgement', run: contestApi('POST', (t) => `/api/v1/reviews/${t.reviewId}/acknowledgement`, () => ({})), expect: reviewChange, control: 'none' },
+	{ name: 'reviews/<A review>?/acknowledge', run: contestAction((t) => `/reviews/${t.reviewId}?/acknowledge`), expect: reviewChange, control: 'none' },
+	{ name: 'POST /api/v1/reviews/<A review>/comments', run: contestApi('POST', (t) => `/api/v1/reviews/${t.reviewId}/comments`, () => ({ body: 'Hi' })), expect: reviewChange, control: 'leader' },
+	{ name: 'reviews/<A review>?/comment', run: contestAction((t) => `/reviews/${t.reviewId}?/comment`, () => ({ body: 'Hi' })), expect: reviewChange, control: 'leader' },
+	{ name: 'POST /api/v1/reviews/<A review>/plan', run: contestApi('POST', (t) => `/api/v1/reviews/${t.reviewId}/plan`, () => ({ goal: 'Hacked' })), expect: reviewChange, control: 'leader' },
+	{ name: 'reviews/<A review>?/plan', run: contestAction((t) => `/reviews/${t.reviewId}?/plan`, () => ({ goal: 'Hacked' })), expect: reviewChange, control: 'leader' },
+	{ name: 'POST /api/v1/reviews/<A review>/actions', run: contestApi('POST', (t) => `/api/v1/reviews/${t.reviewId}/actions`, (t) => ({ text: 'Hacked', owner: 'rep', dueOn: t.soon })), expect: reviewChange, control: 'leader' },
+	{ name: 'reviews/<A review>?/addAction', run: contestAction((t) => `/reviews/${t.reviewId}?/addAction`, (t) => ({ text: 'Hacked', owner: 'leader', dueOn: t.soon })), expect: reviewChange, control: 'leader' },
+	{ name: 'PUT /api/v1/reviews/<A review>/actions', run: contestApi('PUT', (t) => `/api/v1/reviews/${t.reviewId}/actions`, (t) => ({ actionId: t.reviewActionId, done: true })), expect: reviewChange, control: 'leader' },
+	{ name: 'reviews/<A review>?/tickAction', run: contestAction((t) => `/reviews/${t.reviewId}?/tickAction`, (t) => ({ actionId: t.reviewActionId, done: 'false' })), expect: reviewChange, control: 'leader' },
+	{ name: 'POST /api/v1/reviews/<A review>/checkins', run: contestApi('POST', (t) => `/api/v1/reviews/${t.reviewId}/checkins`, (t) => ({ onDay: t.soon })), expect: reviewChange, control: 'leader' },
+	{ name: 'reviews/<A review>?/addCheckin', run: contestAction((t) => `/reviews/${t.reviewId}?/addCheckin`, (t) => ({ onDay: t.soon, note: 'Hacked' })), expect: reviewChange, control: 'leader' },
+	{
+		name: 'POST /api/v1/notes about an A rep',
+		run: contestApi('POST', () => '/api/v1/notes', (t) => ({ member: t.rep.userId, onDay: t.soon, body: 'Hacked' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	{
+		name: 'people/<A rep>?/addNote',
+		run: contestAction((t) => `/people/${t.rep.userId}?/addNote`, (t) => ({ onDay: t.soon, body: 'Hacked', shared: 'true' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'notFound' },
+		control: 'leader'
+	},
+	// Only a note's author edits it: A's admin wrote the targets' note.
+	{ name: 'PUT /api/v1/notes/<A note>', run: contestApi('PUT', (t) => `/api/v1/notes/${t.noteId}`, () => ({ body: 'Hacked', shared: true })), expect: reviewChange },
+	{ name: 'people/<A rep>?/editNote', run: contestAction((t) => `/people/${t.rep.userId}?/editNote`, (t) => ({ noteId: t.noteId, body: 'Hacked', shared: 'true' })), expect: reviewChange },
+	{ name: 'PUT /api/v1/notes/<A note>/items', run: contestApi('PUT', (t) => `/api/v1/notes/${t.noteId}/items`, (t) => ({ itemId: t.noteItemId, done: true })), expect: reviewChange, control: 'leader' },
+	{ name: 'people/<A rep>?/tickNote', run: contestAction((t) => `/people/${t.rep.userId}?/tickNote`, (t) => ({ noteId: t.noteId, itemId: t.noteItemId, done: 'false' })), expect: reviewChange, control: 'leader' },
 	{ name: 'goals?/remove an A proposal', run: action('/goals?/remove', (t) => ({ goalId: t.goalProposalId })), expect: managedChange, controlOrder: 3 },
 
 	// Contests (a session stands in for a token with contests:read or contests:write)
@@ -822,9 +902,14 @@ async function stateOfA() {
 		db.selectFrom('appeal_messages').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute(),
 		db.selectFrom('coaching_flags').selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute()
 	]);
+	const [reviews, reviewRevisions, reviewComments, reviewActions, reviewCheckins, coachingNotes, coachingNoteItems] = await Promise.all(
+		(['reviews', 'review_revisions', 'review_comments', 'review_actions', 'review_checkins', 'coaching_notes', 'coaching_note_items'] as const).map((table) =>
+			db.selectFrom(table).selectAll().where('organization_id', '=', a.organizationId).orderBy('id').execute()
+		)
+	);
 	// Sign-ins of A's own people touch only their sessions' last use.
 	// Redemptions are left out: A's own rep and leader may redeem (rows of their own).
-	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox, appeals, appealMessages, flags };
+	return { ...org, sessions: org.sessions.map((s) => s.id), metrics, tokens, events: events.rows[0].n, contests, rewards, ideas, badges, awards, holidays, levels, trainingCourses, trainingModules, trainingAssignments, trainingCompletions, goals, displays, displaySlides, displayScreens, connections, deliveries, channels, outbox, appeals, appealMessages, flags, reviews, reviewRevisions, reviewComments, reviewActions, reviewCheckins, coachingNotes, coachingNoteItems };
 }
 
 async function targetsIn(name: string): Promise<Targets> {
@@ -906,6 +991,19 @@ async function targetsIn(name: string): Promise<Targets> {
 			}))
 		)
 	).map((r) => r.id) as [string, string, string];
+	const clock = await orgClock(db, a.organizationId);
+	const thisMonth = periodOf('month', new Date(), clock);
+	const thisQuarter = periodOf('quarter', new Date(), clock);
+	const soon = periodOf('day', new Date(Date.now() + 5 * 86_400_000), clock).key;
+	const { id: reviewId } = await createReview(app.runtime, adminActor, { subjectId: rep.userId, window: 'month', period: shiftPeriod(thisMonth, -1, clock).key });
+	await saveReviewText(app.runtime, adminActor, reviewId, { feedback: `${name}: a steady month.` });
+	await shareReview(app.runtime, adminActor, reviewId);
+	await openImprovementPlan(app.runtime, adminActor, reviewId, { goal: 'Qualify earlier' });
+	const { id: reviewActionId } = await addPlanAction(app.runtime, adminActor, reviewId, { text: 'Use the checklist', owner: 'rep', dueOn: soon });
+	const { id: draftReviewId } = await createReview(app.runtime, adminActor, { subjectId: rep.userId, window: 'quarter', period: shiftPeriod(thisQuarter, -1, clock).key });
+	await saveReviewText(app.runtime, adminActor, draftReviewId, { strengths: `${name}: draft` });
+	const { id: noteId } = await createNote(db, adminActor, rep.userId, { onDay: soon, body: `${name}: 1:1`, shared: true, items: ['Send the recap'] });
+	const noteItemId = (await notesOf(db, adminActor, rep.userId)).find((n) => n.id === noteId)!.items[0].id;
 	return {
 		teamId,
 		subTeamId,
@@ -945,7 +1043,15 @@ async function targetsIn(name: string): Promise<Targets> {
 		channelId: channel.id,
 		appealId,
 		appealLineId: lines[1].eventId!,
-		flagIds
+		flagIds,
+		reviewId,
+		reviewActionId,
+		draftReviewId,
+		noteId,
+		noteItemId,
+		currentMonth: thisMonth.key,
+		currentQuarter: thisQuarter.key,
+		soon
 	};
 }
 

@@ -10,6 +10,9 @@ import { moveCoins } from '../../src/lib/server/recognition/coin.service';
 import { assignCourse, createCourse, publishCourse, saveModule } from '../../src/lib/server/training/training.service';
 import { ingestEvents, voidEvent } from '../../src/lib/server/scoring/event.service';
 import { scanOrganization } from '../../src/lib/server/coaching/flags.service';
+import { createNote } from '../../src/lib/server/coaching/note.service';
+import { orgClock } from '../../src/lib/server/scoring/live.service';
+import { periodOf, shiftPeriod } from '../../src/lib/shared/time-windows';
 
 let app: App;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: object };
@@ -247,5 +250,56 @@ describe('GET /api/v1/openapi.json', () => {
 			expect(res.status, res.body).toBe(status);
 			expectDescribed('post', dismiss, status, res.json());
 		}
+	});
+
+	test('real answers of the reviews and notes API match their described schemas', async () => {
+		const db = app.runtime.db;
+		const org = await createOrg(db);
+		const team = await addTeam(db, org.organizationId);
+		const rep = await addRep(db, org.organizationId, { teamId: team });
+		const admin = { userId: org.adminId, organizationId: org.organizationId, role: 'admin' as const };
+		const { token: read } = await addApiToken(db, org.organizationId, ['reviews:read'], org.adminId);
+		const { token: write } = await addApiToken(db, org.organizationId, ['reviews:write'], org.adminId);
+		const { token: repWrite } = await addApiToken(db, org.organizationId, ['reviews:write'], rep.userId);
+		const call = (method: string, path: string, token: string, body?: unknown) =>
+			app.browser().request(method, path, { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+		const check = async (method: string, template: string, path: string, token: string, status: number, body?: unknown) => {
+			const res = await call(method, path, token, body);
+			expect(res.status, `${method} ${path}: ${res.body}`).toBe(status);
+			expectDescribed(method.toLowerCase(), template, status, res.json());
+			return res.json();
+		};
+		const clock = await orgClock(db, org.organizationId);
+		const last = shiftPeriod(periodOf('month', new Date(), clock), -1, clock).key;
+		const soon = periodOf('day', new Date(Date.now() + 3 * 86_400_000), clock).key;
+		const created = await check('POST', '/api/v1/reviews', '/api/v1/reviews', write, 201, { subjectId: rep.userId, window: 'month', period: last });
+		await check('POST', '/api/v1/reviews', '/api/v1/reviews', write, 400, { subjectId: rep.userId, window: 'month', period: 'last' });
+		await check('POST', '/api/v1/reviews', '/api/v1/reviews', write, 409, { subjectId: rep.userId, window: 'month', period: last });
+		await check('POST', '/api/v1/reviews', '/api/v1/reviews', read, 403, { subjectId: rep.userId, window: 'month', period: last });
+		const one = '/api/v1/reviews/{reviewId}';
+		const path = `/api/v1/reviews/${created.id}`;
+		await check('PUT', one, path, write, 200, { strengths: 'Persistent', improvements: 'Discovery', feedback: 'A good base.' });
+		await check('POST', `${one}/share`, `${path}/share`, write, 200, {});
+		await check('POST', `${one}/plan`, `${path}/plan`, write, 200, { goal: 'Better discovery calls' });
+		const action = await check('POST', `${one}/actions`, `${path}/actions`, write, 201, { text: 'Shadow two calls', owner: 'rep', dueOn: soon });
+		await check('PUT', `${one}/actions`, `${path}/actions`, repWrite, 200, { actionId: action.id, done: true });
+		await check('POST', `${one}/checkins`, `${path}/checkins`, write, 201, { onDay: soon, note: 'Listen to a call' });
+		await check('POST', `${one}/comments`, `${path}/comments`, repWrite, 201, { body: 'Thanks!' });
+		await check('POST', `${one}/acknowledgement`, `${path}/acknowledgement`, repWrite, 200, {});
+		await check('POST', `${one}/acknowledgement`, `${path}/acknowledgement`, repWrite, 409, {});
+		const view = await check('GET', one, path, read, 200);
+		expect(view).toMatchObject({ status: 'shared', plan: { actions: [{ done: true }] }, comments: [{ body: 'Thanks!' }] });
+		await check('GET', one, `/api/v1/reviews/${crypto.randomUUID()}`, read, 404);
+		await check('GET', '/api/v1/reviews', '/api/v1/reviews', read, 200);
+		await check('GET', '/api/v1/reviews', `/api/v1/reviews?member=${rep.userId}`, read, 200);
+
+		const note = await check('POST', '/api/v1/notes', '/api/v1/notes', write, 201, { member: rep.userId, onDay: soon, body: 'Talked about pipeline', shared: true, items: ['Update the CRM'] });
+		await check('POST', '/api/v1/notes', '/api/v1/notes', write, 400, { member: rep.userId, onDay: 'soon', body: 'x' });
+		await check('POST', '/api/v1/notes', '/api/v1/notes', repWrite, 403, { member: rep.userId, onDay: soon, body: 'x' });
+		const notes = await check('GET', '/api/v1/notes', `/api/v1/notes?member=${rep.userId}`, read, 200);
+		await check('PUT', '/api/v1/notes/{noteId}', `/api/v1/notes/${note.id}`, write, 200, { body: 'Talked about the pipeline', shared: true });
+		await check('PUT', '/api/v1/notes/{noteId}/items', `/api/v1/notes/${note.id}/items`, repWrite, 200, { itemId: notes.notes[0].items[0].id, done: true });
+		const other = await createNote(db, admin, rep.userId, { onDay: soon, body: 'Private' });
+		await check('PUT', '/api/v1/notes/{noteId}', `/api/v1/notes/${other.id}`, repWrite, 404, { body: 'Mine now' });
 	});
 });

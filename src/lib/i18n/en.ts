@@ -18,6 +18,7 @@ import { homeEn } from './sections/home.en';
 import { integrationsEn } from './sections/integrations.en';
 import { coachingEn } from './sections/coaching.en';
 import { flagsEn } from './sections/flags.en';
+import { reviewsEn } from './sections/reviews.en';
 import { transparencyEn } from './sections/transparency.en';
 
 const core = {
@@ -292,6 +293,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn, ...transparencyEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn, ...reviewsEn, ...transparencyEn };
 
 export type MessageKey = keyof typeof en;

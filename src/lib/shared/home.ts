@@ -2,6 +2,7 @@
 // version). The ranking arithmetic is here, pure, so the page and its tests agree on it: a rank is
 // 1 + the number of members strictly above (equal scores share a rank), and yesterday's rank is the
 // same count over each member's score less what they scored today.
+import type { ReviewNextUp } from './reviews';
 import type { LocalizedText } from './localized';
 import type { GoalView } from './goals/goals';
 import type { AssignmentView, ReportRow } from './training/training';
@@ -100,6 +101,8 @@ export interface HomeView {
 	contests: HomeContest[];
 	duels: HomeDuel[];
 	training: AssignmentView[];
+	/** Reviews to acknowledge, improvement-plan actions due and check-ins coming (within a week). */
+	reviews: ReviewNextUp[];
 	kudos: KudosView[];
 	badges: RecognitionMoment[];
 	kudosLeft: number | null;

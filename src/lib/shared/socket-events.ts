@@ -5,6 +5,7 @@ import type { ContestMoment, ContestUpdatePayload, ContestView } from './contest
 import type { RecognitionChange, RecognitionMoment } from './recognition';
 import type { KudosReactionPayload, KudosView } from './kudos';
 import type { TrainingReminder } from './training/training';
+import type { ReviewReminder } from './reviews';
 import type { TvCelebration, TvSlideData, TvState } from './displays/displays';
 
 export type Ack<T> = { data: T } | { error: string };
@@ -111,6 +112,8 @@ export interface ServerToClientEvents {
 	'kudos:spotlight': (payload: { id: string; spotlight: boolean }) => void;
 	/** A training assignment is due today (the scheduler's reminder): to the rep's own sockets. */
 	'training:reminder': (payload: TrainingReminder) => void;
+	/** An improvement plan's action is due or a check-in is today (the scheduler's reminder): to its owners' own sockets. */
+	'review:reminder': (payload: ReviewReminder) => void;
 	/** To a TV's pairing socket: a leader claimed its code; `token` (its own secret) is now its device token. */
 	'tv:paired': (payload: { token: string }) => void;
 	/** To a display's TVs: its slides, settings or controls changed; ask tv:hello again. */

@@ -788,6 +788,92 @@ export interface CoachingFlagsTable {
 	detected_at: CreatedAt;
 }
 
+export type ReviewWindow = 'month' | 'quarter';
+export type ReviewStatus = 'draft' | 'shared';
+export interface ReviewsTable {
+	id: Generated<string>;
+	organization_id: string;
+	subject_id: string;
+	author_id: string;
+	period_window: ReviewWindow;
+	period_key: string;
+	period_start: Timestamp;
+	period_end: Timestamp;
+	scorecard: ColumnType<unknown, string, string>;
+	strengths: Generated<string>;
+	improvements: Generated<string>;
+	feedback: Generated<string>;
+	status: Generated<ReviewStatus>;
+	version: Generated<number>;
+	plan_goal: string | null;
+	plan_opened_at: Timestamp | null;
+	shared_at: Timestamp | null;
+	acknowledged_at: Timestamp | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+export interface ReviewRevisionsTable {
+	id: Generated<number>;
+	organization_id: string;
+	review_id: string;
+	version: number;
+	editor_id: string;
+	strengths: string;
+	improvements: string;
+	feedback: string;
+	created_at: CreatedAt;
+}
+export interface ReviewCommentsTable {
+	id: Generated<number>;
+	organization_id: string;
+	review_id: string;
+	author_id: string;
+	body: string;
+	created_at: CreatedAt;
+}
+export interface ReviewActionsTable {
+	id: Generated<string>;
+	organization_id: string;
+	review_id: string;
+	text: string;
+	owner: 'rep' | 'leader';
+	due_on: string;
+	done_at: Timestamp | null;
+	done_by: string | null;
+	reminded_on: string | null;
+	created_at: CreatedAt;
+}
+export interface ReviewCheckinsTable {
+	id: Generated<string>;
+	organization_id: string;
+	review_id: string;
+	on_day: string;
+	note: Generated<string>;
+	reminded_on: string | null;
+	created_at: CreatedAt;
+}
+export interface CoachingNotesTable {
+	id: Generated<string>;
+	organization_id: string;
+	subject_id: string;
+	author_id: string;
+	on_day: string;
+	body: string;
+	shared: Generated<boolean>;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+export interface CoachingNoteItemsTable {
+	id: Generated<string>;
+	organization_id: string;
+	note_id: string;
+	position: Generated<number>;
+	text: string;
+	done_at: Timestamp | null;
+	done_by: string | null;
+	created_at: CreatedAt;
+}
+
 export interface Database {
 	coaching_flags: CoachingFlagsTable;
 	displays: DisplaysTable;
@@ -802,6 +888,13 @@ export interface Database {
 	notification_outbox: NotificationOutboxTable;
 	appeals: AppealsTable;
 	appeal_messages: AppealMessagesTable;
+	reviews: ReviewsTable;
+	review_revisions: ReviewRevisionsTable;
+	review_comments: ReviewCommentsTable;
+	review_actions: ReviewActionsTable;
+	review_checkins: ReviewCheckinsTable;
+	coaching_notes: CoachingNotesTable;
+	coaching_note_items: CoachingNoteItemsTable;
 	goals: GoalsTable;
 	badges: BadgesTable;
 	badge_awards: BadgeAwardsTable;

@@ -6,6 +6,7 @@
 import type { Db } from '../db';
 import { openAppealsToResolve } from '../coaching/appeal.service';
 import { openFlagsToReview } from '../coaching/flags.service';
+import { reviewNextUp } from '../coaching/review.service';
 import type { LiveStore } from '../live/store';
 import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
@@ -161,7 +162,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 
 	if (actor.role === 'rep') {
 		const me = [actor.userId];
-		const [day, trend, rank, goals, contests, duels, training, kudos, badges, allowance] = await Promise.all([
+		const [day, trend, rank, goals, contests, duels, training, kudos, badges, allowance, reviews] = await Promise.all([
 			dayFigures(deps, org, clock, now, me),
 			trendOf(db, org, clock, now, me),
 			rankOf(deps, actor, self?.email ?? '', clock, now),
@@ -171,7 +172,8 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 			assignmentsOf(db, org, actor.userId, now),
 			kudosReceived(db, actor, me, since, 4),
 			recentMoments(db, org, new Date(now.getTime() - 30 * DAY_MS), 6, me),
-			allowanceOf(db, actor, now)
+			allowanceOf(db, actor, now),
+			reviewNextUp(db, actor, now)
 		]);
 		return {
 			kind: 'rep',
@@ -183,6 +185,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 			contests,
 			duels,
 			training: training.filter((a) => a.state !== 'completed'),
+			reviews,
 			kudos,
 			badges: badges.filter((b) => b.type === 'badge_awarded' || b.type === 'level_up'),
 			kudosLeft: allowance.remaining,
@@ -195,7 +198,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 	const reps = roster.filter((m) => m.role === 'rep' && m.status === 'active' && (scope === 'all' || (m.team_id !== null && scope.has(m.team_id))));
 	const repIds = reps.map((m) => m.user_id);
 	const teamIds = scope === 'all' ? [] : [...scope];
-	const [day, trend, goals, contests, duels, report, kudos, badges, allowance, appeals, flags] = await Promise.all([
+	const [day, trend, goals, contests, duels, report, kudos, badges, allowance, appeals, flags, reviews] = await Promise.all([
 		dayFigures(deps, org, clock, now, repIds),
 		trendOf(db, org, clock, now, repIds),
 		readGoals({ ...deps, now: () => now }, actor, { period: 'current', statuses: ['active', 'proposed'] }, locale),
@@ -206,7 +209,8 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 		recentMoments(db, org, new Date(now.getTime() - 14 * DAY_MS), 6, repIds),
 		allowanceOf(db, actor, now),
 		openAppealsToResolve(db, actor),
-		openFlagsToReview(db, actor)
+		openFlagsToReview(db, actor),
+		reviewNextUp(db, actor, now)
 	]);
 	const repSet = new Set(repIds);
 	const isRepGoal = (g: GoalView) => g.owner.kind === 'member' && repSet.has(g.owner.id);
@@ -232,6 +236,7 @@ export async function homeOf(deps: HomeDeps, actor: Actor, locale: Locale, now: 
 		contests,
 		duels,
 		training: [],
+		reviews,
 		kudos,
 		badges: badges.filter((b) => b.type === 'badge_awarded' || b.type === 'level_up'),
 		kudosLeft: allowance.remaining,

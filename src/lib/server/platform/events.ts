@@ -30,6 +30,7 @@ import type { ContestMoment, ContestStatus } from '../../shared/contests';
 import type { AchievementKind, RecognitionChange, RecognitionMoment } from '../../shared/recognition';
 import type { KudosReactionPayload, KudosView } from '../../shared/kudos';
 import type { TrainingReminder } from '../../shared/training/training';
+import type { ReviewReminder } from '../../shared/reviews';
 import { log } from './log';
 
 export interface DomainEvents {
@@ -93,6 +94,11 @@ export interface DomainEvents {
 	 * Process-local, pushed through the Socket.IO adapter.
 	 */
 	'training.reminder': { organizationId: string; userId: string; reminder: TrainingReminder };
+	/**
+	 * An improvement plan's action is due, or a check-in is today (the scheduler's reminder): pushed to the
+	 * owners' own sockets. Process-local, pushed through the Socket.IO adapter.
+	 */
+	'review.reminder': { organizationId: string; userIds: string[]; reminder: ReviewReminder };
 	/**
 	 * A display's slides, settings or presenter controls changed: its TVs ask for their state again.
 	 * Process-local, pushed through the Socket.IO adapter.

@@ -14,6 +14,7 @@ import { goalsApi } from '../goals/goals.api';
 import { displaysApi } from '../displays/displays.api';
 import { integrationsApi } from '../integrations/integrations.api';
 import { coachingApi } from '../coaching/coaching.api';
+import { reviewsApi } from '../coaching/reviews.api';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -62,7 +63,7 @@ export const openApiDocumentOperation: ApiOperation = {
 	responses: { 200: { description: 'The OpenAPI 3.1 description of /api/v1.' } }
 };
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...displaysApi, ...integrationsApi, ...coachingApi, ...platformApi, openApiDocumentOperation];
+export const API_OPERATIONS: readonly ApiOperation[] = [...scoringApi, ...contestsApi, ...kudosApi, ...badgesApi, ...coinsApi, ...goalsApi, ...trainingApi, ...displaysApi, ...integrationsApi, ...coachingApi, ...reviewsApi, ...platformApi, openApiDocumentOperation];
 
 const TAGS: Record<string, string> = {
 	scoring: 'Events in, leaderboards and members out.',
@@ -75,6 +76,7 @@ const TAGS: Record<string, string> = {
 	displays: 'Office TV displays: pair a TV or signage player with a display by its code.',
 	integrations: 'Webhooks from CRMs (HubSpot, Salesforce, Pipedrive, Zoho, Fxiaoke, Standard Webhooks), mapped into events.',
 	coaching: 'Rep and team analytics (what the coaching pages draw), and anti-gaming flags for leaders to review.',
+	reviews: 'Performance reviews with their scorecard and improvement plan, and 1:1 coaching notes.',
 	platform: 'Health of the service.',
 	meta: 'The API description itself.'
 };

@@ -18,6 +18,7 @@ import { seedDemoIfEmpty, type DemoCredentials } from '../demo/demo.service';
 import { installContests } from '../contests/contest.lifecycle';
 import { installRecognition } from '../recognition/recognition.install';
 import { installTraining } from '../training/training.install';
+import { installReviews } from '../coaching/review.service';
 import { registerContestFamily } from '../contests/contest.family';
 import { installGoals, registerGoalFamily } from '../goals/goal.install';
 import { installNotifications } from '../integrations/notification.service';
@@ -76,6 +77,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const stopRecognition = await installRecognition({ db: handle.db, live: liveStore, events, scheduler });
 		const stopGoals = await installGoals({ db: handle.db, live: liveStore, events, scheduler });
 		const stopTraining = await installTraining({ db: handle.db, live: liveStore, events, scheduler });
+		const stopReviews = await installReviews({ db: handle.db, live: liveStore, events, scheduler });
 		const stopNotifications = await installNotifications({ db: handle.db, config, live: liveStore, events, scheduler });
 		const stopFlags = await installFlags({ db: handle.db, scheduler });
 		scheduler.start();
@@ -105,6 +107,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 				stopContests();
 				stopRecognition();
 				stopTraining();
+				stopReviews();
 				stopGoals();
 				stopNotifications();
 				stopFlags();

@@ -123,7 +123,20 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 	values: 'transparency.field.values',
 	allowHiding: 'transparency.field.allowHiding',
 	command: 'displays.field.command',
-	flagId: 'flags.field.flag'
+	flagId: 'flags.field.flag',
+	subjectId: 'reviews.field.subjectId',
+	reviewId: 'reviews.field.reviewId',
+	strengths: 'reviews.field.strengths',
+	improvements: 'reviews.field.improvements',
+	feedback: 'reviews.field.feedback',
+	goal: 'reviews.field.goal',
+	text: 'reviews.field.text',
+	actionId: 'reviews.field.actionId',
+	onDay: 'reviews.field.onDay',
+	member: 'reviews.field.member',
+	noteId: 'notes.field.noteId',
+	itemId: 'notes.field.itemId',
+	items: 'notes.field.items'
 };
 
 export function fieldLabel(locale: Locale, field: string): string {

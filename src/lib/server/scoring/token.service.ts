@@ -11,7 +11,7 @@ import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touc
 import type { Actor } from '../org/actor';
 import { parseInput } from '../platform/validation';
 
-export const TOKEN_SCOPES = ['events:write', 'leaderboards:read', 'contests:read', 'contests:write', 'kudos:read', 'kudos:write', 'badges:read', 'coins:read', 'goals:read', 'goals:write', 'training:read', 'training:write', 'displays:read', 'displays:write', 'analytics:read', 'flags:read', 'flags:write'] as const;
+export const TOKEN_SCOPES = ['events:write', 'leaderboards:read', 'contests:read', 'contests:write', 'kudos:read', 'kudos:write', 'badges:read', 'coins:read', 'goals:read', 'goals:write', 'training:read', 'training:write', 'displays:read', 'displays:write', 'analytics:read', 'flags:read', 'flags:write', 'reviews:read', 'reviews:write'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const TOKEN_RE = /^pod_[a-km-np-z2-9]{32}$/;
 

@@ -9,6 +9,8 @@ import { awardManually, listBadges, trophyCase } from '$lib/server/recognition/b
 import { assignChoices, assignCourse, assignmentsOf, clockOf, localDay, mayAssignMember } from '$lib/server/training/training.service';
 import { mayCoach, POINTS, repAnalytics, type RepAnalytics } from '$lib/server/coaching/analytics.service';
 import { orgClock } from '$lib/server/scoring/live.service';
+import { createNote, editNote, noteAccess, notesOf, tickNoteItem } from '$lib/server/coaching/note.service';
+import { listReviewsFor, managesMember } from '$lib/server/coaching/review.service';
 import type { Actions, PageServerLoad } from './$types';
 
 const engine = (rt: Runtime) => ({ db: rt.db, live: rt.live, events: rt.events, clock: rt.scheduler.clock });
@@ -54,10 +56,41 @@ export const load: PageServerLoad = async (event) => {
 		}
 	}
 	const weekStart = (await orgClock(rt.db, actor.organizationId)).weekStart;
-	return { ...trophies, canAward, manual, isMe, training, analytics, weekStart };
+	// 1:1 notes and reviews: the member (shared ones), leaders who manage them and admins; nobody else.
+	const notesLevel = await noteAccess(rt.db, actor, trophies.member.id);
+	const coaching = notesLevel
+		? {
+				manager: notesLevel === 'all',
+				notes: await notesOf(rt.db, actor, trophies.member.id),
+				reviews: await listReviewsFor(rt, actor, { subjectId: trophies.member.id }).then((r) => [...r.mine, ...r.managed]),
+				canReview: managesMember(access, trophies.member.id) && trophies.member.active
+			}
+		: null;
+	return { ...trophies, canAward, manual, isMe, training, analytics, weekStart, coaching };
 };
 
 export const actions: Actions = {
+	addNote: async (event) => {
+		const actor = requireActor(event);
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => createNote(event.locals.runtime.db, actor, event.params.userId, input), { ...input, form: 'addNote' });
+		if (!result.ok) return result.failure;
+		return { done: translate(event.locals.locale, 'notes.done.added') };
+	},
+	editNote: async (event) => {
+		const actor = requireActor(event);
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => editNote(event.locals.runtime.db, actor, input.noteId, input), { ...input, form: 'editNote' });
+		if (!result.ok) return result.failure;
+		return { done: translate(event.locals.locale, 'notes.done.saved') };
+	},
+	tickNote: async (event) => {
+		const actor = requireActor(event);
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => tickNoteItem(event.locals.runtime.db, actor, input.noteId, input), { ...input, form: 'tickNote' });
+		if (!result.ok) return result.failure;
+		return { done: translate(event.locals.locale, 'notes.done.ticked') };
+	},
 	award: async (event) => {
 		const actor = requireActor(event);
 		const input = { ...formToObject(await event.request.formData()), userId: event.params.userId };

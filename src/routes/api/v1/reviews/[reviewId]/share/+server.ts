@@ -1,0 +1,19 @@
+// POST /api/v1/reviews/{reviewId}/share (reviews:write or a session): shares a draft with the rep.
+import { json } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { contestCaller as apiCaller, jsonBody } from '$lib/server/contests/contest.http';
+import { runApi } from '$lib/server/platform/http';
+import { shareReview } from '$lib/server/coaching/review.service';
+import type { reviewVersionSchema } from '$lib/server/coaching/reviews.api';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async (event) => {
+	const caller = await apiCaller(event.locals.runtime.db, event.locals.actor, event.request.headers.get('authorization'), 'reviews:write');
+	if (!caller.ok) return caller.response;
+	const parsed = await jsonBody(event.request);
+	if (!parsed.ok) return parsed.response;
+	return runApi(event, async () => {
+		const body: z.input<typeof reviewVersionSchema> = await shareReview(event.locals.runtime, caller.actor, event.params.reviewId);
+		return json(body);
+	});
+};
