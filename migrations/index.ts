@@ -24,6 +24,7 @@ import * as appeals from './20261130090000_appeals';
 import * as displaySounds from './20261130093000_display_sounds';
 import * as coachingFlags from './20261130100000_coaching_flags';
 import * as reviews from './20261130101500_reviews';
+import * as transparency from './20261130110000_transparency';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130090000_appeals': appeals,
 	'20261130093000_display_sounds': displaySounds,
 	'20261130100000_coaching_flags': coachingFlags,
-	'20261130101500_reviews': reviews
+	'20261130101500_reviews': reviews,
+	'20261130110000_transparency': transparency
 };

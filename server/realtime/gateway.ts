@@ -96,10 +96,10 @@ export function sameOrigin(origin: string | undefined, host: string | undefined,
 	return !!host && from.host === host.toLowerCase();
 }
 
-/** The org a room belongs to: org:<org>, activity:<org>, tvs:<org>, board:<org>:<board id>, contest:<org>:<contest id>, display:<org>:<display id>; undefined for user, pairing and socket rooms. */
+/** The org a room belongs to: org:<org>, activity:<org>[#masked], tvs:<org>, board:<org>:<board id>, contest:<org>:<contest id>, display:<org>:<display id>; undefined for user, pairing and socket rooms. */
 export function orgOfRoom(room: string): string | undefined {
 	if (room.startsWith('org:')) return room.slice(4);
-	if (room.startsWith('activity:')) return room.slice(9);
+	if (room.startsWith('activity:')) return room.slice(9).split('#')[0];
 	if (room.startsWith('tvs:')) return room.slice(4);
 	for (const prefix of ['board:', 'contest:', 'display:']) {
 		if (!room.startsWith(prefix)) continue;

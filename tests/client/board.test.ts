@@ -2,7 +2,7 @@
 // Socket.IO client: in-order updates are applied, a gap or a new period refetches the snapshot, a
 // stale update changes nothing, and every reconnect takes a fresh snapshot.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload } from '../../src/lib/shared/socket-events';
+import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload, ViewRowPayload } from '../../src/lib/shared/socket-events';
 import { fakeSockets } from './fake-socket';
 
 vi.mock('socket.io-client', async () => (await import('./fake-socket')).socketIoClientMock);
@@ -15,7 +15,7 @@ const PERIOD = '2026-W02';
 
 const row = (id: string, score: number, rank = 1, tie = 0): BoardRowPayload => ({ rank, id, name: id.toUpperCase(), team: null, score, tie });
 
-function snapshot(seq: number, entries: BoardRowPayload[], period = PERIOD, epoch = 'e1'): BoardSnapshotPayload {
+function snapshot(seq: number, entries: ViewRowPayload[], period = PERIOD, epoch = 'e1'): BoardSnapshotPayload {
 	return {
 		board: 'points',
 		scope: 'users',
@@ -197,5 +197,29 @@ describe('LiveBoard', () => {
 		expect(socket.emitted.map(([event]) => event)).toContain('board:unsubscribe');
 		expect(socket.closed).toBe(true);
 		expect(socket.listenerCount('board:update')).toBe(0);
+	});
+
+	test('a limited view’s push carries no rows: the board reads its own view again, once more if one arrives meanwhile', async () => {
+		const masked = (id: string, rank: number): ViewRowPayload => ({ ...row(id, 0, rank), score: null });
+		const served = snapshot(3, [masked('ada', 1), row('me', 40, 2)]);
+		const { board, socket } = openBoard(served, () => served);
+		socket.serverConnects();
+		await socket.settled();
+		expect(view(board)).toEqual(['1:ada:null', '2:me:40']);
+		expect(socket.subscribes).toHaveLength(1);
+
+		const gate = socket.holdSubscribes();
+		socket.push({ ...update(4, []), refresh: true } as BoardUpdatePayload);
+		expect(socket.subscribes).toHaveLength(2);
+		// Another while the read is out: it may have missed that change, so one more read follows.
+		socket.push({ ...update(5, []), refresh: true } as BoardUpdatePayload);
+		expect(socket.subscribes).toHaveLength(2);
+		socket.answerSubscribe = () => snapshot(5, [masked('bob', 1), masked('ada', 2), row('me', 40, 3)]);
+		gate.release();
+		await socket.settled();
+		await socket.settled();
+		expect(socket.subscribes).toHaveLength(3);
+		expect(view(board)).toEqual(['1:bob:null', '2:ada:null', '3:me:40']);
+		expect(board.seq).toBe(5);
 	});
 });

@@ -302,6 +302,12 @@ const OPERATIONS: Operation[] = [
 		run: action('/admin/settings?/save', () => ({ name: `Renamed ${uniqueSuffix()}`, timeZone: 'UTC', locale: 'en', weekStart: '1' })),
 		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
 	},
+	{
+		// Each admin's own organization only; the values are the defaults, so A's boards look the same after.
+		name: 'settings?/transparency',
+		run: action('/admin/settings?/transparency', () => ({ view: 'full', topN: '10', neighbours: '2', values: 'all', allowHiding: 'on' })),
+		expect: { anonymous: 'login', rep: 'forbidden', otherLeader: 'forbidden', otherAdmin: 'ok' }
+	},
 	// Scoring
 	{
 		name: 'leaderboards?/log for an A rep',
@@ -829,6 +835,13 @@ const OPERATIONS: Operation[] = [
 		// One's own way of appearing on displays (unchanged: the default), never anybody else's.
 		name: 'account?/displayAs',
 		run: action('/account?/displayAs', () => ({ displayAs: 'name' })),
+		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' },
+		control: 'none'
+	},
+	{
+		// One's own "hide me from displays" (unchanged: shown), never anybody else's.
+		name: 'account?/displayHidden',
+		run: action('/account?/displayHidden', () => ({})),
 		expect: { anonymous: 'login', rep: 'ok', otherLeader: 'ok', otherAdmin: 'ok' },
 		control: 'none'
 	},

@@ -107,7 +107,7 @@ class BoardClient {
 	}
 
 	private load(snapshot: BoardSnapshotPayload) {
-		this.rows = new Map(snapshot.entries.map((e) => [e.id, e.score]));
+		this.rows = new Map(snapshot.entries.map((e) => [e.id, e.score ?? 0]));
 		this.epoch = snapshot.epoch;
 		this.seq = snapshot.seq;
 		this.period = snapshot.window.key;

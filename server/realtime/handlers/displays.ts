@@ -1,6 +1,8 @@
 // A TV's socket handlers. A pairing socket may only wait for its own code (proving it with the secret it
 // received with the code). A paired TV's socket (its device token) reads its own display's state and
-// slides; a leaderboard or kudos slide's rooms are joined so its pushes arrive while it is shown.
+// slides; a leaderboard or kudos slide's rooms are joined so its pushes arrive while it is shown. A
+// leaderboard slide joins the board's limited room, whose pushes carry no rows (a member who hides from
+// displays must not reach a TV even unseen): the TV reads the slide again, without them.
 import { log } from '../../../src/lib/server/platform/log';
 import { describeError } from '../../../src/lib/server/platform/validation';
 import { pairingStatus, screenSeen, slideData, tvState, type ScreenIdentity } from '../../../src/lib/server/displays/display.service';
@@ -80,10 +82,10 @@ export function displayHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 		try {
 			const data = await slideData(rt, screen, selector?.slideId, locale);
 			const org = screen.organizationId;
-			const dayBoard = (board: string) => rooms.board(org, encodeBoardChannel({ board, scope: 'users', window: 'day' }));
+			const dayBoard = (board: string) => rooms.boardLimited(org, encodeBoardChannel({ board, scope: 'users', window: 'day' }));
 			const wanted =
 				data.type === 'leaderboard'
-					? [rooms.board(org, encodeBoardChannel({ board: data.board, scope: data.scope, window: SLIDE_TYPES.leaderboard.shape.window.parse(data.window) }))]
+					? [rooms.boardLimited(org, encodeBoardChannel({ board: data.board, scope: data.scope, window: SLIDE_TYPES.leaderboard.shape.window.parse(data.window) }))]
 					: data.type === 'kudos'
 						? [rooms.kudos(org)]
 						: data.type === 'contest' && data.contest

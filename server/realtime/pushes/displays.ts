@@ -3,6 +3,7 @@
 // process; deals at or above a display's threshold become celebrations for the organization's TVs
 // (each TV applies its own display's threshold and kinds).
 import { celebrationSettingsOf, displayNames } from '../../../src/lib/server/displays/display.service';
+import { hiddenFromDisplays } from '../../../src/lib/server/transparency/transparency.service';
 import { findOrganizationById } from '../../../src/lib/server/org/organization.repository';
 import { allMetrics } from '../../../src/lib/server/scoring/metric.repository';
 import { cacheNow, processMap } from '../../../src/lib/server/platform/process-cache';
@@ -39,7 +40,9 @@ export function displayPushes({ rt, io, revoke }: RealtimeContext) {
 		const settings = await settingsOf(organizationId);
 		const triggers = settings.filter((s) => s.enabled && s.kinds.includes('deal')).flatMap((s) => triggersOf(s));
 		if (!triggers.length) return;
-		const counted = events.filter((e) => !e.voidsEventId && e.value > 0);
+		// Members who hide from public displays are never celebrated on them.
+		const hidden = await hiddenFromDisplays(rt.db, organizationId);
+		const counted = events.filter((e) => !e.voidsEventId && e.value > 0 && !hidden.has(e.userId));
 		const byEvent = counted.filter((e) => triggers.some((t) => t.per === 'event' && t.metric === e.metricKey && e.value >= t.threshold));
 		const dayTriggers = triggers.filter((t) => t.per === 'day');
 		const crossings = dayTriggers.length ? await dayCrossings(organizationId, counted, dayTriggers) : [];
@@ -134,6 +137,8 @@ export function displayPushes({ rt, io, revoke }: RealtimeContext) {
 		};
 		const found = kinds[m.type];
 		if (!found || (!io.of('/').adapter.rooms.has(rooms.tvs(organizationId)) && !rt.config.redisUrl)) return;
+		// Members who hide from public displays are never celebrated on them.
+		if ((await hiddenFromDisplays(rt.db, organizationId)).has(m.user.id)) return;
 		const [locale, names] = await Promise.all([localeOf(organizationId), displayNames(rt.db, organizationId, [m.user.id])]);
 		const who = names.get(m.user.id) ?? { name: m.user.name, initials: '?' };
 		const detail = m.badge ? localize(m.badge.name, locale) : m.level ? localize(m.level.name, locale) : m.goal ? localize(m.goal.measure, locale) : (m.kudos?.message ?? '');
@@ -143,7 +148,7 @@ export function displayPushes({ rt, io, revoke }: RealtimeContext) {
 	async function celebrateContest(organizationId: string, m: ContestMoment) {
 		if ((m.type !== 'new_leader' && m.type !== 'ended') || (!io.of('/').adapter.rooms.has(rooms.tvs(organizationId)) && !rt.config.redisUrl)) return;
 		const about = m.type === 'ended' ? m.podium?.[0] : m.participant;
-		if (!about) return;
+		if (!about || (await hiddenFromDisplays(rt.db, organizationId)).has(about.id)) return;
 		const [locale, names] = await Promise.all([localeOf(organizationId), displayNames(rt.db, organizationId, [about.id])]);
 		const who = names.get(about.id) ?? displayName({ name: about.name });
 		io.to(rooms.tvs(organizationId)).emit('tv:celebrate', {
@@ -167,6 +172,10 @@ export function displayPushes({ rt, io, revoke }: RealtimeContext) {
 		rt.events.on('display.changed', ({ organizationId, displayId }) => {
 			settingsCache.delete(organizationId);
 			io.to(rooms.display(organizationId, displayId)).emit('tv:changed', { at: Date.now() });
+		}),
+		// Who hides from displays, or whether they may, changed (cluster-wide): this process's TVs read their slides again.
+		rt.events.on('transparency.changed', ({ organizationId }) => {
+			io.local.to(rooms.tvs(organizationId)).emit('tv:changed', { at: Date.now() });
 		}),
 		rt.events.on('display.celebrate', ({ organizationId, displayId, celebration }) => {
 			io.to(rooms.display(organizationId, displayId)).emit('tv:celebrate', celebration);

@@ -1,6 +1,8 @@
 // Coalesced board pushes. Scores change in bursts; each board gets at most one push per FLUSH_MS,
 // carrying every row that changed since the last one and the board's next sequence number. Which boards
 // an event changes, and what their pushes carry, is the board catalog's: this file names no family.
+// Transparency: viewers with a limited view (reps under the org's settings, TVs) sit in the board's
+// `#limited` room, which gets one row-less push per flush; each of them re-reads its own view then.
 import { encodeBoardChannel, type BoardChannel } from '../../../src/lib/shared/boards/identity';
 import type { ScoredEvent } from '../../../src/lib/shared/scoring';
 import type { WindowKind } from '../../../src/lib/shared/time-windows';
@@ -12,6 +14,7 @@ import { log } from '../../../src/lib/server/platform/log';
 import { activityOf } from '../../../src/lib/server/scoring/activity.service';
 import { rooms, type BoardUpdatePayload } from '../../../src/lib/shared/socket-events';
 import type { RealtimeContext } from '../domain';
+import { regroupBoardViewers } from '../handlers/scoring';
 
 export const FLUSH_MS = 100;
 
@@ -55,28 +58,38 @@ export function createBoardPusher(
 				[...byOrg].map(async ([organizationId, all]) => {
 					const watchedRooms = await watched(organizationId);
 					const room = (p: Pending) => rooms.board(organizationId, encodeBoardChannel(p.channel));
-					const boards = watchedRooms ? all.filter((p) => watchedRooms(room(p))) : all;
+					const limitedRoom = (p: Pending) => rooms.boardLimited(organizationId, encodeBoardChannel(p.channel));
+					const boards = watchedRooms ? all.filter((p) => watchedRooms(room(p)) || watchedRooms(limitedRoom(p))) : all;
 					if (boards.length === 0) return;
 					const seqs = await Promise.all(boards.map((p) => rt.live.nextSeq(organizationId, encodeBoardChannel(p.channel))));
+					// Rows are read only for boards somebody with the full view watches.
+					const withRows = watchedRooms ? boards.filter((p) => watchedRooms(room(p))) : boards;
 					const changed = await changedRowsOfBoards(
 						rt,
 						organizationId,
-						boards.map((p) => ({ ...p.channel, window: p.channel.window as WindowKind, members: [...p.members] }))
+						withRows.map((p) => ({ ...p.channel, window: p.channel.window as WindowKind, members: [...p.members] }))
 					);
+					const rowsOf = new Map(withRows.map((p, i) => [p, changed[i]]));
+					// The period a board shows now, for a limited room's push when no row was read.
+					const clock = withRows.length < boards.length ? await orgClock(rt.db, organizationId) : null;
+					const currentPeriodKey = (p: Pending) =>
+						(clock && catalog.family(p.family)?.currentPeriod(p.channel.board, p.channel.window, new Date(), clock)?.key) || '';
 					boards.forEach((p, i) => {
-						const update: BoardUpdatePayload = {
+						const found = rowsOf.get(p);
+						const head = {
 							board: p.channel.board,
 							scope: p.channel.scope,
 							window: p.channel.window as WindowKind,
-							period: changed[i].period.key,
+							period: found?.period.key ?? currentPeriodKey(p),
 							epoch: seqs[i].epoch,
-							seq: seqs[i].seq,
-							rows: changed[i].rows,
-							...(p.removed.size ? { removed: [...p.removed] } : {})
+							seq: seqs[i].seq
 						};
-						const payload = catalog.family(p.family)?.payload?.(update) ?? update;
 						// Always emitted through the adapter: watchers may be connected to another process.
-						emit(room(p), payload);
+						if (found) {
+							const update: BoardUpdatePayload = { ...head, rows: found.rows, ...(p.removed.size ? { removed: [...p.removed] } : {}) };
+							emit(room(p), catalog.family(p.family)?.payload?.(update) ?? update);
+						}
+						if (!watchedRooms || watchedRooms(limitedRoom(p))) emit(limitedRoom(p), { ...head, rows: [], refresh: true });
 					});
 				})
 			);
@@ -205,15 +218,26 @@ export function scoringPushes({ rt, io, watchers }: RealtimeContext) {
 	async function announce(organizationId: string, queued: number[]) {
 		// Nobody shows the org's feed, in any process: nothing to look up or send.
 		const watching = await watchers.watched(organizationId).catch(() => null);
-		if (watching && !watching(rooms.activity(organizationId))) return;
+		const full = !watching || watching(rooms.activity(organizationId));
+		const masked = !watching || watching(rooms.activityMasked(organizationId));
+		if (!full && !masked) return;
 		const items = await activityOf(rt.db, organizationId, queued.slice(-ACTIVITY_MAX));
-		if (items.length) io.to(rooms.activity(organizationId)).emit('activity:new', items);
+		if (!items.length) return;
+		if (full) io.to(rooms.activity(organizationId)).emit('activity:new', items);
+		// Reps shown ranks only: one shared payload without anyone's value (a rep's own comes with the page).
+		if (masked) io.to(rooms.activityMasked(organizationId)).emit('activity:new', items.map((item) => ({ ...item, value: null, points: null })));
 	}
 
 	const offs = [
 		rt.events.on('scores.changed', ({ organizationId, events }) => {
 			pusher.onScores(organizationId, events).catch((error) => log.warn('realtime: scores push failed', error));
 			queueActivity(organizationId, events);
+		}),
+		// Cluster-wide: each process moves its own sockets, and its open pages reload what they show.
+		rt.events.on('transparency.changed', ({ organizationId, what }) => {
+			if (what !== 'settings') return;
+			regroupBoardViewers(organizationId).catch((error) => log.warn('realtime: transparency regroup failed', error));
+			io.local.to(rooms.org(organizationId)).emit('org:changed', { what: 'settings', at: new Date().toISOString() });
 		}),
 		rt.events.on('boards.members_changed', ({ organizationId, members, removed }) => {
 			pusher.onMembers(organizationId, members, removed).catch((error) => log.warn('realtime: members push failed', error));

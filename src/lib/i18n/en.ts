@@ -19,6 +19,7 @@ import { integrationsEn } from './sections/integrations.en';
 import { coachingEn } from './sections/coaching.en';
 import { flagsEn } from './sections/flags.en';
 import { reviewsEn } from './sections/reviews.en';
+import { transparencyEn } from './sections/transparency.en';
 
 const core = {
 	'app.name': 'Podium',
@@ -292,6 +293,6 @@ const core = {
 	'health.ok': 'All systems normal'
 } as const;
 
-export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn, ...reviewsEn };
+export const en = { ...core, ...leaderboardEn, ...scoringAdminEn, ...platformEn, ...authEn, ...contestsEn, ...contestDomainEn, ...contestsUiEn, ...recognitionEn, ...kudosEn, ...badgesEn, ...rewardsEn, ...goalsEn, ...trainingEn, ...homeEn, ...displaysEn, ...integrationsEn, ...coachingEn, ...flagsEn, ...reviewsEn, ...transparencyEn };
 
 export type MessageKey = keyof typeof en;

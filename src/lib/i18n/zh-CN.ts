@@ -18,8 +18,9 @@ import { integrationsZhCN } from './sections/integrations.zh-CN';
 import { coachingZhCN } from './sections/coaching.zh-CN';
 import { flagsZhCN } from './sections/flags.zh-CN';
 import { reviewsZhCN } from './sections/reviews.zh-CN';
+import { transparencyZhCN } from './sections/transparency.zh-CN';
 
-const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof typeof scoringAdminZhCN | keyof typeof platformZhCN | keyof typeof authZhCN | keyof typeof contestsZhCN | keyof typeof contestDomainZh | keyof typeof contestsUiZhCN | keyof typeof recognitionZhCN | keyof typeof kudosZhCN | keyof typeof badgesZhCN | keyof typeof rewardsZhCN | keyof typeof goalsZhCN | keyof typeof trainingZhCN | keyof typeof displaysZhCN | keyof typeof homeZhCN | keyof typeof integrationsZhCN | keyof typeof coachingZhCN | keyof typeof flagsZhCN | keyof typeof reviewsZhCN>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof typeof scoringAdminZhCN | keyof typeof platformZhCN | keyof typeof authZhCN | keyof typeof contestsZhCN | keyof typeof contestDomainZh | keyof typeof contestsUiZhCN | keyof typeof recognitionZhCN | keyof typeof kudosZhCN | keyof typeof badgesZhCN | keyof typeof rewardsZhCN | keyof typeof goalsZhCN | keyof typeof trainingZhCN | keyof typeof displaysZhCN | keyof typeof homeZhCN | keyof typeof integrationsZhCN | keyof typeof coachingZhCN | keyof typeof flagsZhCN | keyof typeof reviewsZhCN | keyof typeof transparencyZhCN>, string> = {
 	'app.name': 'Podium',
 	'app.tagline': '为销售团队打造的实时排行榜、竞赛与表彰',
 	'app.skip': '跳到正文',
@@ -291,4 +292,4 @@ const core: Record<Exclude<MessageKey, keyof typeof leaderboardZhCN | keyof type
 	'health.ok': '所有系统正常'
 };
 
-export const zhCN: Record<MessageKey, string> = { ...core, ...leaderboardZhCN, ...scoringAdminZhCN, ...platformZhCN, ...authZhCN, ...contestsZhCN, ...contestDomainZh, ...contestsUiZhCN, ...recognitionZhCN, ...kudosZhCN, ...badgesZhCN, ...rewardsZhCN, ...goalsZhCN, ...trainingZhCN, ...homeZhCN, ...displaysZhCN, ...integrationsZhCN, ...coachingZhCN, ...flagsZhCN, ...reviewsZhCN };
+export const zhCN: Record<MessageKey, string> = { ...core, ...leaderboardZhCN, ...scoringAdminZhCN, ...platformZhCN, ...authZhCN, ...contestsZhCN, ...contestDomainZh, ...contestsUiZhCN, ...recognitionZhCN, ...kudosZhCN, ...badgesZhCN, ...rewardsZhCN, ...goalsZhCN, ...trainingZhCN, ...homeZhCN, ...displaysZhCN, ...integrationsZhCN, ...coachingZhCN, ...flagsZhCN, ...reviewsZhCN, ...transparencyZhCN };

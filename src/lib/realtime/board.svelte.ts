@@ -1,11 +1,11 @@
 // A live board in the browser: starts from the server-rendered snapshot, applies pushed rows in
 // sequence, and refetches the snapshot when it sees a gap in seq, a new epoch or after a reconnect
 // (the rules are in board-sequence.ts).
-import type { BoardRowPayload, BoardSelector, BoardSnapshotPayload, BoardUpdatePayload } from '$lib/shared/socket-events';
+import type { BoardSelector, BoardSnapshotPayload, BoardUpdatePayload, ViewRowPayload } from '$lib/shared/socket-events';
 import { decideUpdate } from './board-sequence';
 import { realtime } from './connection.svelte';
 
-export interface LiveRow extends BoardRowPayload {
+export interface LiveRow extends ViewRowPayload {
 	/** Positive when the row climbed since the page opened, negative when it fell. */
 	moved: number;
 	/** Score change since the last render, for a brief highlight. */
@@ -13,7 +13,7 @@ export interface LiveRow extends BoardRowPayload {
 }
 
 function rankRows(rows: LiveRow[]): LiveRow[] {
-	const sorted = [...rows].sort((a, b) => b.score - a.score || (a.tie ?? 0) - (b.tie ?? 0) || a.name.localeCompare(b.name));
+	const sorted = [...rows].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || (a.tie ?? 0) - (b.tie ?? 0) || a.name.localeCompare(b.name));
 	let rank = 1;
 	return sorted.map((row, i) => {
 		if (i > 0 && row.score !== sorted[i - 1].score) rank = i + 1;
@@ -45,7 +45,7 @@ export class LiveBoard {
 		this.rows = snapshot.entries.map((e) => ({
 			...e,
 			moved: (this.initialRanks.get(e.id) ?? e.rank) - e.rank,
-			bumped: first ? 0 : e.score - (old.get(e.id)?.score ?? e.score)
+			bumped: first || e.score === null ? 0 : e.score - (old.get(e.id)?.score ?? e.score)
 		}));
 		this.epoch = snapshot.epoch;
 		this.seq = snapshot.seq;
@@ -59,6 +59,13 @@ export class LiveBoard {
 
 	private apply(update: BoardUpdatePayload) {
 		if (!this.matches(update)) return;
+		// A limited view (the organization's transparency settings): the push carries no rows, only that
+		// the board changed; this viewer's own view is read again, as the server allows it.
+		if (update.refresh) {
+			if (this.refetching) this.again = true;
+			else void this.refetch();
+			return;
+		}
 		const decision = decideUpdate({ epoch: this.epoch, seq: this.seq, period: this.period, teamView: !!this.selector.team }, update);
 		if (decision === 'refetch') void this.refetch();
 		if (decision !== 'apply') return;
@@ -67,7 +74,7 @@ export class LiveBoard {
 		const deltas = { ...this.deltas };
 		for (const row of update.rows) {
 			const prev = byId.get(row.id);
-			const change = row.score - (prev?.score ?? 0);
+			const change = (row.score ?? 0) - (prev?.score ?? 0);
 			deltas[row.id] = (deltas[row.id] ?? 0) + (prev ? change : 0);
 			byId.set(row.id, { ...row, moved: 0, bumped: change });
 		}
@@ -84,9 +91,13 @@ export class LiveBoard {
 		}));
 	}
 
+	/** A limited view's push arrived during a read, which may have missed its change: read once more. */
+	private again = false;
+
 	private async refetch() {
 		if (this.refetching) return;
 		this.refetching = true;
+		this.again = false;
 		const socket = realtime.acquire();
 		try {
 			const response = await socket.timeout(10_000).emitWithAck('board:subscribe', this.selector);
@@ -96,6 +107,7 @@ export class LiveBoard {
 		} finally {
 			realtime.release();
 			this.refetching = false;
+			if (this.again) void this.refetch();
 		}
 	}
 

@@ -66,7 +66,8 @@ export class LiveGoals {
 			const key = channelKey(u);
 			const known = seqs.get(key);
 			if (!known) return;
-			if (u.epoch !== known.epoch || u.seq > known.seq + 1) {
+			// A limited view's push (transparency settings) carries no rows: read the figures again.
+			if (u.refresh || u.epoch !== known.epoch || u.seq > known.seq + 1) {
 				seqs.set(key, { epoch: u.epoch, seq: u.seq });
 				reload();
 				return;

@@ -61,7 +61,8 @@ export interface HomeRank {
 	/** The rank at the end of yesterday (null on the first day of the month, or when not on the board). */
 	yesterday: number | null;
 	/** The member just above: their name and the points it takes to pass them. */
-	next: { name: string; gap: number } | null;
+	/** Who is just above and by how many points (gap null: the organization shows reps only ranks). */
+	next: { name: string; gap: number | null } | null;
 }
 
 export interface HomeContest {

@@ -30,6 +30,9 @@ export interface BoardRowPayload {
 	tie?: number;
 }
 
+/** A row of a snapshot as its viewer may see it: `score` is null when the organization shows them only ranks. */
+export type ViewRowPayload = Omit<BoardRowPayload, 'score'> & { score: number | null };
+
 export interface BoardSnapshotPayload {
 	board: string;
 	scope: BoardScope;
@@ -39,7 +42,7 @@ export interface BoardSnapshotPayload {
 	epoch: string;
 	seq: number;
 	total: number;
-	entries: BoardRowPayload[];
+	entries: ViewRowPayload[];
 }
 
 export interface BoardUpdatePayload {
@@ -57,6 +60,11 @@ export interface BoardUpdatePayload {
 	rows: BoardRowPayload[];
 	/** Members who left the board (deactivated, or no longer competing): drop their rows. */
 	removed?: string[];
+	/**
+	 * To viewers with a limited view (reps under the transparency settings, TVs): the board changed, with
+	 * no rows; read your own view again (board:subscribe), whose snapshot carries what you may see.
+	 */
+	refresh?: true;
 }
 
 export interface ActivityPayload {
@@ -65,8 +73,9 @@ export interface ActivityPayload {
 	name: string;
 	/** The metric's name as its admin gave it, in one or both languages: read it with localize(). */
 	metric: { key: string; name: LocalizedText; unit: 'count' | 'currency' | 'minutes'; currency: string | null };
-	value: number;
-	points: number;
+	/** Null (with points) for a rep whose organization shows reps only ranks, on others' events. */
+	value: number | null;
+	points: number | null;
 	occurredAt: string;
 	/** A correction voiding an earlier event. */
 	correction: boolean;
@@ -178,7 +187,11 @@ export const rooms = {
 	org: (organizationId: string) => `org:${organizationId}`,
 	user: (userId: string) => `user:${userId}`,
 	board: (organizationId: string, boardId: string) => `board:${organizationId}:${boardId}`,
+	/** A board's viewers with a limited view (reps under the transparency settings, TVs): pushes carry no rows. */
+	boardLimited: (organizationId: string, boardId: string) => `board:${organizationId}:${boardId}#limited`,
 	activity: (organizationId: string) => `activity:${organizationId}`,
+	/** The feed for reps shown ranks only: others' values and points are null. */
+	activityMasked: (organizationId: string) => `activity:${organizationId}#masked`,
 	contest: (organizationId: string, contestId: string) => `contest:${organizationId}:${contestId}`,
 	kudos: (organizationId: string) => `kudos:${organizationId}`,
 	/** A display's TVs. */

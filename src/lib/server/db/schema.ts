@@ -12,6 +12,14 @@ export interface OrganizationsTable {
 	time_zone: Generated<string>;
 	locale: Generated<string>;
 	week_start: Generated<number>;
+	/** What reps see of the boards: the whole board, or the top N and their neighbourhood (see transparency/). */
+	board_view: Generated<'full' | 'top'>;
+	board_top_n: Generated<number>;
+	board_neighbours: Generated<number>;
+	/** Whether reps see everyone's values or only ranks (their own value always). */
+	board_values: Generated<'all' | 'ranks'>;
+	/** Whether reps may hide from public displays (TVs). */
+	display_hiding: Generated<boolean>;
 	created_at: CreatedAt;
 }
 
@@ -35,6 +43,8 @@ export interface MembershipsTable {
 	/** How the member appears on office displays (TVs): name, initials, or their alias. */
 	display_as: Generated<'name' | 'initials' | 'alias'>;
 	display_alias: string | null;
+	/** The member asked to be left off public displays (honoured while the org allows hiding). */
+	display_hidden: Generated<boolean>;
 	created_at: CreatedAt;
 }
 

@@ -17,6 +17,7 @@ import type { DomainEventBus } from '../platform/events';
 import { parseInput } from '../platform/validation';
 import { generateSecureRandomString, hashSecret, secretMatches } from '../auth/tokens';
 import { readBoard } from '../scoring/board.service';
+import { hiddenFromDisplays } from '../transparency/transparency.service';
 import { catalog } from '../scoring/boards/catalog';
 import { allMetrics } from '../scoring/metric.repository';
 import { listFeed } from '../recognition/kudos.service';
@@ -429,13 +430,30 @@ export async function slideBoardQuery(db: Db, screen: ScreenIdentity, slideId: u
 	return { slide, display };
 }
 
+/**
+ * Board rows without the members who hide from displays, ranked again among those shown (ties share a
+ * rank), so a screen shows no gap where someone left.
+ */
+function showable<R extends { id: string; rank: number; score: number | null }>(rows: R[], hidden: ReadonlySet<string>): R[] {
+	if (hidden.size === 0) return rows;
+	const shown = rows.filter((r) => !hidden.has(r.id));
+	let rank = 0;
+	return shown.map((r, i) => {
+		if (i === 0 || r.score !== shown[i - 1].score) rank = i + 1;
+		return { ...r, rank };
+	});
+}
+
 /** A slide's live data, as the display shows it (names as members chose to appear on displays). */
 export async function slideData(deps: SlideDeps, screen: ScreenIdentity, slideId: unknown, locale: Locale): Promise<TvSlideData> {
 	const { slide, display } = await slideBoardQuery(deps.db, screen, slideId);
 	if (slide.type === 'leaderboard') {
 		const s = SLIDE_TYPES.leaderboard.parse(slide.settings);
 		const team = s.scope === 'users' ? (display.team_id ?? undefined) : undefined;
-		const snapshot = await readBoard(deps, screen.organizationId, { board: s.board, scope: s.scope, window: s.window, limit: display.top_n, team, around: undefined });
+		// Members who hide from displays are left out (read enough rows to fill the top N without them).
+		const hidden = s.scope === 'users' ? await hiddenFromDisplays(deps.db, screen.organizationId) : new Set<string>();
+		const read = await readBoard(deps, screen.organizationId, { board: s.board, scope: s.scope, window: s.window, limit: Math.min(1000, display.top_n + hidden.size), team, around: undefined });
+		const snapshot = { ...read, entries: showable(read.entries, hidden) };
 		const found = await catalog.resolve(deps.db, screen.organizationId, s.board);
 		const metric = (await allMetrics(deps.db, screen.organizationId)).find((m) => m.key === s.board);
 		const boardName = 'key' in found.info.name ? translate(locale, found.info.name.key as never) : localize(found.info.name, locale);
@@ -450,12 +468,19 @@ export async function slideData(deps: SlideDeps, screen: ScreenIdentity, slideId
 			currency: metric?.currency ?? null,
 			rows: snapshot.entries.slice(0, display.top_n).map((e) => {
 				const shown = people.get(e.id) ?? displayName({ name: e.name });
-				return { rank: e.rank, id: e.id, name: shown.name, initials: shown.initials, team: e.team?.name ?? null, score: e.score };
+				return { rank: e.rank, id: e.id, name: shown.name, initials: shown.initials, team: e.team?.name ?? null, score: e.score ?? 0 };
 			})
 		};
 	}
 	if (slide.type === 'kudos') {
-		const feed = await listFeed(deps.db, screen.organizationId, null);
+		const [all, hidden] = await Promise.all([listFeed(deps.db, screen.organizationId, null), hiddenFromDisplays(deps.db, screen.organizationId)]);
+		// A kudos from someone who hides is left out, and so are recipients who hide (and a kudos left with none).
+		const feed = {
+			items: all.items
+				.filter((k) => !hidden.has(k.from.id))
+				.map((k) => ({ ...k, to: k.to.filter((p) => !hidden.has(p.id)) }))
+				.filter((k) => k.to.length > 0)
+		};
 		const ids = [...new Set(feed.items.flatMap((k) => [k.from.id, ...k.to.map((p) => p.id)]))];
 		const people = new Map((await repo.displayNamesOf(deps.db, screen.organizationId, ids)).map((m) => [m.id, displayName(m).name]));
 		return {
@@ -473,7 +498,8 @@ export async function slideData(deps: SlideDeps, screen: ScreenIdentity, slideId
 	}
 	if (slide.type === 'badges') {
 		const s = SLIDE_TYPES.badges.parse(slide.settings);
-		const { awards } = await recentRecognition(deps.db, screen.organizationId, new Date(Date.now() - s.days * 86_400_000), 8);
+		const [recent, hidden] = await Promise.all([recentRecognition(deps.db, screen.organizationId, new Date(Date.now() - s.days * 86_400_000), 8 + 8), hiddenFromDisplays(deps.db, screen.organizationId)]);
+		const awards = recent.awards.filter((a) => !hidden.has(a.user_id)).slice(0, 8);
 		const people = new Map((await repo.displayNamesOf(deps.db, screen.organizationId, [...new Set(awards.map((a) => a.user_id))])).map((m) => [m.id, displayName(m)]));
 		return {
 			type: 'badges',

@@ -21,6 +21,7 @@ import { periodOf, shiftPeriod, type OrgClock, type Period } from '../../shared/
 import { displayName, type TvContest, type TvGoal, type TvKpi, type TvSlideData, type TvUnit } from '../../shared/displays/displays';
 import { SLIDE_CONTEST_FORMATS, SLIDE_TYPES, KPI_MAX, type SlideType } from '../../shared/displays/slides';
 import { displayNamesOf } from './display.repository';
+import { hiddenFromDisplays } from '../transparency/transparency.service';
 
 export interface SlideDeps {
 	db: Db;
@@ -82,8 +83,9 @@ export async function contestSlide(deps: SlideDeps, scope: DisplayScope, type: S
 	const only = Array.isArray(row.scoring) && row.scoring.length === 1 ? metrics.find((m) => m.key === (row.scoring as { metric: string }[])[0].metric) : undefined;
 	const ids = new Set<string>([...view.standings.map((s) => s.id), ...(view.challenge?.contributors.map((c) => c.id) ?? [])]);
 	for (const m of view.bracket ?? []) for (const side of [m.a, m.b]) if (side) ids.add(side.id);
-	const people = await peopleOf(deps.db, scope.organizationId, [...ids]);
-	const shown = (id: string, name: string) => people.get(id) ?? displayName({ name });
+	const [people, hidden] = await Promise.all([peopleOf(deps.db, scope.organizationId, [...ids]), hiddenFromDisplays(deps.db, scope.organizationId)]);
+	// Members who hide from public displays are left out; in a bracket, whose shape needs both sides, unnamed.
+	const shown = (id: string, name: string) => (hidden.has(id) ? { name: '—', initials: '?' } : (people.get(id) ?? displayName({ name })));
 	const contest: TvContest = {
 		id: view.id,
 		name: view.name,
@@ -97,7 +99,10 @@ export async function contestSlide(deps: SlideDeps, scope: DisplayScope, type: S
 		unit: (only?.unit as TvUnit | undefined) ?? 'points',
 		currency: only?.currency ?? null,
 		participants: view.participantCount,
-		rows: view.standings.slice(0, scope.topN).map((s) => {
+		rows: view.standings
+			.filter((s) => !hidden.has(s.id))
+			.slice(0, scope.topN)
+			.map((s) => {
 			const who = shown(s.id, s.name);
 			return { rank: s.rank, id: s.id, name: who.name, initials: who.initials, team: s.team?.name ?? null, score: s.score, progress: s.progress ?? null, out: !!s.eliminated };
 		})
@@ -120,7 +125,10 @@ export async function contestSlide(deps: SlideDeps, scope: DisplayScope, type: S
 	if (view.challenge) {
 		contest.challenge = {
 			...view.challenge,
-			contributors: view.challenge.contributors.slice(0, 8).map((c) => ({ id: c.id, score: c.score, ...shown(c.id, c.name) }))
+			contributors: view.challenge.contributors
+				.filter((c) => !hidden.has(c.id))
+				.slice(0, 8)
+				.map((c) => ({ id: c.id, score: c.score, ...shown(c.id, c.name) }))
 		};
 	}
 	return { type: 'contest', contest };
@@ -137,7 +145,9 @@ export async function goalsSlide(deps: SlideDeps, scope: DisplayScope, rawSettin
 	]);
 	const inTeams = scope.teamId ? descendantsOf(teams, [scope.teamId]) : null;
 	const teamOf = new Map(members.map((m) => [m.user_id, m.team_id]));
-	const active = new Set(members.filter((m) => m.status === 'active').map((m) => m.user_id));
+	const hidden = await hiddenFromDisplays(deps.db, scope.organizationId);
+	// Members who hide from public displays are left out with their goals.
+	const active = new Set(members.filter((m) => m.status === 'active' && !hidden.has(m.user_id)).map((m) => m.user_id));
 	const fits = goals.filter((g) => {
 		if (settings.measure && g.measure.key !== settings.measure) return false;
 		if (g.owner.kind === 'member') return active.has(g.owner.id) && (!inTeams || inTeams.has(teamOf.get(g.owner.id) ?? ''));

@@ -17,6 +17,7 @@ import { listMembers } from '../org/membership.repository';
 import { holidaysOf } from '../org/holiday.repository';
 import { activeMetrics } from '../scoring/activity.service';
 import { readBoard } from '../scoring/board.service';
+import { lensFor } from '../transparency/transparency.service';
 import { orgClock } from '../scoring/live.service';
 import { dailyTotalsOfUsers } from '../scoring/event.repository';
 import { readGoals } from '../goals/goal.service';
@@ -89,11 +90,16 @@ async function rankOf(deps: HomeDeps, actor: Actor, email: string, clock: OrgClo
 	const board = await readBoard(deps, actor.organizationId, { board: POINTS_BOARD, scope: 'users', window: 'month', limit: 1, around: email }, now);
 	const me = board.around?.find((r) => r.id === actor.userId) ?? null;
 	const out: HomeRank = { board: POINTS_BOARD, window: 'month', rank: me?.rank ?? null, of: board.total, score: me?.score ?? 0, yesterday: null, next: null };
+	// readBoard reads every value (no lens): the scores below are numbers.
 	if (!me) return out;
-	const above = board.around!.filter((r) => r.score > me.score);
-	const gap = gapToNext(above.map((r) => r.score), me.score);
+	const above = board.around!.filter((r) => r.score! > me.score!);
+	const gap = gapToNext(above.map((r) => r.score!), me.score!);
 	const nextUp = above.length ? above[above.length - 1] : null;
-	if (gap !== null && nextUp) out.next = { name: nextUp.name, gap };
+	// Transparency: a rep shown only ranks is told whom to pass, not by how much; one shown only the top N
+	// with no neighbourhood is not told who is just above unless that member is in the top N.
+	const lens = await lensFor(deps.db, actor.organizationId, actor);
+	const visible = lens.kind === 'full' || !nextUp || lens.topN === null || lens.neighbours > 0 || nextUp.rank <= lens.topN;
+	if (gap !== null && nextUp && visible) out.next = { name: nextUp.name, gap: lens.kind === 'limited' && !lens.values ? null : gap };
 	const today = periodOf('day', now, clock);
 	if (board.total > RANK_CHANGE_MAX_MEMBERS || today.start.getTime() <= Date.parse(board.window.start)) return out;
 	const month = await deps.live.top(actor.organizationId, encodeBoardKey({ board: POINTS_BOARD, scope: 'users', window: 'month', period: board.window.key }), board.total);

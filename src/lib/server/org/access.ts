@@ -13,6 +13,7 @@
 // | manage a member (invite a rep, move, reset password) | any member | reps on managed teams              | none      |
 // | roles, deactivation, quotas, who leads a team        | yes        | no                                 | no        |
 //
+// Reps see boards as the organization's transparency settings allow (transparency/transparency.service.ts).
 // "Managed teams" are the teams a leader leads and every team below them (teams form a tree).
 // accessOf reads what it needs once (the team tree and who leads what for leaders, the roster for
 // everyone); the answers after that are synchronous, so one request asks as often as it likes.

@@ -8,6 +8,9 @@
 //   org:changed to its own sockets (never through the Socket.IO adapter, or sockets would hear it twice).
 // - user.sessions_revoked, session.revoked, token.revoked, member.access_changed: cluster-wide. Each
 //   process disconnects its own matching sockets (and forgets cached API tokens).
+// - transparency.changed: cluster-wide. Each process forgets its cached transparency settings and hidden
+//   members and tells its TVs; after a settings change it also moves its own reps' sockets between full
+//   and limited board rooms and pushes org:changed to its own sockets.
 // - contest.changed: cluster-wide. Each process forgets its cached contests and pushes the new status.
 // - goal.changed: cluster-wide. Each process forgets its cached goals and tells its own sockets.
 // - display.paired, screen.revoked: cluster-wide. The TV's pairing socket and a revoked screen's socket
@@ -40,6 +43,8 @@ export interface DomainEvents {
 	'token.revoked': { tokenId: string; organizationId: string };
 	/** A member's role changed: sockets carry the role they connected with, so they must reconnect. */
 	'member.access_changed': { userId: string; organizationId: string };
+	/** The org's transparency settings changed (settings), or a member hid from or came back to public displays (hidden). */
+	'transparency.changed': { organizationId: string; what: 'settings' | 'hidden' };
 	/** Events were committed (and applied live, or left to the reconciler). */
 	'scores.changed': { organizationId: string; events: ScoredEvent[] };
 	/**
@@ -121,6 +126,7 @@ export const CLUSTER_EVENTS: ReadonlySet<DomainEventName> = new Set<DomainEventN
 	'session.revoked',
 	'token.revoked',
 	'member.access_changed',
+	'transparency.changed',
 	'contest.changed',
 	'goal.changed',
 	'display.paired',

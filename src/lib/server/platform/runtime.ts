@@ -1,6 +1,7 @@
 // The process-wide runtime: config, database, live store and domain events.
 // It lives on globalThis so that the SvelteKit bundle, the Vite dev server and server/index.ts,
 // which each load their own copy of this module, share one database and one event bus.
+import { forgetTransparency } from '../transparency/transparency.service';
 import { configFromProcess, type Config } from './config';
 import { migrateToLatest, openDatabase, type Db, type DbKind } from '../db';
 import { DomainEventBus, RedisDomainEventBus } from './events';
@@ -90,6 +91,8 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		});
 		// A token revoked in any process stops working here at once, not after its cache entry expires.
 		events.on('token.revoked', () => forgetApiTokens());
+		// What reps see of the boards changed in some process: this one reads it again at once.
+		events.on('transparency.changed', ({ organizationId }) => forgetTransparency(organizationId));
 		const runtime: Runtime = {
 			config,
 			db: handle.db,

@@ -98,7 +98,18 @@ async function rankFromStore(deps: Deps, organizationId: string, key: string, so
 	return sorted.map((e) => ({ ...e, rank: ranks.get(e.score)! }));
 }
 
-export async function readBoard(deps: Deps, organizationId: string, query: BoardQuery, now = new Date()): Promise<BoardSnapshot> {
+/**
+ * A board's current period: the top `limit` and, with `around` (a member's e-mail, id or external id) or
+ * `options.aroundId`, that member and `options.span` rows (default 2) above and below them.
+ */
+export async function readBoard(
+	deps: Deps,
+	organizationId: string,
+	query: BoardQuery,
+	now = new Date(),
+	options: { span?: number; aroundId?: string } = {}
+): Promise<BoardSnapshot> {
+	const span = options.span ?? 2;
 	await assertBoardExists(deps.db, organizationId, query.board, query.scope, query.window);
 	if (query.team && query.scope === 'teams') throw new AppError(400, 'validation.invalid', undefined, 'team');
 	await ensureBuilt(deps, organizationId);
@@ -113,8 +124,8 @@ export async function readBoard(deps: Deps, organizationId: string, query: Board
 	let ranked: (BoardEntry & { rank: number })[];
 	let total: number;
 	let around: (BoardEntry & { rank: number })[] | undefined;
-	let aroundMember: string | undefined;
-	if (query.around) {
+	let aroundMember: string | undefined = options.aroundId;
+	if (!aroundMember && query.around) {
 		const user = await findMemberIdByRef(deps.db, organizationId, query.around);
 		if (!user) throw new AppError(404, 'validation.notFound', undefined, 'around');
 		aroundMember = user.id;
@@ -128,13 +139,13 @@ export async function readBoard(deps: Deps, organizationId: string, query: Board
 		ranked = sorted.slice(0, query.limit);
 		if (aroundMember) {
 			const i = sorted.findIndex((e) => e.member === aroundMember);
-			around = i < 0 ? [] : sorted.slice(Math.max(0, i - 2), i + 3);
+			around = i < 0 ? [] : sorted.slice(Math.max(0, i - span), i + span + 1);
 		}
 	} else {
 		const [top, size] = await Promise.all([deps.live.top(organizationId, key, query.limit), deps.live.size(organizationId, key)]);
 		ranked = rankSorted(top);
 		total = size;
-		if (aroundMember) around = await rankFromStore(deps, organizationId, key, await deps.live.around(organizationId, key, aroundMember, 2));
+		if (aroundMember) around = await rankFromStore(deps, organizationId, key, await deps.live.around(organizationId, key, aroundMember, span));
 	}
 	const ids = [...new Set([...ranked, ...(around ?? [])].map((e) => e.member))];
 	const labels = await names(deps.db, organizationId, query.scope, ids);

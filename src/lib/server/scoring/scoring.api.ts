@@ -49,7 +49,7 @@ const boardRowSchema = z
 		id: z.string().describe('The rep’s user id or the team id.'),
 		name: z.string(),
 		team: z.string().nullable().describe('The rep’s team name (null for teams and reps without a team).'),
-		score: z.number().describe('Points, or the metric’s value in its unit (currency in minor units).')
+		score: z.number().nullable().describe('Points, or the metric’s value in its unit (currency in minor units); null for a rep whose organization shows reps only ranks (their own value stays).')
 	})
 	.meta({ id: 'BoardRow' });
 
@@ -66,8 +66,13 @@ export const leaderboardResponseSchema = z
 		team: z.string().nullable().describe('The team id the board was limited to.'),
 		seq: z.int().describe('The board’s push sequence number when it was read.'),
 		total: z.int().describe('Members on the board.'),
-		entries: z.array(boardRowSchema),
-		around: z.array(boardRowSchema).optional().describe('Rows around the member named by `around`, with their global ranks.')
+		entries: z
+			.array(boardRowSchema)
+			.describe('The top of the board; for a signed-in rep whose organization shows reps the top N and their neighbourhood, the top N then the rows around the rep (ranks tell the gap).'),
+		around: z
+			.array(boardRowSchema)
+			.optional()
+			.describe('Rows around the member named by `around`, with their global ranks (always the rep themselves for a rep shown the top N).')
 	})
 	.meta({ id: 'Leaderboard' });
 
@@ -121,7 +126,7 @@ export const scoringApi: ApiOperation[] = [
 		auth: { kind: 'token-or-session', scope: 'leaderboards:read' },
 		query: leaderboardQuery,
 		responses: {
-			200: { description: 'The board, ranked.', schema: leaderboardResponseSchema },
+			200: { description: 'The board, ranked; for a signed-in rep, as the organization’s transparency settings allow.', schema: leaderboardResponseSchema },
 			400: { description: 'A parameter is not valid; the message names it.' },
 			401: unauthorized,
 			403: forbidden,

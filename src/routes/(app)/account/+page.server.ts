@@ -9,17 +9,24 @@ import { changePassword } from '$lib/server/auth/auth.service';
 import { organizationsOf, updateProfile } from '$lib/server/org/organization.service';
 import { formToObject, parseInput } from '$lib/server/platform/validation';
 import { myDisplayName, setMyDisplayName } from '$lib/server/displays/display.service';
+import { myDisplayHiding, setMyDisplayHiding } from '$lib/server/transparency/transparency.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const actor = requireActor(event);
 	const db = event.locals.runtime.db;
-	const [sessions, organizations, displayAs] = await Promise.all([countUserSessions(db, actor.userId), organizationsOf(db, actor.userId), myDisplayName(db, actor)]);
+	const [sessions, organizations, displayAs, hiding] = await Promise.all([
+		countUserSessions(db, actor.userId),
+		organizationsOf(db, actor.userId),
+		myDisplayName(db, actor),
+		myDisplayHiding(db, actor)
+	]);
 	return {
 		profile: { name: event.locals.auth!.user.name, email: event.locals.auth!.user.email, locale: event.locals.locale },
 		sessions,
 		organizations: organizations.map((o) => ({ id: o.id, name: o.name, role: o.role })),
-		displayAs
+		displayAs,
+		hiding
 	};
 };
 
@@ -31,6 +38,14 @@ export const actions: Actions = {
 		const result = await attempt(event, () => setMyDisplayName(event.locals.runtime.db, actor, input), { ...input, form: 'displayAs' });
 		if (!result.ok) return result.failure;
 		return { displayAsSaved: translate(event.locals.locale, 'displays.me.saved') };
+	},
+	/** Leave me off the office displays (TV slides and celebrations), when the organization allows it. */
+	displayHidden: async (event) => {
+		const actor = requireActor(event);
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => setMyDisplayHiding(event.locals.runtime, actor, input), { ...input, form: 'displayHidden' });
+		if (!result.ok) return result.failure;
+		return { hiddenSaved: translate(event.locals.locale, 'transparency.me.saved') };
 	},
 	profile: async (event) => {
 		const actor = requireActor(event);

@@ -6,7 +6,9 @@ import { AppError } from '$lib/server/platform/errors';
 import { findMembership } from '$lib/server/org/membership.repository';
 import { accessOf } from '$lib/server/org/access';
 import { activeMetrics, FEED_DAYS, parseLoggedValue, quickLogRefusal, recentActivity, todayScores } from '$lib/server/scoring/activity.service';
-import { boardQuerySchema, readBoard } from '$lib/server/scoring/board.service';
+import { boardQuerySchema } from '$lib/server/scoring/board.service';
+import { lensFor, viewBoard } from '$lib/server/transparency/transparency.service';
+import { maskActivity } from '$lib/shared/transparency';
 import { catalog } from '$lib/server/scoring/boards/catalog';
 import { ingestEvents, voidEvent } from '$lib/server/scoring/event.service';
 import { listTeamTree } from '$lib/server/org/team.service';
@@ -30,9 +32,11 @@ export const load: PageServerLoad = async (event) => {
 		error(400, described?.message ?? 'Bad request');
 	}
 	const selector = { ...query, team: query.scope === 'teams' ? undefined : query.team };
+	// What this viewer may see of the board (a rep under the organization's transparency settings).
+	const lens = await lensFor(rt.db, actor.organizationId, actor);
 	let board;
 	try {
-		board = await readBoard(rt, actor.organizationId, { ...selector, limit: 100, around: event.locals.auth!.user.email });
+		board = await viewBoard(rt, actor.organizationId, { ...selector, limit: 100, around: event.locals.auth!.user.email }, lens);
 	} catch (err) {
 		const described = describeError(event.locals.locale, err);
 		if (!described) throw err;
@@ -42,7 +46,7 @@ export const load: PageServerLoad = async (event) => {
 	// first screen alive (the live store keeps the period just before the current one).
 	const previous =
 		board.entries.length === 0 && query.window !== 'all'
-			? await readBoard(rt, actor.organizationId, { ...selector, limit: 10 }, new Date(Date.parse(board.window.start) - 1))
+			? await viewBoard(rt, actor.organizationId, { ...selector, limit: 10, around: undefined }, lens, new Date(Date.parse(board.window.start) - 1))
 			: null;
 	const members = board.entries.map((e) => e.id);
 	const shown = [...members, ...(board.around ?? []).map((e) => e.id)];
@@ -62,25 +66,30 @@ export const load: PageServerLoad = async (event) => {
 		recentMoments(rt.db, actor.organizationId, new Date(Date.now() - FEED_DAYS * 86_400_000))
 	]);
 	const loggable = access.loggableMembers();
+	// Ranks only: others' values leave the page everywhere (today's gains, personal bests, the feed).
+	const masked = lens.kind === 'limited' && !lens.values;
+	const own = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([id]) => id === actor.userId));
 	// Leaders and admins may void what they could have logged.
 	const voidable = actor.role === 'rep' ? [] : access.isAdmin ? 'all' : loggable.filter((m) => access.canVoidFor(m.id)).map((m) => m.id);
 	return {
 		selector,
 		board,
+		// What this rep is shown (null: everything), for the notice above the board.
+		limited: lens.kind === 'limited' && query.scope === 'users' ? { topN: lens.topN, values: lens.values } : null,
 		previous: previous && previous.entries.length ? { window: previous.window, entries: previous.entries } : null,
 		// The boards to pick from, family by family (the one shown even when no longer listed).
 		boards: boards
 			.filter((b) => b.listed || b.board === query.board)
 			.map((b) => ({ board: b.board, name: b.name, scopes: [...b.scopes], windows: [...b.windows], unit: b.unit ?? null })),
-		today: Object.fromEntries(today),
+		today: masked ? own(Object.fromEntries(today)) : Object.fromEntries(today),
 		metrics,
 		teams: teams.filter((t) => !t.archived).map((t) => ({ id: t.id, name: t.name, depth: t.depth })),
 		// Flags are for those who may void: a rep does not see them on anyone's entries.
-		activity: actor.role === 'rep' ? activity.map((a) => ({ ...a, flag: null })) : activity,
+		activity: actor.role === 'rep' ? activity.map((a) => maskActivity({ ...a, flag: null }, lens)) : activity,
 		feedDays: FEED_DAYS,
 		// Each member's level, for the pill beside their name (rows arriving live find theirs here).
 		levels,
-		flair: form,
+		flair: form && masked ? { ...form, members: own(form.members) } : form,
 		moments,
 		loggable,
 		voidable,

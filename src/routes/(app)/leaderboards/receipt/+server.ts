@@ -2,6 +2,7 @@
 import { json } from '@sveltejs/kit';
 import { requireActor } from '$lib/server/platform/http';
 import { receipt } from '$lib/server/scoring/activity.service';
+import { assertReceiptVisible } from '$lib/server/transparency/transparency.service';
 import { appealedLines } from '$lib/server/coaching/appeal.service';
 import { listMembers } from '$lib/server/org/membership.repository';
 import { describeError } from '$lib/server/platform/validation';
@@ -12,6 +13,8 @@ export const GET: RequestHandler = async (event) => {
 	const actor = requireActor(event);
 	try {
 		const db = event.locals.runtime.db;
+		// A rep limited by the transparency settings reads only the receipts of scores they may see.
+		await assertReceiptVisible(event.locals.runtime, actor, Object.fromEntries(event.url.searchParams));
 		const data = await receipt(db, actor.organizationId, Object.fromEntries(event.url.searchParams));
 		// Your own lines may be appealed: say which are under appeal already, and who else could be credited.
 		const mine = data.scope === 'users' && event.url.searchParams.get('member') === actor.userId;

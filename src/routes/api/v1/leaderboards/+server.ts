@@ -1,15 +1,17 @@
 // GET /api/v1/leaderboards: a board's current period, for API tokens with leaderboards:read or a signed-in member.
+// A rep signed in reads it as the organization's transparency settings allow (tokens are made by admins).
 import { json } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { describeError } from '$lib/server/platform/validation';
-import { boardQuerySchema, readBoard, type BoardRow } from '$lib/server/scoring/board.service';
+import { boardQuerySchema } from '$lib/server/scoring/board.service';
+import { lensFor, viewBoard, type ViewRow } from '$lib/server/transparency/transparency.service';
 import type { leaderboardResponseSchema } from '$lib/server/scoring/scoring.api';
-import { readerOrganization } from '$lib/server/scoring/token.service';
+import { bearer, readerOrganization } from '$lib/server/scoring/token.service';
 import { parseInput } from '$lib/server/platform/validation';
 import type { RequestHandler } from './$types';
 
 /** A row as the public API shows it: the team by name. */
-const apiRow = (e: BoardRow) => ({ rank: e.rank, id: e.id, name: e.name, team: e.team?.name ?? null, score: e.score });
+const apiRow = (e: ViewRow) => ({ rank: e.rank, id: e.id, name: e.name, team: e.team?.name ?? null, score: e.score });
 
 export const GET: RequestHandler = async ({ request, url, locals }) => {
 	const reader = await readerOrganization(locals.runtime.db, locals.actor?.organizationId, request.headers.get('authorization'));
@@ -17,7 +19,9 @@ export const GET: RequestHandler = async ({ request, url, locals }) => {
 	const { organizationId } = reader;
 	try {
 		const query = parseInput(boardQuerySchema, Object.fromEntries(url.searchParams));
-		const snapshot = await readBoard(locals.runtime, organizationId, query);
+		// The session's member only when the session is what authenticated the request (not a bearer token).
+		const viewer = locals.actor && !bearer(request.headers.get('authorization')) ? { role: locals.actor.role, userId: locals.actor.userId } : { role: 'token', userId: null };
+		const snapshot = await viewBoard(locals.runtime, organizationId, query, await lensFor(locals.runtime.db, organizationId, viewer));
 		const body: z.input<typeof leaderboardResponseSchema> = {
 			board: snapshot.board,
 			scope: snapshot.scope,
