@@ -54,7 +54,7 @@ test('standings, bracket, challenge, goal pace and KPI tiles on a TV, built and 
 	const calls = { metrics: [{ metric: 'call', weight: 1 }] };
 	await api('POST', '/api/v1/contests', { name: { en: 'Call sprint' }, format: 'race', scoring: calls, participants: { members: everyone }, endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), prizes: [{ place: 1, text: { en: 'Team dinner' } }, { place: 2, text: { en: 'Movie tickets' } }, { place: 3, text: { en: 'Coffee' } }], ...window });
 	await api('POST', '/api/v1/contests', { name: { en: '200 calls together' }, format: 'team_challenge', scoring: calls, participants: { all: true }, target: 200, endsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(), ...window });
-	await api('POST', '/api/v1/contests', { name: { en: 'Call-off' }, format: 'bracket', scoring: calls, participants: { members: everyone }, bracket: { roundMinutes: 720, seeding: 'manual' }, ...window });
+	await api('POST', '/api/v1/contests', { name: { en: 'Call-off' }, format: 'bracket', scoring: calls, participants: { members: everyone }, bracket: { roundMinutes: 720, seeding: 'manual' }, ...window, endsAt: new Date(Date.parse(window.startsAt) + 2 * 720 * 60_000).toISOString() });
 	for (const email of everyone) await api('POST', '/api/v1/goals', { owner: { member: email }, metric: 'call', target: 150, period: { window: 'month' } });
 	await api('POST', '/api/v1/goals', { owner: { org: true }, metric: 'call', target: 500, period: { window: 'month' } });
 	// Calls today (after the contests started) and over the last days.

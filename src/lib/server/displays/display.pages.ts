@@ -71,7 +71,7 @@ export function slideFromForm(input: Record<string, unknown>, days: string[]) {
 	if (input.to) schedule.to = String(input.to);
 	if (days.length) schedule.days = days.map(Number);
 	if (input.hoursFrom !== undefined && input.hoursFrom !== '' && input.hoursTo !== undefined && input.hoursTo !== '') schedule.hours = { from: Number(input.hoursFrom), to: Number(input.hoursTo) };
-	return { type, settings, duration: input.duration, schedule: Object.keys(schedule).length ? schedule : null };
+	return { type, settings, duration: input.duration === '' ? undefined : input.duration, schedule: Object.keys(schedule).length ? schedule : null };
 }
 
 export const slideTypes = Object.keys(SLIDE_TYPES) as SlideType[];
