@@ -341,6 +341,30 @@ describe('outbound through the outbox', () => {
 		}
 	});
 
+	test('a sender slower than its lease does not post what another sender has taken over since', async () => {
+		const hook = await receiver(() => ({ status: 204, body: '' }));
+		try {
+			await createChannel(app.runtime, admin, { kind: 'webhook', name: 'Slow', url: `${hook.url}/podium`, moments: ['goal_reached'], allowPrivate: 'on' });
+			await announce(app.runtime, org.organizationId, 'goal_reached', `goal:${uniqueSuffix()}`, { key: 'goal_reached', params: { who: 'Ann' } }, clock);
+			// The first sender claims, then stalls past its lease (earlier posts of its batch were slow);
+			// meanwhile a second sender claims the message and sends it.
+			let second = -1;
+			const first = await sendDue(app.runtime, {
+				clock,
+				afterClaim: async () => {
+					await clock.advance(31_000);
+					second = await sendDue(app.runtime, { clock });
+				}
+			});
+			expect(second).toBe(1);
+			expect(first).toBe(0);
+			expect(hook.received).toHaveLength(1);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await hook.close();
+		}
+	});
+
 	test('a daily digest is queued once per day at the local time set, with the day’s top reps', async () => {
 		const hook = await receiver(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
 		try {

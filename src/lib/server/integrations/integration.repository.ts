@@ -244,6 +244,23 @@ export async function claimMessages(db: Db, now: Date, until: Date, limit: numbe
 	return rows.rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
+/**
+ * Extends the lease on one claimed message, only if the claim is still the caller's (its lease ends at
+ * `heldUntil`, the value the caller's claim set). A sender that took longer than its lease over earlier
+ * messages of its batch finds the row claimed by another sender, or sent, and must not post it.
+ */
+export async function renewClaim(db: Executor, id: number, heldUntil: Date, until: Date): Promise<boolean> {
+	const row = await db
+		.updateTable('notification_outbox')
+		.set({ claimed_until: until })
+		.where('id', '=', id)
+		.where('status', '=', 'pending')
+		.where('claimed_until', '=', heldUntil)
+		.returning('id')
+		.executeTakeFirst();
+	return !!row;
+}
+
 export function markMessage(db: Executor, id: number, set: { status: 'pending' | 'sent' | 'failed'; nextAttemptAt?: Date; error?: string | null; sentAt?: Date }) {
 	return db
 		.updateTable('notification_outbox')

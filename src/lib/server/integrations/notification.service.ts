@@ -2,7 +2,8 @@
 // one outbox row per channel that wants it, keyed by (channel, dedupe key): the handler that hears a
 // domain event writes all of its rows in one transaction, so hearing the event twice, or again after a
 // restart, queues nothing more. The sender claims due rows under a lease, posts them, and marks them
-// sent; a sender that dies after its claim leaves the row to the next claim once the lease is over.
+// sent; a sender that dies after its claim leaves the row to the next claim once the lease is over, and
+// a sender renews a row's lease (if still its own) just before posting it, so a slow batch never posts twice.
 // Between a post and its mark a crash can repeat that one post: generic webhooks carry a stable
 // webhook-id for the receiver to drop it; chat robots offer no idempotency key.
 import { z } from 'zod';
@@ -31,6 +32,7 @@ import {
 	deferMessage,
 	forgetWebhookIds,
 	pruneDeliveries,
+	renewClaim,
 	deleteChannel as deleteChannelRow,
 	enqueueMessage,
 	findChannel,
@@ -63,6 +65,8 @@ export type Moment = (typeof MOMENTS)[number] | 'test';
 export const PAUSE_AFTER_FAILURES = 5;
 export const MAX_ATTEMPTS = 8;
 export const LEASE_MS = 30_000;
+/** A post gives up after this long, well inside the lease it renews just before posting. */
+export const REQUEST_TIMEOUT_MS = 10_000;
 export const BACKOFF_MS = 2_000;
 export const MAX_BACKOFF_MS = 30 * 60_000;
 
@@ -236,10 +240,16 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 	const claimed = await claimMessages(deps.db, now, new Date(now.getTime() + LEASE_MS), options.limit ?? 20);
 	await options.afterClaim?.();
 	let sent = 0;
+	const held = new Map(claimed.map((row) => [row.id, new Date(now.getTime() + LEASE_MS)]));
 	for (const row of claimed) {
 		const channel = await findChannelById(deps.db, row.channel_id);
 		if (!channel) continue;
 		const at = clock.now();
+		// The batch's lease was taken at the claim; earlier posts (each up to REQUEST_TIMEOUT_MS) may have
+		// used it up. Renew this row's lease for its own post, and leave it if another sender has it now.
+		const until = new Date(Math.max(at.getTime(), now.getTime()) + LEASE_MS + 1);
+		if (!(await renewClaim(deps.db, row.id, held.get(row.id)!, until))) continue;
+		held.set(row.id, until);
 		// Per-channel rate limit: over it, the message waits without spending an attempt's failure.
 		const perMinute = RATE_PER_MINUTE[channel.kind as ChannelKind];
 		if ((await sentSince(deps.db, channel.id, new Date(at.getTime() - 60_000))) >= perMinute || (channel.kind === 'feishu' && (await sentSince(deps.db, channel.id, new Date(at.getTime() - 1_000))) >= 5)) {
@@ -254,7 +264,7 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 			if (!destination.ok) throw new Error(`refused destination (${destination.reason})`);
 			const message = await render(deps, row.organization_id, row.message);
 			const request = buildRequest({ kind: channel.kind as ChannelKind, url, secret, keyword: channel.keyword }, message, { id: `msg_${row.id}`, moment: row.moment, now: at });
-			const response = await doFetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+			const response = await doFetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 			verdict = judgeAnswer(channel.kind as ChannelKind, response.status, response.headers, await response.text(), at);
 		} catch (error) {
 			verdict = { ok: false as const, permanent: false, error: error instanceof Error ? error.message : String(error) };
