@@ -177,6 +177,31 @@ export function findChannelById(db: Executor, id: string) {
 	return db.selectFrom('notification_channels').select(channelColumns).where('id', '=', id).executeTakeFirst();
 }
 
+export function updateChannel(
+	db: Executor,
+	organizationId: string,
+	id: string,
+	set: Partial<{ name: string; urlEnc: string; secretEnc: string | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean }>
+) {
+	return db
+		.updateTable('notification_channels')
+		.set({
+			...(set.name === undefined ? {} : { name: set.name }),
+			...(set.urlEnc === undefined ? {} : { url_enc: set.urlEnc }),
+			...(set.secretEnc === undefined ? {} : { secret_enc: set.secretEnc }),
+			...(set.keyword === undefined ? {} : { keyword: set.keyword }),
+			...(set.moments === undefined ? {} : { moments: JSON.stringify(set.moments) }),
+			...(set.bigDealMinor === undefined ? {} : { big_deal_minor: set.bigDealMinor }),
+			...(set.digest === undefined ? {} : { digest: set.digest }),
+			...(set.digestAt === undefined ? {} : { digest_at: set.digestAt }),
+			...(set.allowPrivate === undefined ? {} : { allow_private: set.allowPrivate })
+		})
+		.where('organization_id', '=', organizationId)
+		.where('id', '=', id)
+		.returning(channelColumns)
+		.executeTakeFirst();
+}
+
 export async function deleteChannel(db: Executor, organizationId: string, id: string) {
 	const result = await db.deleteFrom('notification_channels').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 	return Number(result.numDeletedRows) === 1;

@@ -37,6 +37,7 @@ import {
 	enqueueMessage,
 	findChannel,
 	findChannelById,
+	updateChannel as updateChannelRow,
 	insertChannel,
 	listChannels,
 	listDigestChannels,
@@ -125,6 +126,72 @@ export async function createChannel(deps: Deps, actor: Actor, input: unknown): P
 	return { id: row.id, signingSecret: data.kind === 'webhook' ? secret : null };
 }
 
+/** The editable part of a channel; its kind stays. An empty URL or secret keeps the stored one. */
+const channelEditSchema = channelSchema.omit({ kind: true }).extend({ url: z.string().trim().max(2000).optional() });
+
+/**
+ * Edits a channel: name, moments, big-deal threshold, digest and its time, keyword (DingTalk), URL
+ * (checked again against the SSRF guard) and, for DingTalk and Feishu, the secret their service made.
+ * The URL and secret are never shown back, so the form leaves them empty to keep them.
+ */
+export async function editChannel(deps: Deps, actor: Actor, id: unknown, input: unknown) {
+	requireAdmin(actor);
+	const channelId = checkId(id, 'channelId');
+	const data = parseInput(channelEditSchema, input);
+	const channel = await findChannel(deps.db, actor.organizationId, channelId);
+	if (!channel) throw notFound();
+	const digest = data.digest || null;
+	if (!data.moments.length && !digest) throw new AppError(400, 'integrations.errors.moments', undefined, 'moments');
+	const allowPrivate = data.allowPrivate === true || data.allowPrivate === 'on' || data.allowPrivate === 'true';
+	// A URL kept as stored is checked again too: allowing a private address may have been unticked.
+	const url = data.url || openSecret(deps.config.secretKey, channel.url_enc);
+	const destination = await checkDestination(url, allowPrivate, false);
+	if (!destination.ok) throw new AppError(400, destination.reason === 'private' ? 'integrations.errors.privateUrl' : 'integrations.errors.url', undefined, 'url');
+	const typedSecret = channel.kind === 'dingtalk' || channel.kind === 'feishu' ? data.secret || undefined : undefined;
+	const set = {
+		name: data.name,
+		moments: data.moments,
+		keyword: channel.kind === 'dingtalk' ? data.keyword || null : null,
+		bigDealMinor: data.bigDeal ? Number(data.bigDeal) * 100 : null,
+		digest,
+		digestAt: digest ? data.digestAt || channel.digest_at || '18:00' : null,
+		allowPrivate
+	};
+	await updateChannelRow(deps.db, actor.organizationId, channelId, {
+		...set,
+		...(data.url ? { urlEnc: sealSecret(deps.config.secretKey, data.url) } : {}),
+		...(typedSecret ? { secretEnc: sealSecret(deps.config.secretKey, typedSecret) } : {})
+	});
+	const before = { name: channel.name, moments: channel.moments, keyword: channel.keyword, bigDealMinor: channel.big_deal_minor === null ? null : Number(channel.big_deal_minor), digest: channel.digest, digestAt: channel.digest_at, allowPrivate: channel.allow_private };
+	const changed = (Object.keys(set) as (keyof typeof set)[]).filter((k) => JSON.stringify(set[k]) !== JSON.stringify(before[k]));
+	await recordAudit(deps.db, {
+		organizationId: actor.organizationId,
+		actorId: actor.userId,
+		action: 'integration.channel_updated',
+		targetType: 'notification_channel',
+		targetId: channelId,
+		// What changed, never the URL's or the secret's value.
+		data: { changed: [...changed, ...(data.url ? ['url'] : []), ...(typedSecret ? ['secret'] : [])], ...Object.fromEntries(changed.map((k) => [k, set[k]])) }
+	});
+}
+
+/**
+ * A new signing secret for a signed webhook channel (Podium makes it), shown once and stored encrypted.
+ * Messages sent from now on carry only the new signature. DingTalk and Feishu make their own secrets:
+ * type the new one into the channel's edit form instead.
+ */
+export async function rotateChannelSecret(deps: Deps, actor: Actor, id: unknown): Promise<{ signingSecret: string }> {
+	requireAdmin(actor);
+	const channelId = checkId(id, 'channelId');
+	const channel = await findChannel(deps.db, actor.organizationId, channelId);
+	if (!channel) throw notFound();
+	if (channel.kind !== 'webhook') throw new AppError(400, 'integrations.errors.rotateKind', undefined, 'channelId');
+	const secret = newWebhookSecret();
+	await updateChannelRow(deps.db, actor.organizationId, channelId, { secretEnc: sealSecret(deps.config.secretKey, secret) });
+	await recordAudit(deps.db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'integration.channel_secret_rotated', targetType: 'notification_channel', targetId: channelId });
+	return { signingSecret: secret };
+}
+
 export async function removeChannel(deps: Deps, actor: Actor, id: unknown) {
 	requireAdmin(actor);
 	const channelId = checkId(id, 'channelId');
@@ -161,6 +228,8 @@ export async function channelsForAdmin(deps: Deps, actor: Actor) {
 			keyword: c.keyword,
 			digest: c.digest,
 			digestAt: c.digest_at,
+			bigDeal: c.big_deal_minor === null ? null : String(Math.floor(Number(c.big_deal_minor) / 100)),
+			hasSecret: c.secret_enc !== null,
 			allowPrivate: c.allow_private,
 			paused: c.paused,
 			failures: c.failures,
