@@ -72,6 +72,20 @@ test('an admin creates a connection, previews the mapping of a pasted sample and
 	await expect(page.getByRole('status').filter({ hasText: 'Channel “Sales floor” added.' })).toBeVisible();
 	await expect(page.locator('[data-channel="Sales floor"]')).toContainText('Healthy');
 
+	// Editing: a bad URL is refused naming the field; a new keyword and digest time are saved.
+	const floor = page.locator('[data-channel="Sales floor"]');
+	await floor.getByText('Edit', { exact: true }).click();
+	const edit = floor.locator('form[action="?/editChannel"]');
+	await edit.getByLabel('New webhook URL (leave empty to keep the current one)').fill('https://10.0.0.8/robot/send');
+	await edit.getByRole('button', { name: 'Save channel' }).click();
+	await expect(page.locator('[data-channel="Sales floor"] form[action="?/editChannel"]')).toContainText('private or loopback');
+	await page.locator('[data-channel="Sales floor"] form[action="?/editChannel"]').getByLabel('New webhook URL (leave empty to keep the current one)').fill('');
+	await page.locator('[data-channel="Sales floor"] form[action="?/editChannel"]').getByLabel('Keyword (DingTalk)').fill('Sales');
+	await page.locator('[data-channel="Sales floor"] form[action="?/editChannel"]').getByLabel('At (the organization’s local time)').fill('17:30');
+	await page.locator('[data-channel="Sales floor"] form[action="?/editChannel"]').getByRole('button', { name: 'Save channel' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Channel “Sales floor” saved.' })).toBeVisible();
+	await expect(page.locator('[data-channel="Sales floor"]')).toContainText('17:30');
+
 	mkdirSync(OUT, { recursive: true });
 	for (const locale of ['en', 'zh-CN'] as Locale[]) {
 		await setLocale(context, baseURL!, locale);

@@ -83,6 +83,7 @@ interface Targets {
 	connectionId: string;
 	deliveryId: number;
 	channelId: string;
+	webhookChannelId: string;
 	/** Appeals: the rep's open appeal of a line of theirs, and another line of theirs nobody appealed. */
 	appealId: string;
 	appealLineId: number;
@@ -680,6 +681,12 @@ const OPERATIONS: Operation[] = [
 	},
 	{ name: 'integrations?/testChannel an A channel', run: action('/admin/integrations?/testChannel', (t) => ({ channelId: t.channelId })), expect: adminChange },
 	{ name: 'integrations?/resumeChannel an A channel', run: action('/admin/integrations?/resumeChannel', (t) => ({ channelId: t.channelId })), expect: adminChange },
+	{
+		name: 'integrations?/editChannel an A channel',
+		run: action('/admin/integrations?/editChannel', (t) => ({ channelId: t.channelId, name: `Edited ${uniqueSuffix()}`, moments: ['badge', 'kudos'], digest: 'daily', digestAt: '17:30' })),
+		expect: adminChange
+	},
+	{ name: 'integrations?/rotateChannel of an A webhook channel', run: action('/admin/integrations?/rotateChannel', (t) => ({ channelId: t.webhookChannelId })), expect: adminChange },
 	{ name: 'integrations?/removeChannel an A channel', run: action('/admin/integrations?/removeChannel', (t) => ({ channelId: t.channelId })), expect: adminChange, controlOrder: 9 },
 	{
 		name: 'POST /api/v1/hooks/{A connection} unsigned',
@@ -968,6 +975,7 @@ async function targetsIn(name: string): Promise<Targets> {
 	const delivered = await receiveHook(app.runtime, hook.connection.id, { method: 'POST', url: `${app.url}/api/v1/hooks/${hook.connection.id}`, headers: hookHeaders, body: hookBody });
 	expect(delivered.status).toBe(200);
 	const channel = await createChannel(app.runtime, adminActor, { kind: 'slack', name: `${name} Slack`, url: 'https://hooks.slack.com/services/T0/B0/x', moments: ['badge'] });
+	const webhookChannel = await createChannel(app.runtime, adminActor, { kind: 'webhook', name: `${name} Webhook`, url: 'https://hooks.example.com/podium', moments: ['kudos'] });
 	await saveModule(app.runtime, adminActor, { courseId: trainingDraftId, title: 'Only' });
 	const lines = await ingestEvents(app.runtime, { organizationId: a.organizationId, source: 'api', actorId: null }, [
 		{ id: `appeal-a-${crypto.randomUUID()}`, metric: 'call', user: rep.email, value: 1 },
@@ -1041,6 +1049,7 @@ async function targetsIn(name: string): Promise<Targets> {
 		connectionId: hook.connection.id,
 		deliveryId: JSON.parse(delivered.body).delivery,
 		channelId: channel.id,
+		webhookChannelId: webhookChannel.id,
 		appealId,
 		appealLineId: lines[1].eventId!,
 		flagIds,

@@ -17,7 +17,7 @@ import { uniqueSuffix } from '../helpers/env';
 import { readBoard } from '../../src/lib/server/scoring/board.service';
 import { boardQuerySchema } from '../../src/lib/server/scoring/board.service';
 import { createConnection, previewMapping, receiveHook, replayDelivery, saveRules } from '../../src/lib/server/integrations/integration.service';
-import { announce, createChannel, queueDigests, sendDue } from '../../src/lib/server/integrations/notification.service';
+import { announce, channelsForAdmin, createChannel, editChannel, queueDigests, rotateChannelSecret, sendDue } from '../../src/lib/server/integrations/notification.service';
 import { hubspotSignatureV3, standardSignature } from '../../src/lib/server/integrations/signatures';
 import { FakeClock } from '../../src/lib/server/platform/clock';
 import type { Actor } from '../../src/lib/server/org/actor';
@@ -338,6 +338,95 @@ describe('outbound through the outbox', () => {
 		} finally {
 			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
 			await hook.close();
+		}
+	});
+
+	test('a sender slower than its lease does not post what another sender has taken over since', async () => {
+		const hook = await receiver(() => ({ status: 204, body: '' }));
+		try {
+			await createChannel(app.runtime, admin, { kind: 'webhook', name: 'Slow', url: `${hook.url}/podium`, moments: ['goal_reached'], allowPrivate: 'on' });
+			await announce(app.runtime, org.organizationId, 'goal_reached', `goal:${uniqueSuffix()}`, { key: 'goal_reached', params: { who: 'Ann' } }, clock);
+			// The first sender claims, then stalls past its lease (earlier posts of its batch were slow);
+			// meanwhile a second sender claims the message and sends it.
+			let second = -1;
+			const first = await sendDue(app.runtime, {
+				clock,
+				afterClaim: async () => {
+					await clock.advance(31_000);
+					second = await sendDue(app.runtime, { clock });
+				}
+			});
+			expect(second).toBe(1);
+			expect(first).toBe(0);
+			expect(hook.received).toHaveLength(1);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await hook.close();
+		}
+	});
+
+	test('a channel is edited (moments, digest, keyword, URL through the SSRF guard) and a webhook’s secret rotated, each change audited', async () => {
+		let secret = '';
+		const signedWith: string[] = [];
+		const hook = await receiver((r) => {
+			const id = String(r.headers['webhook-id']);
+			const ok = String(r.headers['webhook-signature']).split(' ').includes(standardSignature(secret, id, String(r.headers['webhook-timestamp']), r.body));
+			signedWith.push(ok ? secret : 'bad');
+			return ok ? { status: 204, body: '' } : { status: 401, body: {} };
+		});
+		const other = await receiver(() => ({ status: 204, body: '' }));
+		const rep2: Actor = { userId: rep.userId, organizationId: org.organizationId, role: 'rep' };
+		try {
+			const ding = await createChannel(app.runtime, admin, { kind: 'dingtalk', name: 'Ding', url: 'https://oapi.dingtalk.com/robot/send?access_token=t', secret: 'SEC-first', keyword: 'Podium', moments: ['badge'] });
+			await editChannel(app.runtime, admin, ding.id, { name: 'Ding sales', url: '', moments: ['kudos', 'big_deal'], bigDeal: '5000', digest: 'weekly', digestAt: '17:30', keyword: 'Sales', secret: 'SEC-second' });
+			const edited = (await channelsForAdmin(app.runtime, admin)).channels.find((c) => c.id === ding.id)!;
+			expect(edited).toMatchObject({ name: 'Ding sales', moments: ['kudos', 'big_deal'], bigDeal: '5000', digest: 'weekly', digestAt: '17:30', keyword: 'Sales', host: 'oapi.dingtalk.com', hasSecret: true });
+			// Bad input: a 400 naming the field; nothing changes.
+			await expect(editChannel(app.runtime, admin, ding.id, { name: 'x', url: 'https://127.0.0.1/robot', moments: ['kudos'] })).rejects.toMatchObject({ status: 400, field: 'url' });
+			await expect(editChannel(app.runtime, admin, ding.id, { name: 'x', url: 'ftp://example.com/x', moments: ['kudos'] })).rejects.toMatchObject({ status: 400, field: 'url' });
+			await expect(editChannel(app.runtime, admin, ding.id, { name: 'x', moments: [] })).rejects.toMatchObject({ status: 400, field: 'moments' });
+			await expect(editChannel(app.runtime, admin, ding.id, { name: '', moments: ['kudos'] })).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'name' })] });
+			await expect(editChannel(app.runtime, admin, ding.id, { name: 'x', moments: ['kudos'], digest: 'daily', digestAt: '25:00' })).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'digestAt' })] });
+			await expect(editChannel(app.runtime, admin, 'nope', { name: 'x', moments: ['kudos'] })).rejects.toMatchObject({ status: 400, field: 'channelId' });
+			await expect(editChannel(app.runtime, rep2, ding.id, { name: 'x', moments: ['kudos'] })).rejects.toMatchObject({ status: 403 });
+			expect((await channelsForAdmin(app.runtime, admin)).channels.find((c) => c.id === ding.id)!.name).toBe('Ding sales');
+			await expect(rotateChannelSecret(app.runtime, admin, ding.id)).rejects.toMatchObject({ status: 400, field: 'channelId' });
+
+			// A signed webhook: its URL moves to a private receiver (allowed), then its secret is rotated.
+			const web = await createChannel(app.runtime, admin, { kind: 'webhook', name: 'Ops', url: `${other.url}/old`, moments: ['goal_reached'], allowPrivate: 'on' });
+			secret = web.signingSecret!;
+			await expect(editChannel(app.runtime, admin, web.id, { name: 'Ops', url: `${hook.url}/podium`, moments: ['goal_reached'] })).rejects.toMatchObject({ status: 400, field: 'url' });
+			await editChannel(app.runtime, admin, web.id, { name: 'Ops', url: `${hook.url}/podium`, moments: ['goal_reached'], allowPrivate: 'on' });
+			await announce(app.runtime, org.organizationId, 'goal_reached', `goal:${uniqueSuffix()}`, { key: 'goal_reached', params: { who: 'Ann' } }, clock);
+			expect(await sendDue(app.runtime, { clock })).toBe(1);
+			const rotated = await rotateChannelSecret(app.runtime, admin, web.id);
+			expect(rotated.signingSecret).toMatch(/^whsec_/);
+			expect(rotated.signingSecret).not.toBe(secret);
+			secret = rotated.signingSecret;
+			await announce(app.runtime, org.organizationId, 'goal_reached', `goal:${uniqueSuffix()}`, { key: 'goal_reached', params: { who: 'Ann' } }, clock);
+			expect(await sendDue(app.runtime, { clock })).toBe(1);
+			expect(signedWith).toEqual([web.signingSecret, rotated.signingSecret]);
+			expect(other.received).toHaveLength(0);
+			// Stored encrypted: neither secret nor URL in clear in the row.
+			const row = await sql<{ secret_enc: string; url_enc: string }>`select secret_enc, url_enc from notification_channels where id = ${web.id}`.execute(app.runtime.db);
+			expect(row.rows[0].secret_enc).not.toContain(rotated.signingSecret);
+			expect(row.rows[0].url_enc).not.toContain('127.0.0.1');
+
+			const audit = await sql<{ action: string; data: { changed?: string[] } | null }>`select action, data from audit_log where target_id in (${ding.id}, ${web.id}) order by id`.execute(app.runtime.db);
+			expect(audit.rows.map((r) => r.action)).toEqual([
+				'integration.channel_created',
+				'integration.channel_updated',
+				'integration.channel_created',
+				'integration.channel_updated',
+				'integration.channel_secret_rotated'
+			]);
+			expect(audit.rows[1].data?.changed).toEqual(expect.arrayContaining(['name', 'moments', 'keyword', 'bigDealMinor', 'digest', 'digestAt', 'secret']));
+			expect(JSON.stringify(audit.rows)).not.toContain('SEC-second');
+			expect(audit.rows[3].data?.changed).toEqual(['url']);
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await hook.close();
+			await other.close();
 		}
 	});
 

@@ -177,6 +177,31 @@ export function findChannelById(db: Executor, id: string) {
 	return db.selectFrom('notification_channels').select(channelColumns).where('id', '=', id).executeTakeFirst();
 }
 
+export function updateChannel(
+	db: Executor,
+	organizationId: string,
+	id: string,
+	set: Partial<{ name: string; urlEnc: string; secretEnc: string | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean }>
+) {
+	return db
+		.updateTable('notification_channels')
+		.set({
+			...(set.name === undefined ? {} : { name: set.name }),
+			...(set.urlEnc === undefined ? {} : { url_enc: set.urlEnc }),
+			...(set.secretEnc === undefined ? {} : { secret_enc: set.secretEnc }),
+			...(set.keyword === undefined ? {} : { keyword: set.keyword }),
+			...(set.moments === undefined ? {} : { moments: JSON.stringify(set.moments) }),
+			...(set.bigDealMinor === undefined ? {} : { big_deal_minor: set.bigDealMinor }),
+			...(set.digest === undefined ? {} : { digest: set.digest }),
+			...(set.digestAt === undefined ? {} : { digest_at: set.digestAt }),
+			...(set.allowPrivate === undefined ? {} : { allow_private: set.allowPrivate })
+		})
+		.where('organization_id', '=', organizationId)
+		.where('id', '=', id)
+		.returning(channelColumns)
+		.executeTakeFirst();
+}
+
 export async function deleteChannel(db: Executor, organizationId: string, id: string) {
 	const result = await db.deleteFrom('notification_channels').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 	return Number(result.numDeletedRows) === 1;
@@ -242,6 +267,23 @@ export async function claimMessages(db: Db, now: Date, until: Date, limit: numbe
 		)
 		returning o.id, o.organization_id, o.channel_id, o.dedupe_key, o.moment, o.message, o.attempts`.execute(db);
 	return rows.rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/**
+ * Extends the lease on one claimed message, only if the claim is still the caller's (its lease ends at
+ * `heldUntil`, the value the caller's claim set). A sender that took longer than its lease over earlier
+ * messages of its batch finds the row claimed by another sender, or sent, and must not post it.
+ */
+export async function renewClaim(db: Executor, id: number, heldUntil: Date, until: Date): Promise<boolean> {
+	const row = await db
+		.updateTable('notification_outbox')
+		.set({ claimed_until: until })
+		.where('id', '=', id)
+		.where('status', '=', 'pending')
+		.where('claimed_until', '=', heldUntil)
+		.returning('id')
+		.executeTakeFirst();
+	return !!row;
 }
 
 export function markMessage(db: Executor, id: number, set: { status: 'pending' | 'sent' | 'failed'; nextAttemptAt?: Date; error?: string | null; sentAt?: Date }) {

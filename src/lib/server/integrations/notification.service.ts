@@ -2,7 +2,8 @@
 // one outbox row per channel that wants it, keyed by (channel, dedupe key): the handler that hears a
 // domain event writes all of its rows in one transaction, so hearing the event twice, or again after a
 // restart, queues nothing more. The sender claims due rows under a lease, posts them, and marks them
-// sent; a sender that dies after its claim leaves the row to the next claim once the lease is over.
+// sent; a sender that dies after its claim leaves the row to the next claim once the lease is over, and
+// a sender renews a row's lease (if still its own) just before posting it, so a slow batch never posts twice.
 // Between a post and its mark a crash can repeat that one post: generic webhooks carry a stable
 // webhook-id for the receiver to drop it; chat robots offer no idempotency key.
 import { z } from 'zod';
@@ -31,10 +32,12 @@ import {
 	deferMessage,
 	forgetWebhookIds,
 	pruneDeliveries,
+	renewClaim,
 	deleteChannel as deleteChannelRow,
 	enqueueMessage,
 	findChannel,
 	findChannelById,
+	updateChannel as updateChannelRow,
 	insertChannel,
 	listChannels,
 	listDigestChannels,
@@ -63,6 +66,8 @@ export type Moment = (typeof MOMENTS)[number] | 'test';
 export const PAUSE_AFTER_FAILURES = 5;
 export const MAX_ATTEMPTS = 8;
 export const LEASE_MS = 30_000;
+/** A post gives up after this long, well inside the lease it renews just before posting. */
+export const REQUEST_TIMEOUT_MS = 10_000;
 export const BACKOFF_MS = 2_000;
 export const MAX_BACKOFF_MS = 30 * 60_000;
 
@@ -121,6 +126,72 @@ export async function createChannel(deps: Deps, actor: Actor, input: unknown): P
 	return { id: row.id, signingSecret: data.kind === 'webhook' ? secret : null };
 }
 
+/** The editable part of a channel; its kind stays. An empty URL or secret keeps the stored one. */
+const channelEditSchema = channelSchema.omit({ kind: true }).extend({ url: z.string().trim().max(2000).optional() });
+
+/**
+ * Edits a channel: name, moments, big-deal threshold, digest and its time, keyword (DingTalk), URL
+ * (checked again against the SSRF guard) and, for DingTalk and Feishu, the secret their service made.
+ * The URL and secret are never shown back, so the form leaves them empty to keep them.
+ */
+export async function editChannel(deps: Deps, actor: Actor, id: unknown, input: unknown) {
+	requireAdmin(actor);
+	const channelId = checkId(id, 'channelId');
+	const data = parseInput(channelEditSchema, input);
+	const channel = await findChannel(deps.db, actor.organizationId, channelId);
+	if (!channel) throw notFound();
+	const digest = data.digest || null;
+	if (!data.moments.length && !digest) throw new AppError(400, 'integrations.errors.moments', undefined, 'moments');
+	const allowPrivate = data.allowPrivate === true || data.allowPrivate === 'on' || data.allowPrivate === 'true';
+	// A URL kept as stored is checked again too: allowing a private address may have been unticked.
+	const url = data.url || openSecret(deps.config.secretKey, channel.url_enc);
+	const destination = await checkDestination(url, allowPrivate, false);
+	if (!destination.ok) throw new AppError(400, destination.reason === 'private' ? 'integrations.errors.privateUrl' : 'integrations.errors.url', undefined, 'url');
+	const typedSecret = channel.kind === 'dingtalk' || channel.kind === 'feishu' ? data.secret || undefined : undefined;
+	const set = {
+		name: data.name,
+		moments: data.moments,
+		keyword: channel.kind === 'dingtalk' ? data.keyword || null : null,
+		bigDealMinor: data.bigDeal ? Number(data.bigDeal) * 100 : null,
+		digest,
+		digestAt: digest ? data.digestAt || channel.digest_at || '18:00' : null,
+		allowPrivate
+	};
+	await updateChannelRow(deps.db, actor.organizationId, channelId, {
+		...set,
+		...(data.url ? { urlEnc: sealSecret(deps.config.secretKey, data.url) } : {}),
+		...(typedSecret ? { secretEnc: sealSecret(deps.config.secretKey, typedSecret) } : {})
+	});
+	const before = { name: channel.name, moments: channel.moments, keyword: channel.keyword, bigDealMinor: channel.big_deal_minor === null ? null : Number(channel.big_deal_minor), digest: channel.digest, digestAt: channel.digest_at, allowPrivate: channel.allow_private };
+	const changed = (Object.keys(set) as (keyof typeof set)[]).filter((k) => JSON.stringify(set[k]) !== JSON.stringify(before[k]));
+	await recordAudit(deps.db, {
+		organizationId: actor.organizationId,
+		actorId: actor.userId,
+		action: 'integration.channel_updated',
+		targetType: 'notification_channel',
+		targetId: channelId,
+		// What changed, never the URL's or the secret's value.
+		data: { changed: [...changed, ...(data.url ? ['url'] : []), ...(typedSecret ? ['secret'] : [])], ...Object.fromEntries(changed.map((k) => [k, set[k]])) }
+	});
+}
+
+/**
+ * A new signing secret for a signed webhook channel (Podium makes it), shown once and stored encrypted.
+ * Messages sent from now on carry only the new signature. DingTalk and Feishu make their own secrets:
+ * type the new one into the channel's edit form instead.
+ */
+export async function rotateChannelSecret(deps: Deps, actor: Actor, id: unknown): Promise<{ signingSecret: string }> {
+	requireAdmin(actor);
+	const channelId = checkId(id, 'channelId');
+	const channel = await findChannel(deps.db, actor.organizationId, channelId);
+	if (!channel) throw notFound();
+	if (channel.kind !== 'webhook') throw new AppError(400, 'integrations.errors.rotateKind', undefined, 'channelId');
+	const secret = newWebhookSecret();
+	await updateChannelRow(deps.db, actor.organizationId, channelId, { secretEnc: sealSecret(deps.config.secretKey, secret) });
+	await recordAudit(deps.db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'integration.channel_secret_rotated', targetType: 'notification_channel', targetId: channelId });
+	return { signingSecret: secret };
+}
+
 export async function removeChannel(deps: Deps, actor: Actor, id: unknown) {
 	requireAdmin(actor);
 	const channelId = checkId(id, 'channelId');
@@ -157,6 +228,8 @@ export async function channelsForAdmin(deps: Deps, actor: Actor) {
 			keyword: c.keyword,
 			digest: c.digest,
 			digestAt: c.digest_at,
+			bigDeal: c.big_deal_minor === null ? null : String(Math.floor(Number(c.big_deal_minor) / 100)),
+			hasSecret: c.secret_enc !== null,
 			allowPrivate: c.allow_private,
 			paused: c.paused,
 			failures: c.failures,
@@ -236,10 +309,16 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 	const claimed = await claimMessages(deps.db, now, new Date(now.getTime() + LEASE_MS), options.limit ?? 20);
 	await options.afterClaim?.();
 	let sent = 0;
+	const held = new Map(claimed.map((row) => [row.id, new Date(now.getTime() + LEASE_MS)]));
 	for (const row of claimed) {
 		const channel = await findChannelById(deps.db, row.channel_id);
 		if (!channel) continue;
 		const at = clock.now();
+		// The batch's lease was taken at the claim; earlier posts (each up to REQUEST_TIMEOUT_MS) may have
+		// used it up. Renew this row's lease for its own post, and leave it if another sender has it now.
+		const until = new Date(Math.max(at.getTime(), now.getTime()) + LEASE_MS + 1);
+		if (!(await renewClaim(deps.db, row.id, held.get(row.id)!, until))) continue;
+		held.set(row.id, until);
 		// Per-channel rate limit: over it, the message waits without spending an attempt's failure.
 		const perMinute = RATE_PER_MINUTE[channel.kind as ChannelKind];
 		if ((await sentSince(deps.db, channel.id, new Date(at.getTime() - 60_000))) >= perMinute || (channel.kind === 'feishu' && (await sentSince(deps.db, channel.id, new Date(at.getTime() - 1_000))) >= 5)) {
@@ -254,7 +333,7 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 			if (!destination.ok) throw new Error(`refused destination (${destination.reason})`);
 			const message = await render(deps, row.organization_id, row.message);
 			const request = buildRequest({ kind: channel.kind as ChannelKind, url, secret, keyword: channel.keyword }, message, { id: `msg_${row.id}`, moment: row.moment, now: at });
-			const response = await doFetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+			const response = await doFetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 			verdict = judgeAnswer(channel.kind as ChannelKind, response.status, response.headers, await response.text(), at);
 		} catch (error) {
 			verdict = { ok: false as const, permanent: false, error: error instanceof Error ? error.message : String(error) };

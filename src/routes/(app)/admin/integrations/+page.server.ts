@@ -13,7 +13,7 @@ import {
 	rotateConnectionSecret,
 	saveRules
 } from '$lib/server/integrations/integration.service';
-import { channelsForAdmin, createChannel, MOMENTS, removeChannel, resumeChannelFor, sendTest } from '$lib/server/integrations/notification.service';
+import { channelsForAdmin, createChannel, editChannel, MOMENTS, removeChannel, resumeChannelFor, rotateChannelSecret, sendTest } from '$lib/server/integrations/notification.service';
 import { CHANNEL_KINDS } from '$lib/server/integrations/channels';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -86,6 +86,21 @@ export const actions: Actions = {
 		const result = await attempt(event, () => createChannel(event.locals.runtime, actor, input), { ...input, url: undefined, secret: undefined, form: 'channel' });
 		if (!result.ok) return result.failure;
 		return { done: translate(event.locals.locale, 'integrations.channel.added', { name: String(input.name ?? '') }), signingSecret: result.value.signingSecret };
+	},
+	editChannel: async (event) => {
+		const actor = requireRole(event, 'admin');
+		const input = formToObject(await event.request.formData(), ['moments']);
+		const result = await attempt(event, () => editChannel(event.locals.runtime, actor, input.channelId, input), { ...input, url: undefined, secret: undefined, form: `edit:${input.channelId}` });
+		if (!result.ok) return result.failure;
+		return { done: translate(event.locals.locale, 'integrations.channel.saved', { name: String(input.name ?? '') }) };
+	},
+	rotateChannel: async (event) => {
+		const actor = requireRole(event, 'admin');
+		const input = formToObject(await event.request.formData());
+		const result = await attempt(event, () => rotateChannelSecret(event.locals.runtime, actor, input.channelId), { form: `channel:${input.channelId}` });
+		if (!result.ok) return result.failure;
+		// The secret leaves the server this once; it is stored encrypted.
+		return { done: translate(event.locals.locale, 'integrations.channel.rotated'), rotatedChannel: { id: String(input.channelId), secret: result.value.signingSecret } };
 	},
 	testChannel: async (event) => {
 		const actor = requireRole(event, 'admin');
