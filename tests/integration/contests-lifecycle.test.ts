@@ -524,13 +524,14 @@ describe('duels and repeats', () => {
 });
 
 describe('the demo organization', () => {
-	test('has a live race, a live team challenge and a final contest with its podium', async () => {
+	test('has a live race, a live team challenge, a live bracket and a final contest with its podium', async () => {
 		const { seedDemo } = await import('../../src/lib/server/demo/demo.service');
 		const seeded = await seedDemo(db, { now: clock.now() });
 		const { rows } = await sql<{ user_id: string }>`select user_id from memberships where organization_id = ${seeded.organizationId} and role = 'admin'`.execute(db);
 		const actor: Actor = { userId: rows[0].user_id, organizationId: seeded.organizationId, role: 'admin' };
 		const contests = await listContests(deps(), actor);
 		expect(contests.map((c) => [c.format, c.status]).sort()).toEqual([
+			['bracket', 'live'],
 			['race', 'final'],
 			['race', 'live'],
 			['team_challenge', 'live']
@@ -542,5 +543,11 @@ describe('the demo organization', () => {
 		expect(race.standings[0].score).toBeGreaterThan(0);
 		const challenge = await getContest(deps(), actor, contests.find((c) => c.format === 'team_challenge')!.id);
 		expect(challenge.challenge!.total).toBeGreaterThan(0);
+		// The bracket: eight reps drawn into four first-round matches, each round decided by a job of its own.
+		const bracket = await getContest(deps(), actor, contests.find((c) => c.format === 'bracket')!.id);
+		expect(bracket.participantCount).toBe(8);
+		expect(bracket.bracket!.filter((m) => m.round === 0 && m.a && m.b)).toHaveLength(4);
+		const jobs = await sql<{ n: number }>`select count(*)::int as n from jobs where kind = 'contest.bracket-round' and payload->>'contestId' = ${bracket.id}`.execute(db);
+		expect(jobs.rows[0].n).toBe(3);
 	});
 });
