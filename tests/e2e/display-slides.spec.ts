@@ -5,7 +5,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { carryQuota, createTeam, inviteRep, joinAsRep, newAdmin, signUp, uniqueSuffix, visit } from './support';
+import { carryQuota, createTeam, inviteRep, joinAsRep, newAdmin, openPanel, signUp, uniqueSuffix, visit } from './support';
 
 const OUT = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 
@@ -74,8 +74,8 @@ test('standings, bracket, challenge, goal pace and KPI tiles on a TV, built and 
 	for (const type of types) {
 		const before = await card.getByTestId('slide-row').count();
 		const details = card.locator('details.add');
-		if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator(':scope > summary').click();
 		const form = card.getByTestId('slide-form');
+		await openPanel(details, form.getByTestId('slide-type'));
 		await form.getByTestId('slide-type').selectOption(type);
 		if (type === 'kpis') for (const key of ['points', 'call', 'meeting', 'deal']) await form.locator(`input[name="settings.metrics"][value="${key}"]`).check();
 		await form.getByTestId('slide-add').click();

@@ -6,7 +6,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { carryQuota, expectLive, logCalls, newAdmin, openCallsBoard, signUp, visit } from './support';
+import { carryQuota, expectLive, logCalls, newAdmin, openCallsBoard, openPanel, signUp, visit } from './support';
 
 const OUT = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const SLIDE_SECONDS = 6;
@@ -34,8 +34,8 @@ async function addSlide(admin: Page, type: string, fill: (form: ReturnType<Page[
 	const card = admin.getByTestId('display-card').first();
 	const before = await card.getByTestId('slide-row').count();
 	const details = card.locator('details.add');
-	if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator(':scope > summary').click();
 	const form = card.getByTestId('slide-form');
+	await openPanel(details, form.getByTestId('slide-type'));
 	await form.getByTestId('slide-type').selectOption(type);
 	await form.locator('input[name=duration]').fill(String(SLIDE_SECONDS));
 	await fill(form);

@@ -1,6 +1,6 @@
 // Shared steps for the end-to-end specs. Every spec signs up its own organization with unique
 // e-mails, so specs can run in parallel against one server and one database.
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 
 export const PASSWORD = 'correct-horse-battery-staple';
@@ -151,3 +151,11 @@ export async function logCalls(page: Page, amount: number, forName?: string) {
 	await expect(form.getByRole('button', { name: 'Log it' })).toBeEnabled();
 }
 
+
+/** Opens a <details> panel (if it is shut) and waits until `inside` shows, retrying a click that raced a re-render. */
+export async function openPanel(details: Locator, inside: Locator) {
+	await expect(async () => {
+		if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator(':scope > summary').click();
+		await expect(inside).toBeVisible({ timeout: 1_000 });
+	}).toPass({ timeout: 15_000 });
+}
