@@ -69,7 +69,7 @@ export function contestFixture(id: string, now = Date.now()): ContestView {
 			format: 'race_to_target',
 			target: 50,
 			endsAt: new Date(now + 8 * 60_000).toISOString(),
-			standings: view.standings.map((s, i) => ({ ...s, progress: Math.min(1, s.score / 50), place: i === 0 ? 1 : null, inactive: i === 5 }))
+			standings: view.standings.map((s, i) => ({ ...s, progress: Math.min(1, (s.score ?? 0) / 50), place: i === 0 ? 1 : null, inactive: i === 5 }))
 		};
 	}
 	if (id.startsWith('bracket')) return { ...view, name: 'Spring knockout', format: 'bracket', bracket: bracketMatches() };
@@ -85,7 +85,7 @@ export function contestFixture(id: string, now = Date.now()): ContestView {
 				target: 1_000_000,
 				progress: 0.612,
 				milestones: [25, 50],
-				contributors: view.standings.map((s) => ({ id: s.id, name: s.name, score: s.score * 2500 }))
+				contributors: view.standings.map((s) => ({ id: s.id, name: s.name, score: (s.score ?? 0) * 2500 }))
 			}
 		};
 	}

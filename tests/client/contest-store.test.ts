@@ -91,6 +91,24 @@ describe('LiveContest', () => {
 		expect(socket.contestSubscribes).toHaveLength(2);
 	});
 
+	test('a limited view’s row-less refresh push reads the view again, whatever its seq; masked values show as null', async () => {
+		let served = view(2, [standing('ada', 30, 1), { ...standing('bob', 20, 2), score: null }]);
+		const { contest, socket } = open(served, () => served);
+		socket.serverConnects();
+		await socket.settled();
+		expect(socket.contestSubscribes).toHaveLength(1);
+
+		served = view(3, [{ ...standing('bob', 0, 1), score: null }, standing('ada', 35, 2)]);
+		socket.push('contest:update', update(3, [], { refresh: true }));
+		await socket.settled();
+		expect(socket.contestSubscribes).toHaveLength(2);
+		expect(shown(contest)).toEqual(['1:bob:null', '2:ada:35']);
+		// Even one at the seq shown: a limited push's seq says nothing about the rows it did not carry.
+		socket.push('contest:update', update(3, [], { refresh: true }));
+		await socket.settled();
+		expect(socket.contestSubscribes).toHaveLength(3);
+	});
+
 	test('a push of a new epoch refetches, even when its seq restarted below the one shown (a Redis flush or restart)', async () => {
 		let served = view(40, [standing('ada', 30, 1), standing('bob', 20, 2)]);
 		const { contest, socket } = open(served, () => served);

@@ -255,6 +255,106 @@ describe('live changes', () => {
 	});
 });
 
+describe('contests', () => {
+	test('a race shows a limited rep the top N and their neighbourhood, without others’ values, in the API, the socket and its pushes', async () => {
+		const contests = (await addApiToken(app.runtime.db, admin.organizationId, ['contests:read', 'contests:write'], admin.userId)).token;
+		// It starts in a moment; the deals logged once it is live are its scores.
+		const window = { startsAt: new Date(Date.now() + 1_500).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), status: 'scheduled' };
+		const created = await app.browser().request('POST', '/api/v1/contests', {
+			...bearer(contests),
+			body: JSON.stringify({ name: { en: 'Transparent race' }, format: 'race', scoring: { metrics: [{ metric: 'deal', weight: 1 }] }, participants: { members: reps.map((r) => r.email) }, ...window })
+		});
+		expect(created.status, created.body).toBe(201);
+		const id = created.json<{ id: string }>().id;
+		type ApiContest = { status: string; leader: { id: string; score: number | null } | null; standings: { id: string; rank: number; score: number | null; progress?: number }[] };
+		const read = async (browser: { get(path: string, headers?: Record<string, string>): Promise<{ status: number; json<T>(): T; body: string }> }) => {
+			const res = await browser.get(`/api/v1/contests/${id}`);
+			expect(res.status, res.body).toBe(200);
+			return { view: res.json<ApiContest>(), body: res.body };
+		};
+		await vi.waitFor(async () => expect((await read(admin.browser)).view.status).toBe('live'), { timeout: 10_000, interval: 100 });
+		const scores = [...SCORES];
+		for (let i = 0; i < reps.length; i++) await log(reps[i], SCORES[i]);
+		await vi.waitFor(async () => expect((await read(admin.browser)).view.standings.map((r) => r.score)).toEqual(scores), { timeout: 8000, interval: 100 });
+
+		await setTransparency({ view: 'top', topN: '3', neighbours: '1', values: 'ranks', allowHiding: 'on' });
+		const me = reps[6];
+		const { view, body } = await read(me.browser);
+		expect(ids(view.standings)).toEqual([0, 1, 2, 5, 6, 7].map((i) => reps[i].userId));
+		expect(view.standings.find((r) => r.id === me.userId)?.score).toBe(scores[6]);
+		expect(others(view.standings, me.userId).every((r) => r.score === null)).toBe(true);
+		expect(view.leader).toMatchObject({ id: reps[0].userId, score: null });
+		for (const value of scores.filter((_, i) => i !== 6)) expect(body).not.toContain(`"score":${value}`);
+		// The list of contests, too.
+		const list = await me.browser.get('/api/v1/contests');
+		expect(list.json<{ contests: { id: string; leader: { score: number | null } | null }[] }>().contests.find((c) => c.id === id)?.leader?.score).toBeNull();
+		// Leaders and admins read everything.
+		for (const who of [leader.browser, admin.browser]) expect((await read(who)).view.standings.map((r) => r.score)).toEqual(scores);
+		// The page's data carries no other value either.
+		const page = await me.browser.get(`/contests/${id}`);
+		expect(page.status).toBe(200);
+		for (const value of [scores[0], scores[1], scores[5]]) expect(page.body).not.toMatch(new RegExp(`score:${value}[,}]`));
+
+		// The socket: the limited room, its own view, and row-less pushes.
+		const [repSocket, adminSocket] = await Promise.all([socketOf(me), socketOf(admin)]);
+		const subscribeContest = async (socket: ClientSocket) => {
+			const response = await socket.timeout(5000).emitWithAck('contest:subscribe', { id });
+			if ('error' in response) throw new Error(response.error);
+			return response.data;
+		};
+		const snapshot = await subscribeContest(repSocket);
+		expect(ids(snapshot.standings)).toEqual([0, 1, 2, 5, 6, 7].map((i) => reps[i].userId));
+		expect(others(snapshot.standings, me.userId).every((r) => r.score === null)).toBe(true);
+		expect((await whoami(repSocket)).rooms).toContain(`contest:${admin.organizationId}:${id}#limited`);
+		expect((await subscribeContest(adminSocket)).standings.map((r) => r.score)).toEqual(scores);
+		type Update = { contestId: string; rows: { id: string; score: number | null }[]; refresh?: boolean };
+		const [repPush, adminPush] = [nextEvent<Update>(repSocket, 'contest:update'), nextEvent<Update>(adminSocket, 'contest:update')];
+		await log(reps[4], 2);
+		scores[4] += 2;
+		expect(await repPush).toMatchObject({ contestId: id, rows: [], refresh: true });
+		// (The first push after a subscribe may carry every row: this process had not sent this contest yet.)
+		expect((await adminPush).rows.find((r) => r.id === reps[4].userId)?.score).toBe(scores[4]);
+
+		// Back to the whole board: the connected rep is moved at once and told to read again.
+		const told = nextEvent<Update>(repSocket, 'contest:update');
+		await setTransparency({ view: 'full', topN: '10', neighbours: '2', values: 'all', allowHiding: 'on' });
+		expect(await told).toMatchObject({ contestId: id, refresh: true });
+		expect((await whoami(repSocket)).rooms).toContain(`contest:${admin.organizationId}:${id}`);
+		expect((await whoami(repSocket)).rooms.some((room) => room.endsWith('#limited'))).toBe(false);
+		expect((await subscribeContest(repSocket)).standings.map((r) => r.score)).toEqual(scores);
+		const full = nextEvent<Update>(repSocket, 'contest:update');
+		await log(reps[3], 1);
+		scores[3] += 1;
+		expect((await full).rows.find((r) => r.id === reps[3].userId)?.score).toBe(scores[3]);
+	});
+});
+
+describe('activity feed', () => {
+	test('under ranks only, a rep’s own items arrive with their values and everyone else’s without', async () => {
+		await setTransparency({ view: 'full', topN: '10', neighbours: '2', values: 'ranks', allowHiding: 'on' });
+		const [mine, theirs] = [reps[5], reps[6]];
+		const [mySocket, theirSocket, adminSocket] = await Promise.all([socketOf(mine), socketOf(theirs), socketOf(admin)]);
+		for (const socket of [mySocket, theirSocket, adminSocket]) expect(await socket.timeout(5000).emitWithAck('activity:subscribe')).toEqual({ data: true });
+		type Item = { userId: string; value: number | null; points: number | null };
+		const next = (socket: ClientSocket) => nextEvent<Item[]>(socket, 'activity:new', 8000);
+		const [toMe, toThem, toAdmin] = [next(mySocket), next(theirSocket), next(adminSocket)];
+		await log(mine, 4);
+		const [a, b, c] = await Promise.all([toMe, toThem, toAdmin]);
+		const last = (items: Item[]) => items.filter((i) => i.userId === mine.userId).slice(-1).map((i) => [i.userId, i.value]);
+		expect(last(a)).toEqual([[mine.userId, 4]]);
+		expect(b.filter((i) => i.userId === mine.userId).slice(-1).map((i) => [i.value, i.points])).toEqual([[null, null]]);
+		expect(last(c)).toEqual([[mine.userId, 4]]);
+		// Others' items stay masked for me.
+		expect(a.filter((i) => i.userId !== mine.userId).every((i) => i.value === null)).toBe(true);
+		// Each socket hears the batch once.
+		const extra = nextEvent<Item[]>(mySocket, 'activity:new', 1500).then(
+			() => 'twice',
+			() => 'once'
+		);
+		expect(await extra).toBe('once');
+	});
+});
+
 describe.runIf(crossProcess)('across processes', () => {
 	test('a rep connected to another process is moved when the admin changes the settings here', async () => {
 		const me = reps[4];

@@ -118,13 +118,17 @@ export function scoringHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 	}
 	// The feed's room: a rep shown ranks only gets the masked feed (others' values null).
 	let activityRoom: string | undefined;
+	const mineRoom = socket.data.userId ? rooms.activityMaskedFor(org, socket.data.userId) : undefined;
 	const enterActivity = async () => {
 		const lens = await lensFor(rt.db, org, socket.data);
-		const room = lens.kind === 'limited' && !lens.values ? rooms.activityMasked(org) : rooms.activity(org);
+		const masked = lens.kind === 'limited' && !lens.values;
+		const room = masked ? rooms.activityMasked(org) : rooms.activity(org);
 		const before = activityRoom;
-		await watchers.watch(org, [room], () => socket.join(room));
+		// A masked reader also sits in its own room, where its own items come with their values.
+		await watchers.watch(org, [room], () => socket.join(masked && mineRoom ? [room, mineRoom] : room));
 		activityRoom = room;
 		if (before && before !== room) await socket.leave(before);
+		if (!masked && mineRoom) await socket.leave(mineRoom);
 	};
 	// The activity feed goes only to sockets that show it: at thousands of sockets each push is
 	// thousands of writes, wasted on a display that only shows a board.
@@ -141,6 +145,7 @@ export function scoringHandlers(socket: PodiumSocket, { rt, watchers }: Realtime
 		activityRoom = undefined;
 		await socket.leave(rooms.activity(org));
 		await socket.leave(rooms.activityMasked(org));
+		if (mineRoom) await socket.leave(mineRoom);
 		if (typeof ack === 'function') ack({ data: true });
 	});
 }

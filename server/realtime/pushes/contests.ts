@@ -3,6 +3,8 @@
 // or rank changed since this process's last push, for contests somebody watches. A status change
 // (contest.changed, heard by every process) reaches each process's own sockets with the current seq.
 // Moments go to the contest's room, and to the whole organization unless the contest is hidden.
+// Transparency: readers with a limited view sit in the contest's `#limited` room, which gets one
+// row-less push (`refresh`) per flush; each of them reads its own view again then.
 import type { ContestStanding } from '../../../src/lib/shared/contests';
 import { rooms } from '../../../src/lib/shared/socket-events';
 import { log } from '../../../src/lib/server/platform/log';
@@ -11,6 +13,8 @@ import { cachedDefs } from '../../../src/lib/server/contests/contest.family';
 import { contestBoard, contestIncrements } from '../../../src/lib/server/contests/contest.scoring';
 import { viewOf } from '../../../src/lib/server/contests/contest.service';
 import type { RealtimeContext } from '../domain';
+import { regroupContestViewers } from '../handlers/contests';
+import { transparencyOf } from '../../../src/lib/server/transparency/transparency.service';
 
 export const CONTEST_FLUSH_MS = 100;
 
@@ -29,8 +33,11 @@ export function contestPushes({ rt, io, watchers }: RealtimeContext) {
 		try {
 			for (const [contestId, org] of batch) {
 				const room = rooms.contest(org, contestId);
+				const limitedRoom = rooms.contestLimited(org, contestId);
 				const watched = await watchers.watched(org).catch(() => null);
-				if (watched && !watched(room)) continue;
+				const full = !watched || watched(room);
+				const limited = !watched || watched(limitedRoom);
+				if (!full && !limited) continue;
 				const row = await findContest(rt.db, org, contestId);
 				if (!row) continue;
 				const [view, seq] = await Promise.all([viewOf(rt, row, { userId: null, canManage: false }, 'en'), rt.live.nextSeq(org, contestBoard(contestId))]);
@@ -38,7 +45,8 @@ export function contestPushes({ rt, io, watchers }: RealtimeContext) {
 				const mark = (r: ContestStanding) => `${r.score}|${r.rank}|${r.progress ?? ''}`;
 				const rows = view.standings.filter((r) => before.get(r.id) !== mark(r));
 				lastSent.set(contestId, new Map(view.standings.map((r) => [r.id, mark(r)])));
-				io.to(room).emit('contest:update', { contestId, epoch: seq.epoch, seq: seq.seq, status: view.status, rows, ...(view.challenge ? { challenge: view.challenge } : {}) });
+				if (full) io.to(room).emit('contest:update', { contestId, epoch: seq.epoch, seq: seq.seq, status: view.status, rows, ...(view.challenge ? { challenge: view.challenge } : {}) });
+				if (limited) io.to(limitedRoom).emit('contest:update', { contestId, epoch: seq.epoch, seq: seq.seq, status: view.status, rows: [], refresh: true });
 			}
 		} catch (error) {
 			log.warn('realtime: contest push failed', error);
@@ -60,13 +68,21 @@ export function contestPushes({ rt, io, watchers }: RealtimeContext) {
 		rt.events.on('contest.changed', ({ organizationId, contestId, status }) => {
 			rt.live
 				.currentSeq(organizationId, contestBoard(contestId))
-				.then((seq) => io.local.to(rooms.contest(organizationId, contestId)).emit('contest:update', { contestId, epoch: seq.epoch, seq: seq.seq, status, rows: [] }))
+				.then((seq) => io.local.to([rooms.contest(organizationId, contestId), rooms.contestLimited(organizationId, contestId)]).emit('contest:update', { contestId, epoch: seq.epoch, seq: seq.seq, status, rows: [] }))
 				.catch((error) => log.warn('realtime: contest status push failed', error));
 		}),
+		// Cluster-wide: each process moves its own followers between full and limited rooms.
+		rt.events.on('transparency.changed', ({ organizationId, what }) => {
+			if (what === 'settings') regroupContestViewers(organizationId).catch((error) => log.warn('realtime: contest regroup failed', error));
+		}),
 		rt.events.on('contest.moment', ({ organizationId, hidden, moment }) => {
-			const to = [rooms.contest(organizationId, moment.contestId)];
+			const to = [rooms.contest(organizationId, moment.contestId), rooms.contestLimited(organizationId, moment.contestId)];
 			if (!hidden) to.push(rooms.org(organizationId));
-			io.to(to).emit('contest:moment', moment);
+			if (!moment.podium) return void io.to(to).emit('contest:moment', moment);
+			// The final podium reaches every rep: without its scores where reps see only ranks.
+			transparencyOf(rt.db, organizationId)
+				.then((settings) => io.to(to).emit('contest:moment', settings.values === 'ranks' ? { ...moment, podium: moment.podium!.map((p) => ({ ...p, score: null })) } : moment))
+				.catch((error) => log.warn('realtime: contest moment push failed', error));
 		})
 	];
 	return () => {

@@ -224,8 +224,14 @@ export function scoringPushes({ rt, io, watchers }: RealtimeContext) {
 		const items = await activityOf(rt.db, organizationId, queued.slice(-ACTIVITY_MAX));
 		if (!items.length) return;
 		if (full) io.to(rooms.activity(organizationId)).emit('activity:new', items);
-		// Reps shown ranks only: one shared payload without anyone's value (a rep's own comes with the page).
-		if (masked) io.to(rooms.activityMasked(organizationId)).emit('activity:new', items.map((item) => ({ ...item, value: null, points: null })));
+		if (!masked) return;
+		// Reps shown ranks only: one shared payload without anyone's value, except that each rep whose
+		// own items are in it gets a copy with those values (their sockets also sit in their own room).
+		const hide = (item: (typeof items)[number]) => ({ ...item, value: null, points: null });
+		const owners = [...new Set(items.map((item) => item.userId))];
+		const mine = owners.map((userId) => rooms.activityMaskedFor(organizationId, userId));
+		io.to(rooms.activityMasked(organizationId)).except(mine).emit('activity:new', items.map(hide));
+		for (const userId of owners) io.to(rooms.activityMaskedFor(organizationId, userId)).emit('activity:new', items.map((item) => (item.userId === userId ? item : hide(item))));
 	}
 
 	const offs = [

@@ -28,9 +28,11 @@ export const laterStatus = (a: ContestView['status'], b: ContestView['status']) 
  */
 export function decideContestUpdate(
 	current: { id: string; epoch: string; seq: number; status: ContestView['status'] },
-	update: Pick<ContestUpdatePayload, 'contestId' | 'epoch' | 'seq' | 'status' | 'rows'>
+	update: Pick<ContestUpdatePayload, 'contestId' | 'epoch' | 'seq' | 'status' | 'rows' | 'refresh'>
 ): ContestDecision {
 	if (update.contestId !== current.id) return 'ignore';
+	// A limited view's push: something changed, and only a read of its own view tells what.
+	if (update.refresh) return 'refetch';
 	// Another epoch: seq restarted, so it says nothing about what the view holds.
 	if (update.epoch !== current.epoch) return 'refetch';
 	if (update.rows.length === 0) return laterStatus(current.status, update.status) !== current.status ? 'status' : 'ignore';
@@ -40,7 +42,7 @@ export function decideContestUpdate(
 
 /** Standings in rank order; equal ranks keep the higher score, then who got there first, then the name. */
 export function orderStandings<T extends ContestStanding>(rows: T[]): T[] {
-	return [...rows].sort((a, b) => a.rank - b.rank || b.score - a.score || (a.tie ?? 0) - (b.tie ?? 0) || a.name.localeCompare(b.name));
+	return [...rows].sort((a, b) => a.rank - b.rank || (b.score ?? 0) - (a.score ?? 0) || (a.tie ?? 0) - (b.tie ?? 0) || a.name.localeCompare(b.name));
 }
 
 const socketOf = () => realtime.acquire();
@@ -94,7 +96,7 @@ export class LiveContest {
 		this.standings = orderStandings(snapshot.standings).map((s) => ({
 			...s,
 			moved: (this.initialRanks.get(s.id) ?? s.rank) - s.rank,
-			bumped: first ? 0 : s.score - (old.get(s.id)?.score ?? s.score)
+			bumped: first || s.score === null ? 0 : s.score - (old.get(s.id)?.score ?? s.score)
 		}));
 	}
 
@@ -116,7 +118,7 @@ export class LiveContest {
 		for (const row of update.rows) {
 			const prev = byId.get(row.id);
 			// The name shown stays: the snapshot's is in the reader's language, a push's in the server's.
-			byId.set(row.id, { ...row, name: prev?.name ?? row.name, moved: 0, bumped: row.score - (prev?.score ?? 0) });
+			byId.set(row.id, { ...row, name: prev?.name ?? row.name, moved: 0, bumped: (row.score ?? 0) - (prev?.score ?? 0) });
 		}
 		this.standings = orderStandings([...byId.values()]).map((row) => ({
 			...row,

@@ -124,7 +124,8 @@ export interface ContestStanding {
 	id: string;
 	name: string;
 	team: { id: string; name: string } | null;
-	score: number;
+	/** null: masked for a rep whose organization shows reps only ranks (transparency). */
+	score: number | null;
 	/** The event that last changed the score: equal scores go to the smaller (who got there first). */
 	tie?: number;
 	/** 0 to 1 where a target applies. */
@@ -149,6 +150,12 @@ export interface ContestBracketMatch {
 	endsAt: string;
 }
 
+/** A match as a reader sees it: the other side's score is null for a rep shown only ranks (transparency). */
+export type ContestBracketView = Omit<ContestBracketMatch, 'a' | 'b'> & {
+	a: (Omit<NonNullable<ContestBracketMatch['a']>, 'score'> & { score: number | null }) | null;
+	b: (Omit<NonNullable<ContestBracketMatch['b']>, 'score'> & { score: number | null }) | null;
+};
+
 export interface ContestSummary {
 	id: string;
 	name: string;
@@ -161,7 +168,7 @@ export interface ContestSummary {
 	/** Whether the reader takes part (their own contests list first). */
 	mine: boolean;
 	participantCount: number;
-	leader: { id: string; name: string; score: number } | null;
+	leader: { id: string; name: string; score: number | null } | null;
 }
 
 export interface ContestView extends ContestSummary {
@@ -177,8 +184,8 @@ export interface ContestView extends ContestSummary {
 	seq: number;
 	standings: ContestStanding[];
 	/** Team challenge: the shared progress, the milestones reached and who contributed. */
-	challenge?: { total: number; target: number; progress: number; milestones: number[]; contributors: { id: string; name: string; score: number }[] };
-	bracket?: ContestBracketMatch[];
+	challenge?: { total: number; target: number; progress: number; milestones: number[]; contributors: { id: string; name: string; score: number | null }[] };
+	bracket?: ContestBracketView[];
 	/** Notes on corrections that arrived after the results were frozen (they never change them). */
 	notes: string[];
 	/** Whether the reader may edit, cancel or extend it. */
@@ -212,8 +219,8 @@ export interface ContestMoment {
 	participant?: { id: string; name: string };
 	/** milestone: the percent reached. */
 	milestone?: number;
-	/** ended: the podium. */
-	podium?: { place: number; id: string; name: string; score: number }[];
+	/** ended: the podium (scores null where the organization shows reps only ranks). */
+	podium?: { place: number; id: string; name: string; score: number | null }[];
 }
 
 export interface ContestUpdatePayload {
@@ -225,6 +232,11 @@ export interface ContestUpdatePayload {
 	/** The rows whose score, rank or state changed. */
 	rows: ContestStanding[];
 	challenge?: ContestView['challenge'];
+	/**
+	 * To a limited view (a rep under the organization's transparency settings): the contest changed, and
+	 * no rows come with it; the reader reads its own view again (contest:subscribe).
+	 */
+	refresh?: true;
 }
 
 export interface ContestBacktestFigures {

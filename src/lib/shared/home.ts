@@ -71,7 +71,8 @@ export interface HomeContest {
 	format: string;
 	endsAt: string | null;
 	participantCount: number;
-	leader: { id: string; name: string; score: number } | null;
+	/** score: null for a rep shown only ranks (transparency). */
+	leader: { id: string; name: string; score: number | null } | null;
 	/** The reader's (or their team's) place, when they take part. */
 	you: { rank: number; score: number; progress: number | null; gap: number | null } | null;
 }

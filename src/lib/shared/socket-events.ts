@@ -192,7 +192,11 @@ export const rooms = {
 	activity: (organizationId: string) => `activity:${organizationId}`,
 	/** The feed for reps shown ranks only: others' values and points are null. */
 	activityMasked: (organizationId: string) => `activity:${organizationId}#masked`,
+	/** One rep's sockets in the masked feed: their own items reach them with their values. */
+	activityMaskedFor: (organizationId: string, userId: string) => `activity:${organizationId}#masked:${userId}`,
 	contest: (organizationId: string, contestId: string) => `contest:${organizationId}:${contestId}`,
+	/** A contest's readers with a limited view (reps under the transparency settings): pushes carry no rows. */
+	contestLimited: (organizationId: string, contestId: string) => `contest:${organizationId}:${contestId}#limited`,
 	kudos: (organizationId: string) => `kudos:${organizationId}`,
 	/** A display's TVs. */
 	display: (organizationId: string, displayId: string) => `display:${organizationId}:${displayId}`,

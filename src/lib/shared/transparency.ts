@@ -67,3 +67,43 @@ export function maskActivity<A extends { userId: string; value: number | null; p
 	if (lens.kind === 'full' || lens.values || item.userId === lens.self) return item;
 	return { ...item, value: null, points: null };
 }
+
+/**
+ * A contest's standings (individual participants, in rank order) as a limited viewer may see them: the
+ * top N and the rows around the viewer's own, and others' scores, tie-breaks and progress absent when
+ * values are masked (progress toward a target would give the value away).
+ */
+export function viewStandings<R extends { id: string; score: number | null; tie?: number; progress?: number }>(rows: R[], lens: BoardLens): Masked<R>[] {
+	if (lens.kind === 'full') return rows;
+	let shown = rows;
+	if (lens.topN !== null) {
+		const mine = rows.findIndex((r) => r.id === lens.self);
+		shown = rows.filter((_, i) => i < lens.topN! || (mine >= 0 && Math.abs(i - mine) <= lens.neighbours));
+	}
+	if (lens.values) return shown;
+	return shown.map((row) => {
+		if (row.id === lens.self) return row;
+		const { tie: _tie, progress: _progress, ...rest } = row;
+		return { ...rest, score: null } as unknown as Masked<R>;
+	});
+}
+
+/** A row whose score may be masked (null). */
+export type Masked<R extends { score: number | null }> = Omit<R, 'score'> & { score: number | null };
+
+/** A head-to-head pairing as a limited viewer sees it: the other side's score is masked unless values are shown. */
+export function maskPair<P extends { id: string; score: number | null }>(side: P | null, lens: BoardLens): Masked<P> | null {
+	if (!side || lens.kind === 'full' || lens.values || side.id === lens.self) return side;
+	return { ...side, score: null };
+}
+
+/**
+ * Whether rows are left out before row `i` of a limited view (rows in rank order, equal ranks shared):
+ * the first row's rank is above 1, or a rank is skipped by more than the rows sharing the one before.
+ */
+export function gapBefore(rows: readonly { rank: number }[], i: number): boolean {
+	if (i === 0) return rows[0].rank > 1;
+	const prev = rows[i - 1].rank;
+	const sharing = rows.filter((r) => r.rank === prev).length;
+	return rows[i].rank > prev + sharing;
+}

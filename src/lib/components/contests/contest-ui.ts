@@ -1,6 +1,6 @@
 // Pure helpers of the contest components: the countdown's target and parts, and the bracket's
 // rounds with the matches the server has not drawn yet filled in as placeholders.
-import type { ContestBracketMatch, ContestFormat, ContestStatus } from '$lib/shared/contests';
+import type { ContestBracketView, ContestFormat, ContestStatus } from '$lib/shared/contests';
 
 export const FINAL_STRETCH_MS = 10 * 60_000;
 
@@ -39,7 +39,7 @@ export const FORMAT_HUE: Record<ContestFormat, number> = {
 
 export interface BracketRound {
 	round: number;
-	matches: (ContestBracketMatch & { placeholder?: boolean })[];
+	matches: (ContestBracketView & { placeholder?: boolean })[];
 }
 
 /**
@@ -47,7 +47,7 @@ export interface BracketRound {
  * power of two); every later round has half the matches of the one before, and a match not drawn yet
  * (its players still playing) is a placeholder.
  */
-export function bracketRounds(matches: ContestBracketMatch[]): BracketRound[] {
+export function bracketRounds(matches: ContestBracketView[]): BracketRound[] {
 	if (matches.length === 0) return [];
 	const first = Math.min(...matches.map((m) => m.round));
 	const firstCount = matches.filter((m) => m.round === first).reduce((n, m) => Math.max(n, m.slot + 1), 0);
@@ -67,7 +67,7 @@ export function bracketRounds(matches: ContestBracketMatch[]): BracketRound[] {
 }
 
 /** A match with one side only is a bye: the one present advances without playing. */
-export function isBye(match: ContestBracketMatch & { placeholder?: boolean }): boolean {
+export function isBye(match: ContestBracketView & { placeholder?: boolean }): boolean {
 	return !match.placeholder && (match.a === null) !== (match.b === null);
 }
 
@@ -81,7 +81,8 @@ export interface PodiumEntry {
 	place: number;
 	id: string;
 	name: string;
-	score: number;
+	/** null: masked (transparency). */
+	score: number | null;
 	team?: { id: string; name: string } | null;
 	prize?: { text: string; points: number } | null;
 }

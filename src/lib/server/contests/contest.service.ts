@@ -50,6 +50,8 @@ import { contestBoard, contestKey, crossings, PRIZE_METRIC, rankEntries, rankedS
 import { scheduleContestJobs } from './contest.lifecycle';
 import { toScored } from '../scoring/live.service';
 import { maxEventId } from '../scoring/event.repository';
+import { lensFor } from '../transparency/transparency.service';
+import { maskPair, viewStandings, type BoardLens } from '../../shared/transparency';
 
 export interface ContestDeps {
 	db: Db;
@@ -348,13 +350,13 @@ export async function listContests(deps: ContestDeps, actor: Actor, filter: unkn
 	const counts = new Map<string, number>();
 	for (const p of participants) counts.set(p.contest_id, (counts.get(p.contest_id) ?? 0) + 1);
 	const order: Record<ContestStatus, number> = { live: 0, ended: 1, scheduled: 2, draft: 3, final: 4, cancelled: 5 };
+	const lens = await lensFor(deps.db, actor.organizationId, actor);
 	const summaries = await Promise.all(
 		rows.map(async (row) => {
 			let leader: ContestSummary['leader'] = null;
 			if (row.status === 'live' || row.status === 'ended' || row.status === 'final') {
 				const standings = await standingsOf(deps, row, participants.filter((p) => p.contest_id === row.id), locale);
-				const top = standings.rows[0];
-				if (top && top.score > 0) leader = { id: top.id, name: top.name, score: top.score };
+				leader = leaderOf(standings.rows, lens, participants.filter((p) => p.contest_id === row.id));
 			}
 			return {
 				id: row.id,
@@ -376,8 +378,11 @@ export async function listContests(deps: ContestDeps, actor: Actor, filter: unkn
 
 const effectiveEnd = (row: Pick<ContestRow, 'ends_at' | 'ended_at'>) => row.ended_at ?? row.ends_at;
 
+/** A standing as counted, before any reader's transparency lens (viewStandings) masks it. */
+export type CountedStanding = ContestStanding & { score: number };
+
 export interface Standings {
-	rows: ContestStanding[];
+	rows: CountedStanding[];
 	ranked: RankedEntry[];
 	contributors: { id: string; name: string; score: number }[];
 }
@@ -448,7 +453,7 @@ export async function standingsOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: C
 		}
 		ranked = rankEntries(def, entries, { targetOf, sizeOf: (id) => sizes.get(id) ?? 1 });
 	}
-	const rows: ContestStanding[] = ranked.map((e) => {
+	const rows: CountedStanding[] = ranked.map((e) => {
 		const p = byId.get(e.id);
 		const name = p ? participantName(p, locale, wholeName) : e.id;
 		const team = p?.user_id && p.user_team_id ? { id: p.user_team_id, name: p.user_team_name ?? '' } : null;
@@ -478,23 +483,40 @@ async function sizesOf(db: Db, org: string, def: ContestDef, participants: Parti
 
 export async function getContest(deps: Pick<ContestDeps, 'db' | 'live'>, actor: Actor, rawId: unknown, locale: Locale = 'en'): Promise<ContestView> {
 	const id = parseId(rawId);
-	const [row, access] = await Promise.all([findContest(deps.db, actor.organizationId, id), accessOf(deps.db, actor)]);
+	const [row, access, lens] = await Promise.all([findContest(deps.db, actor.organizationId, id), accessOf(deps.db, actor), lensFor(deps.db, actor.organizationId, actor)]);
 	const canManage = !!row && canManageContest(access, row);
 	if (!row || (row.hidden && !canManage)) throw new AppError(404, 'validation.notFound', undefined, 'id');
-	return viewOf(deps, row, { userId: actor.userId, canManage }, locale);
+	return viewOf(deps, row, { userId: actor.userId, canManage, lens }, locale);
 }
 
-/** The contest as its page and the API show it, for a reader (null: a display or token, never "mine"). */
-export async function viewOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: ContestRow, reader: { userId: string | null; canManage: boolean }, locale: Locale): Promise<ContestView> {
+/** Whether a contest ranks people (not teams): the organization's transparency settings then limit what reps see of it. */
+const ranksPeople = (participants: Pick<ParticipantRow, 'user_id'>[]) => participants.length > 0 && participants.every((p) => p.user_id);
+
+/** The leader as a reader sees it: their score masked for a rep shown only ranks (unless it is theirs). */
+function leaderOf(rows: CountedStanding[], lens: BoardLens, participants: Pick<ParticipantRow, 'user_id'>[]): ContestSummary['leader'] {
+	const top = rows[0];
+	if (!top || top.score <= 0) return null;
+	const masked = ranksPeople(participants) && lens.kind === 'limited' && !lens.values && top.id !== lens.self;
+	return { id: top.id, name: top.name, score: masked ? null : top.score };
+}
+
+/**
+ * The contest as its page and the API show it, for a reader (null: a display or token, never "mine").
+ * `lens`: how the organization's transparency settings limit a rep (lensFor); a contest that ranks
+ * people then shows them only the top N and their neighbourhood, and others' values not at all, as
+ * the boards do. Teams' standings and a team challenge's total are not limited; its contributors are.
+ */
+export async function viewOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: ContestRow, reader: { userId: string | null; canManage: boolean; lens?: BoardLens }, locale: Locale): Promise<ContestView> {
 	const participants = await participantsOf(deps.db, row.organization_id, [row.id]);
 	const standings = await standingsOf(deps, row, participants, locale);
+	const lens: BoardLens = reader.lens ?? { kind: 'full' };
+	const people = ranksPeople(participants);
 	const [seq, notes] = await Promise.all([deps.live.currentSeq(row.organization_id, contestBoard(row.id)), notesOf(deps.db, row.id)]);
 	let mine = false;
 	if (reader.userId) {
 		const myTeam = participants.find((p) => p.user_id === reader.userId)?.user_team_id ?? (await rosterWithRefs(deps.db, row.organization_id)).find((m) => m.user_id === reader.userId)?.team_id ?? null;
 		mine = row.created_by === reader.userId || (await contestIdsOfMember(deps.db, row.organization_id, reader.userId, myTeam)).has(row.id);
 	}
-	const top = standings.rows[0];
 	const target = row.target === null ? null : Number(row.target);
 	const view: ContestView = {
 		id: row.id,
@@ -507,7 +529,7 @@ export async function viewOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: Contes
 		hidden: row.hidden,
 		mine,
 		participantCount: participants.length,
-		leader: top && top.score > 0 ? { id: top.id, name: top.name, score: top.score } : null,
+		leader: leaderOf(standings.rows, lens, participants),
 		texts: { name: row.name, description: row.description },
 		scoring: { metrics: row.scoring, by: row.rank_by },
 		graceMinutes: row.grace_minutes,
@@ -516,13 +538,13 @@ export async function viewOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: Contes
 		prizes: row.prizes.map((p) => ({ place: p.place, text: localize(p.text, locale), points: p.points })),
 		epoch: seq.epoch,
 		seq: seq.seq,
-		standings: standings.rows,
+		standings: people ? viewStandings(standings.rows, lens) : standings.rows,
 		notes: notes.map((n) => String((n.data as { text?: string }).text ?? '')),
 		canManage: reader.canManage
 	};
 	if (reader.canManage) view.rules = await rulesOf(deps.db, row, participants);
 	const matches = (row.options.bracket as { matches?: ContestView['bracket'] } | undefined)?.matches;
-	if (row.format === 'bracket' && matches) view.bracket = matches;
+	if (row.format === 'bracket' && matches) view.bracket = matches.map((m) => ({ ...m, a: maskPair(m.a, lens), b: maskPair(m.b, lens) }));
 	if (row.format === 'team_challenge' && target) {
 		const total = standings.rows.reduce((sum, r) => sum + r.score, 0);
 		const progress = Math.max(0, Math.min(1, total / target));
@@ -531,7 +553,8 @@ export async function viewOf(deps: Pick<ContestDeps, 'db' | 'live'>, row: Contes
 			target,
 			progress,
 			milestones: [25, 50, 75, 100].filter((m) => total * 100 >= m * target),
-			contributors: standings.contributors
+			// The people behind a team's total: a board of people, limited like one.
+			contributors: viewStandings(standings.contributors, lens)
 		};
 	}
 	return view;

@@ -11,7 +11,7 @@ const standingSchema = z.object({
 	id: z.string().describe('The member, team or ad-hoc team id.'),
 	name: z.string(),
 	team: z.object({ id: z.string(), name: z.string() }).nullable(),
-	score: z.number().describe('Points, or the weighted sum of the metrics’ values.'),
+	score: z.number().nullable().describe('Points, or the weighted sum of the metrics’ values. null for another member when the organization shows reps only ranks (transparency).'),
 	tie: z.number().optional().describe('The id of the event that last changed the score.'),
 	progress: z.number().optional().describe('0 to 1 toward the target, where one applies.'),
 	eliminated: z.string().nullable().optional(),
@@ -31,7 +31,7 @@ const summaryShape = {
 	hidden: z.boolean(),
 	mine: z.boolean().describe('Whether the caller takes part (their contests are listed first).'),
 	participantCount: z.int(),
-	leader: z.object({ id: z.string(), name: z.string(), score: z.number() }).nullable()
+	leader: z.object({ id: z.string(), name: z.string(), score: z.number().nullable().describe('null when the organization shows reps only ranks.') }).nullable()
 };
 
 export const contestSummarySchema = z.object(summaryShape).meta({ id: 'ContestSummary' });
@@ -55,7 +55,7 @@ export const contestViewSchema = z
 				target: z.number(),
 				progress: z.number(),
 				milestones: z.array(z.int()),
-				contributors: z.array(z.object({ id: z.string(), name: z.string(), score: z.number() }))
+				contributors: z.array(z.object({ id: z.string(), name: z.string(), score: z.number().nullable() })).describe('Who added most to the total; for a rep, limited by the organization’s transparency settings as boards are.')
 			})
 			.optional(),
 		bracket: z.array(z.unknown()).optional(),

@@ -104,16 +104,16 @@ export async function contestSlide(deps: SlideDeps, scope: DisplayScope, type: S
 			.slice(0, scope.topN)
 			.map((s) => {
 			const who = shown(s.id, s.name);
-			return { rank: s.rank, id: s.id, name: who.name, initials: who.initials, team: s.team?.name ?? null, score: s.score, progress: s.progress ?? null, out: !!s.eliminated };
+			return { rank: s.rank, id: s.id, name: who.name, initials: who.initials, team: s.team?.name ?? null, score: s.score ?? 0, progress: s.progress ?? null, out: !!s.eliminated };
 		})
 	};
 	if (view.bracket) {
 		// A match being played shows its score so far: the contest total less what earlier rounds counted.
-		const totals = new Map(view.standings.map((s) => [s.id, s.score]));
+		const totals = new Map(view.standings.map((s) => [s.id, s.score ?? 0]));
 		const counted = new Map<string, number>();
-		for (const m of view.bracket) if (m.winner) for (const side of [m.a, m.b]) if (side) counted.set(side.id, (counted.get(side.id) ?? 0) + side.score);
+		for (const m of view.bracket) if (m.winner) for (const side of [m.a, m.b]) if (side) counted.set(side.id, (counted.get(side.id) ?? 0) + (side.score ?? 0));
 		const live = (m: (typeof view.bracket)[number], side: NonNullable<(typeof m)['a']>) =>
-			!m.winner && m.a && m.b && view.status === 'live' ? Math.max(0, (totals.get(side.id) ?? 0) - (counted.get(side.id) ?? 0)) : side.score;
+			!m.winner && m.a && m.b && view.status === 'live' ? Math.max(0, (totals.get(side.id) ?? 0) - (counted.get(side.id) ?? 0)) : (side.score ?? 0);
 		contest.bracket = view.bracket.map((m) => ({
 			round: m.round,
 			slot: m.slot,
@@ -128,7 +128,7 @@ export async function contestSlide(deps: SlideDeps, scope: DisplayScope, type: S
 			contributors: view.challenge.contributors
 				.filter((c) => !hidden.has(c.id))
 				.slice(0, 8)
-				.map((c) => ({ id: c.id, score: c.score, ...shown(c.id, c.name) }))
+				.map((c) => ({ id: c.id, score: c.score ?? 0, ...shown(c.id, c.name) }))
 		};
 	}
 	return { type: 'contest', contest };

@@ -130,9 +130,10 @@ async function contestsOf(deps: HomeDeps, actor: Actor, locale: Locale, teamIds:
 			you: mine
 				? {
 						rank: mine.rank,
-						score: mine.score,
+						score: mine.score ?? 0,
 						progress: mine.progress ?? null,
-						gap: gapToNext(v.standings.map((s) => s.score), mine.score)
+						// Unknown when the others' values are masked (transparency).
+						gap: v.standings.every((s) => s.score !== null) ? gapToNext(v.standings.map((s) => s.score!), mine.score ?? 0) : null
 					}
 				: null
 		};
