@@ -12,6 +12,7 @@ import { usingPostgres, usingRedis } from '../helpers/env';
 import { addSlide, createDisplay, createPairing, pairScreen, slideData } from '../../src/lib/server/displays/display.service';
 import { homeOf } from '../../src/lib/server/home/home.service';
 import type { BoardSnapshotPayload, BoardUpdatePayload } from '../../src/lib/shared/socket-events';
+import type { ContestView } from '../../src/lib/shared/contests';
 
 let app: App;
 /** With Postgres and Redis: a second process whose sockets must follow a change made in this one. */
@@ -297,7 +298,7 @@ describe('contests', () => {
 
 		// The socket: the limited room, its own view, and row-less pushes.
 		const [repSocket, adminSocket] = await Promise.all([socketOf(me), socketOf(admin)]);
-		const subscribeContest = async (socket: ClientSocket) => {
+		const subscribeContest = async (socket: ClientSocket): Promise<ContestView> => {
 			const response = await socket.timeout(5000).emitWithAck('contest:subscribe', { id });
 			if ('error' in response) throw new Error(response.error);
 			return response.data;
