@@ -230,6 +230,63 @@ export async function resumeChannel(db: Executor, organizationId: string, id: st
 	return Number(result.numUpdatedRows) === 1;
 }
 
+/** The organization's channels that want `moment` (with their big-deal threshold), read with the caller's executor. */
+export function channelsWanting(db: Executor, organizationId: string, moment: string) {
+	return db
+		.selectFrom('notification_channels')
+		.select(['id', 'big_deal_minor'])
+		.where('organization_id', '=', organizationId)
+		.where(sql<boolean>`moments @> ${JSON.stringify([moment])}::jsonb`)
+		.execute();
+}
+
+/**
+ * Whether the organization has a channel whose big-deal threshold is at or below `amountMinor`: ingest
+ * asks this (outside any transaction) before it opens a transaction for a batch's big deals.
+ */
+export async function hasBigDealChannel(db: Executor, organizationId: string, amountMinor: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('notification_channels')
+		.select('id')
+		.where('organization_id', '=', organizationId)
+		.where(sql<boolean>`moments @> '["big_deal"]'::jsonb`)
+		.where('big_deal_minor', '<=', amountMinor)
+		.limit(1)
+		.executeTakeFirst();
+	return !!row;
+}
+
+export interface NewOutboxRow {
+	organizationId: string;
+	channelId: string;
+	dedupeKey: string;
+	moment: string;
+	message: Record<string, unknown>;
+	at: Date;
+}
+
+/** Queues messages in one statement, each once per (channel, dedupe key): returns how many were new. */
+export async function enqueueMessages(db: Executor, rows: NewOutboxRow[]): Promise<number> {
+	if (rows.length === 0) return 0;
+	const inserted = await db
+		.insertInto('notification_outbox')
+		.values(
+			rows.map((row) => ({
+				organization_id: row.organizationId,
+				channel_id: row.channelId,
+				dedupe_key: row.dedupeKey,
+				moment: row.moment,
+				message: JSON.stringify(row.message),
+				next_attempt_at: row.at,
+				created_at: row.at
+			}))
+		)
+		.onConflict((oc) => oc.columns(['channel_id', 'dedupe_key']).doNothing())
+		.returning('id')
+		.execute();
+	return inserted.length;
+}
+
 /** Queues a message once per (channel, dedupe key): true when it is new. */
 export async function enqueueMessage(db: Executor, row: { organizationId: string; channelId: string; dedupeKey: string; moment: string; message: Record<string, unknown>; at: Date }) {
 	const inserted = await db

@@ -1,11 +1,21 @@
 // Outbound notifications through the durable outbox. A moment (a contest started, a big deal…) becomes
-// one outbox row per channel that wants it, keyed by (channel, dedupe key): the handler that hears a
-// domain event writes all of its rows in one transaction, so hearing the event twice, or again after a
-// restart, queues nothing more. The sender claims due rows under a lease, posts them, and marks them
-// sent; a sender that dies after its claim leaves the row to the next claim once the lease is over, and
-// a sender renews a row's lease (if still its own) just before posting it, so a slow batch never posts twice.
-// Between a post and its mark a crash can repeat that one post: generic webhooks carry a stable
-// webhook-id for the receiver to drop it; chat robots offer no idempotency key.
+// one outbox row per channel that wants it, keyed by (channel, dedupe key), so queueing it again queues
+// nothing more (outbox.ts).
+// What is transactional: big deals (the ingest transaction that writes the events), a contest going
+// live and ending (the transaction that moves its status), badge awards (the awards' transaction) and
+// kudos spotlights: the row commits with its cause or not at all.
+// What is not: goal reached and a new contest leader are decided from the live store after the events
+// were applied, by the process that applied them. Their row is committed, under a stable dedupe key,
+// before the live store's once-mark is set, so a crash between the two queues it again (nothing new) at
+// the goal's or contest's next event. A process killed between the events' commit and that check
+// leaves it to that next event (unless the reconciler's periodic pass applies and announces the events
+// again), and without one the notification is not sent. Digests and test messages are queued by their
+// own jobs and actions.
+// The sender claims due rows under a lease, posts them, and marks them sent; a sender that dies after
+// its claim leaves the row to the next claim once the lease is over, and a sender renews a row's lease
+// (if still its own) just before posting it, so a slow batch never posts twice. Between a post and its
+// mark a crash can repeat that one post: generic webhooks carry a stable webhook-id for the receiver to
+// drop it; chat robots offer no idempotency key.
 import { z } from 'zod';
 import type { Runtime } from '../platform/runtime';
 import type { Actor } from '../org/actor';
@@ -16,9 +26,7 @@ import { recordAudit } from '../org/audit.repository';
 import { systemClock, type Clock } from '../platform/clock';
 import { isLocale, translate, type Locale, type MessageKey } from '$lib/i18n';
 import { formatMoney } from '../../shared/money';
-import { localize } from '../../shared/localized';
 import { log } from '../platform/log';
-import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
 import { newWebhookSecret, openSecret, sealSecret } from './secrets';
 import { TOLERANCE_MS } from './signatures';
@@ -50,6 +58,9 @@ import {
 	sentSince,
 	setChannelHealth
 } from './integration.repository';
+import { MOMENTS, queueMoment, type Moment, type MomentMessage } from './outbox';
+
+export { MOMENTS, type Moment, type MomentMessage };
 
 declare module '$lib/server/platform/scheduler' {
 	interface JobPayloads {
@@ -60,8 +71,6 @@ declare module '$lib/server/platform/scheduler' {
 	}
 }
 
-export const MOMENTS = ['contest_started', 'contest_leader', 'contest_final', 'big_deal', 'badge', 'kudos', 'goal_reached'] as const;
-export type Moment = (typeof MOMENTS)[number] | 'test';
 /** Consecutive failed sends after which a channel is paused (and shown unhealthy). */
 export const PAUSE_AFTER_FAILURES = 5;
 export const MAX_ATTEMPTS = 8;
@@ -249,28 +258,13 @@ const hostOf = (url: string) => {
 	}
 };
 
-/** What a moment says, stored in the outbox as a catalog key and parameters, rendered in the organization's language when sent. */
-export interface MomentMessage {
-	key: 'test' | 'digest_daily' | 'digest_weekly' | 'contest_started' | 'contest_leader' | 'contest_final' | 'big_deal' | 'badge' | 'kudos' | 'goal_reached';
-	params: Record<string, string>;
-	/** big_deal: the amount in minor units, compared with each channel's threshold. */
-	amountMinor?: number;
-}
-
-/** Queues a moment for every channel of the organization that wants it, in one transaction: once per dedupe key and channel. */
+/**
+ * Queues a moment for every channel of the organization that wants it, on its own (outside any cause's
+ * transaction): once per dedupe key and channel, in one statement. A cause that commits in a
+ * transaction queues with outbox.ts inside that transaction instead.
+ */
 export async function announce(deps: Deps, organizationId: string, moment: Exclude<Moment, 'test'>, dedupeKey: string, message: MomentMessage, clock: Clock = systemClock): Promise<number> {
-	const channels = (await listChannels(deps.db, organizationId)).filter(
-		(c) => c.moments.includes(moment) && (moment !== 'big_deal' || (c.big_deal_minor !== null && (message.amountMinor ?? 0) >= Number(c.big_deal_minor)))
-	);
-	if (!channels.length) return 0;
-	const now = clock.now();
-	let queued = 0;
-	await deps.db.transaction().execute(async (trx) => {
-		for (const c of channels) {
-			if (await enqueueMessage(trx, { organizationId, channelId: c.id, dedupeKey, moment, message: { ...message }, at: now })) queued++;
-		}
-	});
-	return queued;
+	return queueMoment(deps.db, organizationId, moment, dedupeKey, message, clock.now());
 }
 
 async function render(deps: Deps, organizationId: string, stored: Record<string, unknown>): Promise<Message> {
@@ -391,8 +385,12 @@ const OUTBOX_KEY = 'system:integrations.outbox';
 const DIGEST_KEY = 'system:integrations.digest';
 export const OUTBOX_EVERY_MS = 2_000;
 
-/** The sender as a recurring scheduler job (once across processes), and the listeners that turn domain events into moments. */
-export async function installNotifications(deps: DigestDeps & { events: DomainEventBus; scheduler: Scheduler }): Promise<() => void> {
+/**
+ * The sender and the digests as recurring scheduler jobs (each once across processes). Moments are
+ * queued by their causes (outbox.ts), not by listeners here: a listener runs after the cause's commit,
+ * and a process killed in between lost the notification.
+ */
+export async function installNotifications(deps: DigestDeps & { scheduler: Scheduler }): Promise<() => void> {
 	deps.scheduler.register('integrations.outbox', async () => {
 		await sendDue(deps);
 	});
@@ -406,29 +404,5 @@ export async function installNotifications(deps: DigestDeps & { events: DomainEv
 	});
 	await deps.scheduler.every('integrations.outbox', {}, { key: OUTBOX_KEY, everyMs: OUTBOX_EVERY_MS });
 	await deps.scheduler.every('integrations.digest', {}, { key: DIGEST_KEY, everyMs: 60_000 });
-	const quietly = (p: Promise<unknown>) => p.catch((error) => log.warn('integrations: queueing a notification failed', error));
-	const offs = [
-		deps.events.on('contest.moment', ({ organizationId, hidden, moment }) => {
-			if (hidden) return;
-			if (moment.type === 'started') quietly(announce(deps, organizationId, 'contest_started', `contest:${moment.contestId}:started`, { key: 'contest_started', params: { name: moment.contestName } }));
-			else if (moment.type === 'new_leader' && moment.participant)
-				quietly(announce(deps, organizationId, 'contest_leader', `contest:${moment.contestId}:leader:${moment.participant.id}:${moment.at}`, { key: 'contest_leader', params: { name: moment.contestName, who: moment.participant.name } }));
-			else if (moment.type === 'ended')
-				quietly(announce(deps, organizationId, 'contest_final', `contest:${moment.contestId}:ended`, { key: 'contest_final', params: { name: moment.contestName, who: moment.podium?.[0]?.name ?? '—' } }));
-		}),
-		deps.events.on('recognition.moment', ({ organizationId, moment }) => {
-			if (moment.type === 'badge_awarded' && moment.badge)
-				quietly(announce(deps, organizationId, 'badge', `recognition:${moment.id}`, { key: 'badge', params: { who: moment.user.name, name: localize(moment.badge.name, 'en') } }));
-			else if (moment.type === 'kudos_spotlight' && moment.kudos)
-				quietly(announce(deps, organizationId, 'kudos', `recognition:${moment.id}`, { key: 'kudos', params: { text: `${moment.kudos.from.name} → ${moment.user.name}: ${moment.kudos.message}` } }));
-			else if (moment.type === 'goal_reached') quietly(announce(deps, organizationId, 'goal_reached', `recognition:${moment.id}`, { key: 'goal_reached', params: { who: moment.user.name } }));
-		}),
-		deps.events.on('scores.changed', ({ organizationId, events }) => {
-			for (const e of events) {
-				if (e.metricKey !== 'revenue' || e.voidsEventId || e.value <= 0) continue;
-				quietly(announce(deps, organizationId, 'big_deal', `deal:${e.id}`, { key: 'big_deal', params: { who: e.userId }, amountMinor: e.value }));
-			}
-		})
-	];
-	return () => offs.forEach((off) => off());
+	return () => {};
 }
