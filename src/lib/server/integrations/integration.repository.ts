@@ -123,6 +123,8 @@ const channelColumns = [
 	'name',
 	'url_enc',
 	'secret_enc',
+	'previous_secret_enc',
+	'previous_secret_until',
 	'keyword',
 	'moments',
 	'big_deal_minor',
@@ -181,7 +183,7 @@ export function updateChannel(
 	db: Executor,
 	organizationId: string,
 	id: string,
-	set: Partial<{ name: string; urlEnc: string; secretEnc: string | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean }>
+	set: Partial<{ name: string; urlEnc: string; secretEnc: string | null; previousSecretEnc: string | null; previousSecretUntil: Date | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean }>
 ) {
 	return db
 		.updateTable('notification_channels')
@@ -189,6 +191,8 @@ export function updateChannel(
 			...(set.name === undefined ? {} : { name: set.name }),
 			...(set.urlEnc === undefined ? {} : { url_enc: set.urlEnc }),
 			...(set.secretEnc === undefined ? {} : { secret_enc: set.secretEnc }),
+			...(set.previousSecretEnc === undefined ? {} : { previous_secret_enc: set.previousSecretEnc }),
+			...(set.previousSecretUntil === undefined ? {} : { previous_secret_until: set.previousSecretUntil }),
 			...(set.keyword === undefined ? {} : { keyword: set.keyword }),
 			...(set.moments === undefined ? {} : { moments: JSON.stringify(set.moments) }),
 			...(set.bigDealMinor === undefined ? {} : { big_deal_minor: set.bigDealMinor }),
@@ -200,6 +204,15 @@ export function updateChannel(
 		.where('id', '=', id)
 		.returning(channelColumns)
 		.executeTakeFirst();
+}
+
+/** A rotated-out signing secret whose grace ended by `now` is forgotten (it signs nothing any more). */
+export function forgetPreviousSecrets(db: Executor, now: Date) {
+	return db
+		.updateTable('notification_channels')
+		.set({ previous_secret_enc: null, previous_secret_until: null })
+		.where('previous_secret_until', '<=', now)
+		.execute();
 }
 
 export async function deleteChannel(db: Executor, organizationId: string, id: string) {

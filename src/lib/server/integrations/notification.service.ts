@@ -38,6 +38,7 @@ import { periodOf } from '../../shared/time-windows';
 import {
 	claimMessages,
 	deferMessage,
+	forgetPreviousSecrets,
 	forgetWebhookIds,
 	pruneDeliveries,
 	renewClaim,
@@ -79,6 +80,8 @@ export const LEASE_MS = 30_000;
 export const REQUEST_TIMEOUT_MS = 10_000;
 export const BACKOFF_MS = 2_000;
 export const MAX_BACKOFF_MS = 30 * 60_000;
+/** After a rotation, a signed webhook's messages carry the previous secret's signature too for this long. */
+export const ROTATION_GRACE_MS = 24 * 60 * 60_000;
 
 type Deps = Pick<Runtime, 'db' | 'config'>;
 type DigestDeps = Pick<Runtime, 'db' | 'config' | 'live'>;
@@ -186,19 +189,34 @@ export async function editChannel(deps: Deps, actor: Actor, id: unknown, input: 
 
 /**
  * A new signing secret for a signed webhook channel (Podium makes it), shown once and stored encrypted.
- * Messages sent from now on carry only the new signature. DingTalk and Feishu make their own secrets:
+ * For ROTATION_GRACE_MS after it, messages carry two signatures (the new secret's and the previous
+ * one's, space-separated as Standard Webhooks allows), so a receiver still on the previous secret keeps
+ * accepting them while it is updated; then only the new one. Rotating again within the grace keeps only
+ * the secret current at that rotation as the previous one. DingTalk and Feishu make their own secrets:
  * type the new one into the channel's edit form instead.
  */
-export async function rotateChannelSecret(deps: Deps, actor: Actor, id: unknown): Promise<{ signingSecret: string }> {
+export async function rotateChannelSecret(deps: Deps, actor: Actor, id: unknown, clock: Clock = systemClock): Promise<{ signingSecret: string; previousUntil: string | null }> {
 	requireAdmin(actor);
 	const channelId = checkId(id, 'channelId');
 	const channel = await findChannel(deps.db, actor.organizationId, channelId);
 	if (!channel) throw notFound();
 	if (channel.kind !== 'webhook') throw new AppError(400, 'integrations.errors.rotateKind', undefined, 'channelId');
 	const secret = newWebhookSecret();
-	await updateChannelRow(deps.db, actor.organizationId, channelId, { secretEnc: sealSecret(deps.config.secretKey, secret) });
-	await recordAudit(deps.db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'integration.channel_secret_rotated', targetType: 'notification_channel', targetId: channelId });
-	return { signingSecret: secret };
+	const previousUntil = channel.secret_enc ? new Date(clock.now().getTime() + ROTATION_GRACE_MS) : null;
+	await updateChannelRow(deps.db, actor.organizationId, channelId, {
+		secretEnc: sealSecret(deps.config.secretKey, secret),
+		previousSecretEnc: channel.secret_enc,
+		previousSecretUntil: previousUntil
+	});
+	await recordAudit(deps.db, {
+		organizationId: actor.organizationId,
+		actorId: actor.userId,
+		action: 'integration.channel_secret_rotated',
+		targetType: 'notification_channel',
+		targetId: channelId,
+		...(previousUntil ? { data: { previousUntil: previousUntil.toISOString() } } : {})
+	});
+	return { signingSecret: secret, previousUntil: previousUntil?.toISOString() ?? null };
 }
 
 export async function removeChannel(deps: Deps, actor: Actor, id: unknown) {
@@ -225,8 +243,9 @@ export async function sendTest(deps: Deps, actor: Actor, id: unknown, clock: Clo
 	await enqueueMessage(deps.db, { organizationId: actor.organizationId, channelId, dedupeKey: `test:${now.getTime()}:${Math.random().toString(36).slice(2)}`, moment: 'test', message: { key: 'test', params: {} }, at: now });
 }
 
-export async function channelsForAdmin(deps: Deps, actor: Actor) {
+export async function channelsForAdmin(deps: Deps, actor: Actor, clock: Clock = systemClock) {
 	requireAdmin(actor);
+	const now = clock.now().getTime();
 	const [channels, messages] = await Promise.all([listChannels(deps.db, actor.organizationId), listMessages(deps.db, actor.organizationId, 50)]);
 	return {
 		channels: channels.map((c) => ({
@@ -239,6 +258,8 @@ export async function channelsForAdmin(deps: Deps, actor: Actor) {
 			digestAt: c.digest_at,
 			bigDeal: c.big_deal_minor === null ? null : String(Math.floor(Number(c.big_deal_minor) / 100)),
 			hasSecret: c.secret_enc !== null,
+			/** Until when the previous signing secret signs too (a rotation's grace), while it does. */
+			previousSecretUntil: c.previous_secret_until && c.previous_secret_until.getTime() > now ? c.previous_secret_until.toISOString() : null,
 			allowPrivate: c.allow_private,
 			paused: c.paused,
 			failures: c.failures,
@@ -321,12 +342,14 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 		}
 		const url = openSecret(deps.config.secretKey, channel.url_enc);
 		const secret = channel.secret_enc ? openSecret(deps.config.secretKey, channel.secret_enc) : null;
+		// A rotation's previous secret signs too until its grace ends (signed webhooks only).
+		const previousSecret = channel.previous_secret_enc && channel.previous_secret_until && channel.previous_secret_until.getTime() > at.getTime() ? openSecret(deps.config.secretKey, channel.previous_secret_enc) : null;
 		let verdict;
 		try {
 			const destination = await checkDestination(url, channel.allow_private);
 			if (!destination.ok) throw new Error(`refused destination (${destination.reason})`);
 			const message = await render(deps, row.organization_id, row.message);
-			const request = buildRequest({ kind: channel.kind as ChannelKind, url, secret, keyword: channel.keyword }, message, { id: `msg_${row.id}`, moment: row.moment, now: at });
+			const request = buildRequest({ kind: channel.kind as ChannelKind, url, secret, previousSecret, keyword: channel.keyword }, message, { id: `msg_${row.id}`, moment: row.moment, now: at });
 			const response = await doFetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 			verdict = judgeAnswer(channel.kind as ChannelKind, response.status, response.headers, await response.text(), at);
 		} catch (error) {
@@ -397,10 +420,12 @@ export async function installNotifications(deps: DigestDeps & { scheduler: Sched
 	deps.scheduler.register('integrations.digest', async () => {
 		await queueDigests(deps, deps.scheduler.clock);
 		// Housekeeping, once a minute: webhook ids past the timestamp tolerance can no longer be replayed
-		// (the timestamp check refuses them first), and the delivery log keeps 30 days.
+		// (the timestamp check refuses them first), the delivery log keeps 30 days, and a rotated-out
+		// signing secret is forgotten once its grace is over.
 		const now = deps.scheduler.clock.now().getTime();
 		await forgetWebhookIds(deps.db, new Date(now - 3 * TOLERANCE_MS));
 		await pruneDeliveries(deps.db, new Date(now - 30 * 24 * 60 * 60_000));
+		await forgetPreviousSecrets(deps.db, new Date(now));
 	});
 	await deps.scheduler.every('integrations.outbox', {}, { key: OUTBOX_KEY, everyMs: OUTBOX_EVERY_MS });
 	await deps.scheduler.every('integrations.digest', {}, { key: DIGEST_KEY, everyMs: 60_000 });
