@@ -25,6 +25,7 @@ import * as displaySounds from './20261130093000_display_sounds';
 import * as coachingFlags from './20261130100000_coaching_flags';
 import * as reviews from './20261130101500_reviews';
 import * as transparency from './20261130110000_transparency';
+import * as channelPreviousSecret from './20261201000000_channel_previous_secret';
 
 export const migrations: Record<string, Migration> = {
 	'20261128000000_foundation': foundation,
@@ -51,5 +52,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130093000_display_sounds': displaySounds,
 	'20261130100000_coaching_flags': coachingFlags,
 	'20261130101500_reviews': reviews,
-	'20261130110000_transparency': transparency
+	'20261130110000_transparency': transparency,
+	'20261201000000_channel_previous_secret': channelPreviousSecret
 };

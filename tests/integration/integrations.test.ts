@@ -19,6 +19,7 @@ import { boardQuerySchema } from '../../src/lib/server/scoring/board.service';
 import { createConnection, previewMapping, receiveHook, replayDelivery, saveRules } from '../../src/lib/server/integrations/integration.service';
 import { announce, channelsForAdmin, createChannel, editChannel, queueDigests, rotateChannelSecret, sendDue } from '../../src/lib/server/integrations/notification.service';
 import { hubspotSignatureV3, standardSignature } from '../../src/lib/server/integrations/signatures';
+import { forgetPreviousSecrets } from '../../src/lib/server/integrations/integration.repository';
 import { FakeClock } from '../../src/lib/server/platform/clock';
 import type { Actor } from '../../src/lib/server/org/actor';
 
@@ -427,6 +428,81 @@ describe('outbound through the outbox', () => {
 			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
 			await hook.close();
 			await other.close();
+		}
+	});
+
+	test('a rotated signing secret: for 24 hours each message carries both signatures, then only the new one', async () => {
+		const at = new FakeClock(clock.now().getTime());
+		let oldSecret = '';
+		let newSecret = '';
+		// Two receivers, each knowing one secret only, as a Standard Webhooks library checks: any signature of the header.
+		const knowing = (secret: () => string) => {
+			const verdicts: { ok: boolean; signatures: number }[] = [];
+			return receiver((r) => {
+				const offered = String(r.headers['webhook-signature']).split(' ');
+				const ok = offered.includes(standardSignature(secret(), String(r.headers['webhook-id']), String(r.headers['webhook-timestamp']), r.body));
+				verdicts.push({ ok, signatures: offered.length });
+				return ok ? { status: 204, body: '' } : { status: 401, body: { error: 'bad signature' } };
+			}).then((server) => ({ ...server, verdicts }));
+		};
+		const oldOnly = await knowing(() => oldSecret);
+		const newOnly = await knowing(() => newSecret);
+		try {
+			const channel = await createChannel(app.runtime, admin, { kind: 'webhook', name: 'Rotating', url: `${oldOnly.url}/podium`, moments: ['goal_reached'], allowPrivate: 'on' });
+			oldSecret = channel.signingSecret!;
+			const queue = () => announce(app.runtime, org.organizationId, 'goal_reached', `goal:${uniqueSuffix()}`, { key: 'goal_reached', params: { who: 'Ann' } }, at);
+			const pointTo = (url: string) => editChannel(app.runtime, admin, channel.id, { name: 'Rotating', url: `${url}/podium`, moments: ['goal_reached'], allowPrivate: 'on' });
+			const shown = async () => (await channelsForAdmin(app.runtime, admin, at)).channels.find((c) => c.id === channel.id)!;
+
+			await queue();
+			expect(await sendDue(app.runtime, { clock: at })).toBe(1);
+			expect((await shown()).previousSecretUntil).toBeNull();
+
+			const rotated = await rotateChannelSecret(app.runtime, admin, channel.id, at);
+			newSecret = rotated.signingSecret;
+			expect(rotated.previousUntil).toBe(new Date(at.now().getTime() + 24 * 60 * 60_000).toISOString());
+			expect((await shown()).previousSecretUntil).toBe(rotated.previousUntil);
+			const stored = await sql<{ previous_secret_enc: string }>`select previous_secret_enc from notification_channels where id = ${channel.id}`.execute(app.runtime.db);
+			expect(stored.rows[0].previous_secret_enc).not.toContain(oldSecret.slice('whsec_'.length));
+
+			// 23 hours on: the receiver still on the old secret accepts, and so does one already on the new.
+			await at.advance(23 * 60 * 60_000);
+			await queue();
+			expect(await sendDue(app.runtime, { clock: at })).toBe(1);
+			await pointTo(newOnly.url);
+			await queue();
+			expect(await sendDue(app.runtime, { clock: at })).toBe(1);
+
+			// Past the 24 hours: only the new signature; the old receiver refuses, the new one accepts.
+			await at.advance(60 * 60_000 + 1_000);
+			expect((await shown()).previousSecretUntil).toBeNull();
+			await queue();
+			expect(await sendDue(app.runtime, { clock: at })).toBe(1);
+			await pointTo(oldOnly.url);
+			await queue();
+			expect(await sendDue(app.runtime, { clock: at })).toBe(0);
+
+			expect(oldOnly.verdicts).toEqual([
+				{ ok: true, signatures: 1 },
+				{ ok: true, signatures: 2 },
+				{ ok: false, signatures: 1 }
+			]);
+			expect(newOnly.verdicts).toEqual([
+				{ ok: true, signatures: 2 },
+				{ ok: true, signatures: 1 }
+			]);
+			const { rows } = await sql<{ status: string; last_error: string | null }>`select status, last_error from notification_outbox where channel_id = ${channel.id} order by id`.execute(app.runtime.db);
+			// A 401 is the receiver's final word: the last message is not retried.
+			expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'failed']);
+			expect(rows[4].last_error).toContain('401');
+
+			// The once-a-minute housekeeping forgets the rotated-out secret once its grace is over.
+			await forgetPreviousSecrets(app.runtime.db, at.now());
+			const forgotten = await sql<{ previous_secret_enc: string | null; previous_secret_until: Date | null }>`select previous_secret_enc, previous_secret_until from notification_channels where id = ${channel.id}`.execute(app.runtime.db);
+			expect(forgotten.rows[0]).toEqual({ previous_secret_enc: null, previous_secret_until: null });
+		} finally {
+			await sql`delete from notification_channels where organization_id = ${org.organizationId}`.execute(app.runtime.db);
+			await Promise.all([oldOnly.close(), newOnly.close()]);
 		}
 	});
 

@@ -122,6 +122,18 @@ function liveStoreContract(name: string, open: () => Promise<{ store: LiveStore;
 			expect(await store.swap(k, 'cy', 60_000)).toBeNull();
 		});
 
+		test('peek reads a mark without changing it, null when absent or expired', async () => {
+			const k = key('peek');
+			expect(await store.peek(k)).toBeNull();
+			await store.swap(k, 'ana|1', 1_000);
+			expect(await store.peek(k)).toBe('ana|1');
+			expect(await store.peek(k)).toBe('ana|1');
+			expect(await store.swap(k, 'bo|2', 1_000)).toBe('ana|1');
+			expect(await store.peek(k)).toBe('bo|2');
+			await time.pass(1_100);
+			expect(await store.peek(k)).toBeNull();
+		});
+
 		test('counters are independent', async () => {
 			const a = key('a');
 			const b = key('b');

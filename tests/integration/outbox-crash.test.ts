@@ -2,10 +2,11 @@
 // the same database). A Podium process (tests/helpers/outbox-child.ts) commits a moment's outbox row for
 // a Standard Webhooks channel whose receiver is a local server here, and is killed with SIGKILL — once
 // between the commit and any send, once while the receiver holds its request open (the request never
-// completes). A fresh process hears the same moment again and sends: the receiver completes exactly one
-// delivery after a settle period, and the row is marked sent. The killed process's claims (the outbox
-// row's lease, the sender job's lease) stand until their leases run out; the test ends them at once, as
-// time would.
+// completes), and once the instant the transaction that wrote a big deal's event (through the public
+// API's handler) commits, before ingest goes on: its outbox row committed with the event, so nothing
+// after the commit had to run. A fresh process sends: the receiver completes exactly one delivery after
+// a settle period, and the row is marked sent. The killed process's claims (the outbox row's lease, the
+// sender job's lease) stand until their leases run out; the test ends them at once, as time would.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -16,12 +17,12 @@ import { createChannel } from '../../src/lib/server/integrations/notification.se
 import { standardSignature } from '../../src/lib/server/integrations/signatures';
 import { usingPostgres } from '../helpers/env';
 import { startReportingChild, until, type ReportingChild } from '../helpers/child';
-import { createOrg, createScratchDatabase } from '../helpers/scoring';
+import { addApiToken, addRep, createOrg, createScratchDatabase } from '../helpers/scoring';
 
 vi.setConfig({ testTimeout: 180_000 });
 
 interface Line {
-	event: 'ready' | 'queued';
+	event: 'ready' | 'queued' | 'committed' | 'not-in-a-transaction';
 	pid: number;
 	count?: number;
 }
@@ -88,25 +89,26 @@ describe.runIf(usingPostgres)('the outbox across a process killed between commit
 		await drop?.();
 	});
 
-	function startChild(mode: 'queue' | 'send' | 'serve', organizationId: string): Promise<Child> {
+	function startChild(mode: 'queue' | 'send' | 'serve' | 'ingest' | 'sender', organizationId: string, extra: string[] = []): Promise<Child> {
 		const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error', PODIUM_DEMO_SEED: 'off' };
 		delete env.REDIS_URL;
-		return startReportingChild<Line>('outbox child', 'tests/helpers/outbox-child.ts', { args: [mode, organizationId], env }).then((c) => {
+		return startReportingChild<Line>('outbox child', 'tests/helpers/outbox-child.ts', { args: [mode, organizationId, ...extra], env }).then((c) => {
 			children.push(c);
 			return c;
 		});
 	}
 
-	async function setUp() {
+	async function setUp(moments: string[] = ['kudos'], extra: Record<string, string> = {}) {
 		const org = await createOrg(db, { timeZone: 'UTC' });
 		const admin = { userId: org.adminId, organizationId: org.organizationId, role: 'admin' as const };
 		let secret = '';
 		const hook = receiver(() => secret);
 		const base = await hook.listen();
 		const config = parseConfig({ ...process.env, DATABASE_URL: url });
-		const channel = await createChannel({ db, config }, admin, { kind: 'webhook', name: 'Receiver', url: `${base}/podium`, moments: ['kudos'], allowPrivate: 'on' });
+		const channel = await createChannel({ db, config }, admin, { kind: 'webhook', name: 'Receiver', url: `${base}/podium`, moments, allowPrivate: 'on', ...extra });
 		secret = channel.signingSecret!;
-		const rows = () => sql<{ id: string; status: string; sent_at: Date | null }>`select id, status, sent_at from notification_outbox where channel_id = ${channel.id}`.execute(db).then((r) => r.rows);
+		const rows = () =>
+			sql<{ id: string; status: string; sent_at: Date | null; dedupe_key: string }>`select id, status, sent_at, dedupe_key from notification_outbox where channel_id = ${channel.id}`.execute(db).then((r) => r.rows);
 		return { org, hook, rows };
 	}
 
@@ -143,6 +145,34 @@ describe.runIf(usingPostgres)('the outbox across a process killed between commit
 			const [row] = await rows();
 			expect(row.status).toBe('sent');
 			expect(row.sent_at).not.toBeNull();
+		} finally {
+			await hook.close();
+		}
+	});
+
+	test('killed the instant a big deal’s transaction commits, before ingest goes on: the next process sends it once', async () => {
+		const { org, hook, rows } = await setUp(['big_deal'], { bigDeal: '1000' });
+		try {
+			const rep = await addRep(db, org.organizationId, { name: 'Ana Crash' });
+			const { token } = await addApiToken(db, org.organizationId);
+			const first = await startChild('ingest', org.organizationId, [token, rep.email]);
+			await first.exited;
+			expect(first.process.signalCode).toBe('SIGKILL');
+			expect(first.lines.map((l) => l.event)).toEqual(['ready', 'committed']);
+			// The cause is committed, and so is its notification; nothing after the commit ran.
+			const { rows: events } = await sql<{ id: string }>`select id from score_events where organization_id = ${org.organizationId} and idempotency_key = 'crash-deal'`.execute(db);
+			expect(events).toHaveLength(1);
+			expect(await rows()).toMatchObject([{ status: 'pending', sent_at: null, dedupe_key: `deal:${events[0].id}` }]);
+			expect(hook.arrived).toEqual([]);
+
+			const second = await startChild('sender', org.organizationId);
+			await until(() => hook.completed.length >= 1, 60_000, 'the delivery after the restart');
+			await new Promise((r) => setTimeout(r, 6_000)); // three sender runs more
+			await until(async () => (await rows())[0]?.status === 'sent', 10_000, 'the row marked sent');
+			await second.stop();
+			expect(hook.completed).toHaveLength(1);
+			expect(hook.arrived).toHaveLength(1);
+			expect(await rows()).toMatchObject([{ status: 'sent', dedupe_key: `deal:${events[0].id}` }]);
 		} finally {
 			await hook.close();
 		}

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { applyRules, defaultRules, toWhole } from '../../../src/lib/server/integrations/mapping';
 import { MalformedBody, parseSalesforce, recordsOf } from '../../../src/lib/server/integrations/payloads';
 import { buildRequest, checkDestination, cutBytes, isPrivateAddress, judgeAnswer } from '../../../src/lib/server/integrations/channels';
+import { verifyStandard } from '../../../src/lib/server/integrations/signatures';
 
 const conn = '0b6f9a4e-8f1c-4c5e-9d2a-3e4f5a6b7c8d';
 
@@ -94,6 +95,19 @@ describe('channels', () => {
 		expect(teams.attachments[0].content.type).toBe('AdaptiveCard');
 		const slack = JSON.parse(buildRequest({ kind: 'slack', url: 'https://hooks.slack.com/services/T/B/X', secret: null, keyword: null }, message, { id: 'm', moment: 'big_deal', now }).body);
 		expect(slack.blocks[1]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
+	});
+
+	test('a signed webhook carries one signature, or two (new secret first) while a rotated-out secret is in its grace', () => {
+		const [fresh, previous, stranger] = ['whsec_' + Buffer.from('new-secret-32-bytes-long-xxxxxxx').toString('base64'), 'whsec_' + Buffer.from('old-secret-32-bytes-long-xxxxxxx').toString('base64'), 'whsec_' + Buffer.from('someone-else-32-bytes-long-xxxxx').toString('base64')];
+		const check = (r: ReturnType<typeof buildRequest>, secret: string) =>
+			verifyStandard([secret], { id: r.headers['webhook-id'], timestamp: r.headers['webhook-timestamp'], signature: r.headers['webhook-signature'] ?? null }, r.body, now).ok;
+		const one = buildRequest({ kind: 'webhook', url: 'https://hooks.example.com/podium', secret: fresh, keyword: null }, message, { id: 'msg_7', moment: 'badge', now });
+		expect(one.headers['webhook-signature'].split(' ')).toHaveLength(1);
+		expect([check(one, fresh), check(one, previous)]).toEqual([true, false]);
+		const two = buildRequest({ kind: 'webhook', url: 'https://hooks.example.com/podium', secret: fresh, previousSecret: previous, keyword: null }, message, { id: 'msg_7', moment: 'badge', now });
+		expect(two.headers['webhook-signature'].split(' ')).toHaveLength(2);
+		expect(two.headers['webhook-signature'].split(' ')[0]).toBe(one.headers['webhook-signature']);
+		expect([check(two, fresh), check(two, previous), check(two, stranger)]).toEqual([true, true, false]);
 	});
 
 	test('answers: 429 with Retry-After, WeCom 45009, DingTalk 130101', () => {

@@ -4,7 +4,9 @@
 // repeating contest. Each is a scheduler job (at-least-once); each transition is a conditional UPDATE
 // on the status it leaves, so a job run twice, or by two processes, changes things once. Prize
 // points carry one idempotency key per contest, place and member, so they are paid once however often
-// the freeze runs. Moments of hidden contests reach only the contest's own room (see the pushes).
+// the freeze runs. Moments of hidden contests reach only the contest's own room (see the pushes) and no
+// chat channel. A contest's start and end queue their chat notifications in the transaction that moves
+// its status; a new leader's is queued before the live store's leader mark moves, numbered by that mark.
 import { processMap } from '../platform/process-cache';
 import { translate } from '$lib/i18n';
 import { CONTEST_LIMITS, type ContestMoment } from '../../shared/contests';
@@ -14,6 +16,7 @@ import type { Db } from '../db';
 import type { LiveStore } from '../live/store';
 import type { DomainEventBus } from '../platform/events';
 import { coalescer } from '../platform/coalesce';
+import { contestFinal, contestLeader, contestStarted, queueMoments as queueNotifications } from '../integrations/outbox';
 import { log } from '../platform/log';
 import type { Scheduler } from '../platform/scheduler';
 import { maxEventId } from '../scoring/event.repository';
@@ -116,7 +119,12 @@ function moment(deps: LifecycleDeps, row: Pick<ContestRow, 'organization_id' | '
 export async function startContest(deps: LifecycleDeps, contestId: string): Promise<boolean> {
 	const row = await findContestById(deps.db, contestId);
 	if (!row || row.status !== 'scheduled' || row.starts_at.getTime() > now(deps).getTime()) return false;
-	if (!(await updateContestIf(deps.db, row.organization_id, row.id, ['scheduled'], { status: 'live' }))) return false;
+	const started = await deps.db.transaction().execute(async (trx) => {
+		if (!(await updateContestIf(trx, row.organization_id, row.id, ['scheduled'], { status: 'live' }))) return false;
+		if (!row.hidden) await queueNotifications(trx, row.organization_id, [contestStarted(row)], now(deps));
+		return true;
+	});
+	if (!started) return false;
 	if (row.format === 'bracket') await seedContestBracket(deps, row);
 	changed(deps, row, 'live');
 	moment(deps, row, { type: 'started' });
@@ -136,12 +144,19 @@ export async function endContest(deps: LifecycleDeps, contestId: string, options
 	// Counting is [start, end): an early end is just after now, so the event that took the last place
 	// (which occurred at or before now) is inside.
 	const endedAt = options.early ? new Date(at.getTime() + 1) : null;
-	if (!(await updateContestIf(deps.db, row.organization_id, row.id, ['live'], { status: 'ended', ...(endedAt ? { ended_at: endedAt } : {}) }))) return false;
+	// The podium is read from the live board in the transaction, for the chat's "final" message that
+	// commits with the status.
+	const ended = await deps.db.transaction().execute(async (trx) => {
+		if (!(await updateContestIf(trx, row.organization_id, row.id, ['live'], { status: 'ended', ...(endedAt ? { ended_at: endedAt } : {}) }))) return null;
+		const fresh = (await findContestById(trx, contestId))!;
+		const podium = await livePodium({ ...deps, db: trx }, fresh);
+		if (!row.hidden) await queueNotifications(trx, row.organization_id, [contestFinal(row, podium[0]?.name)], at);
+		return { fresh, podium };
+	});
+	if (!ended) return false;
 	changed(deps, row, 'ended');
-	const fresh = (await findContestById(deps.db, contestId))!;
-	await scheduleContestJobs(deps, fresh);
-	const podium = await livePodium(deps, fresh);
-	moment(deps, row, { type: 'ended', podium });
+	await scheduleContestJobs(deps, ended.fresh);
+	moment(deps, row, { type: 'ended', podium: ended.podium });
 	return true;
 }
 
@@ -563,11 +578,24 @@ async function contestMoments(deps: LifecycleDeps, def: ContestDef, touched: Set
 	const ttl = Math.max(60_000, (Number.isFinite(def.end) ? def.end : t + 366 * 24 * 3600_000) + def.graceMs + 24 * 3600_000 - t);
 	if (leaderMoments && board[0] && board[0].score > 0) {
 		const leader = board[0].member;
-		// The leader this process saw last spares a round trip per batch while it holds; a change is
-		// swapped in the live store, and only the process that swapped it in announces it.
-		if (seenLeaders.get(def.id) !== leader && (seenLeaders.set(def.id, leader), await deps.live.swap(`contest:${def.id}:leader`, leader, ttl)) !== leader) {
-			const c = await load([leader]);
-			if (c) moment(deps, c.row, { type: 'new_leader', participant: who(c, leader) });
+		// The leader this process saw last spares a round trip per batch while it holds. The live store's
+		// leader mark holds "<leader>|<change number>": a change is queued for the chat channels first
+		// (keyed by its number, so processes that see the same change queue it once), then swapped into
+		// the mark, and only the process that swapped it in announces it. A crash between the two leaves
+		// the mark as it was: the next batch queues the same change again (nothing new) and moves the mark.
+		if (seenLeaders.get(def.id) !== leader) {
+			const mark = `contest:${def.id}:leader`;
+			const held = leaderMark(await deps.live.peek(mark));
+			if (held.leader === leader) seenLeaders.set(def.id, leader);
+			else {
+				const c = await load([leader]);
+				if (c) {
+					if (!c.row.hidden) await queueNotifications(deps.db, org, [contestLeader(c.row, held.change + 1, who(c, leader))], now(deps));
+					const before = leaderMark(await deps.live.swap(mark, `${leader}|${held.change + 1}`, ttl));
+					seenLeaders.set(def.id, leader);
+					if (before.leader !== leader) moment(deps, c.row, { type: 'new_leader', participant: who(c, leader) });
+				} else seenLeaders.set(def.id, leader);
+			}
 		}
 	}
 	if (def.format === 'race_to_target') {
@@ -597,6 +625,14 @@ async function contestMoments(deps: LifecycleDeps, def: ContestDef, touched: Set
 			if ((await deps.live.hit(marker, ttl)) === 1) moment(deps, c.row, { type: 'milestone', milestone: m });
 		}
 	}
+}
+
+/** The live store's leader mark: "<leader>|<change number>" (a bare leader id counts as change 0). */
+function leaderMark(value: string | null): { leader: string | null; change: number } {
+	if (value === null) return { leader: null, change: 0 };
+	const bar = value.lastIndexOf('|');
+	const change = bar < 0 ? NaN : Number(value.slice(bar + 1));
+	return Number.isInteger(change) ? { leader: value.slice(0, bar), change } : { leader: value, change: 0 };
 }
 
 async function noteLateEvents(deps: LifecycleDeps, organizationId: string, events: ScoredEvent[]) {

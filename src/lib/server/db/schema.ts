@@ -710,6 +710,9 @@ export interface NotificationChannelsTable {
 	name: string;
 	url_enc: string;
 	secret_enc: string | null;
+	/** The signing secret before the last rotation (signed webhooks), still signing until previous_secret_until. */
+	previous_secret_enc: string | null;
+	previous_secret_until: Date | null;
 	keyword: string | null;
 	moments: ColumnType<string[], string | undefined, string>;
 	big_deal_minor: ColumnType<string | number | null, number | null | undefined, number | null>;

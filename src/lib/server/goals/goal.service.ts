@@ -34,6 +34,7 @@ import { GOAL_SCALE } from '../../shared/goals/boards';
 import { encodeBoardKey } from '../../shared/boards/identity';
 import type { ScoredEvent } from '../../shared/scoring';
 import { log } from '../platform/log';
+import { goalReached, queueMoments } from '../integrations/outbox';
 
 export interface GoalDeps {
 	db: Db;
@@ -592,6 +593,8 @@ export function checkOwnerQuery(owner: string | null): string | undefined {
 /**
  * After events applied in this process: a rep's goal that has just reached its target is celebrated,
  * once whichever process applies the event that reached it (a mark in the live store, swapped once).
+ * Its chat notification is queued before the mark is set (keyed by the goal, so once): a process that
+ * stops in between leaves the mark unset, and the next event of the goal queues nothing more and sets it.
  */
 export async function celebrateReached(deps: GoalDeps, organizationId: string, events: ScoredEvent[]) {
 	const defs = cachedGoalDefs(organizationId);
@@ -605,15 +608,19 @@ export async function celebrateReached(deps: GoalDeps, organizationId: string, e
 		const [entry] = await deps.live.entries(organizationId, encodeBoardKey(place), [place.member]);
 		if (!entry || entry.score < GOAL_SCALE) continue;
 		const keep = Math.max(60_000, def.end + GOAL_GRACE_MS - nowOf(deps).getTime());
-		if ((await deps.live.swap(`goal-reached:${def.id}`, '1', keep)) !== null) continue;
+		const mark = `goal-reached:${def.id}`;
+		if ((await deps.live.peek(mark)) !== null) continue;
 		const [row, members, metrics] = await Promise.all([findGoal(deps.db, organizationId, def.id), listMembers(deps.db, organizationId), goalMetrics(deps.db, organizationId)]);
-		if (!row || row.status !== 'active') continue;
 		const member = members.find((m) => m.user_id === def.userId);
+		const momentId = `goal_reached:${def.id}`;
+		if (row?.status === 'active') await queueMoments(deps.db, organizationId, [goalReached(momentId, member?.name ?? '')], nowOf(deps));
+		if ((await deps.live.swap(mark, '1', keep)) !== null) continue;
+		if (!row || row.status !== 'active') continue;
 		const metric = row.metric_id ? metrics.find((m) => m.id === row.metric_id) : undefined;
 		deps.events.emit('recognition.moment', {
 			organizationId,
 			moment: {
-				id: `goal_reached:${def.id}`,
+				id: momentId,
 				type: 'goal_reached',
 				organizationId,
 				user: { id: def.userId!, name: member?.name ?? '' },

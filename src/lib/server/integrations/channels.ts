@@ -6,7 +6,8 @@
 //    the text; errcode 130101 = too many (20 a minute).
 //  - feishu: custom bot, msg_type interactive, signed in the body (timestamp in seconds + sign);
 //    codes 9499 and 11232 = too many (100 a minute, 5 a second).
-//  - webhook: Standard Webhooks, signed by Podium with the channel's whsec_ secret.
+//  - webhook: Standard Webhooks, signed by Podium with the channel's whsec_ secret (and, for 24 hours
+//    after a rotation, with the previous one too: two space-separated signatures).
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { ChannelKind } from '../db/schema';
@@ -47,7 +48,7 @@ export function cutBytes(text: string, max: number): string {
 export const WECOM_MAX_BYTES = 4096;
 
 export function buildRequest(
-	channel: { kind: ChannelKind; url: string; secret: string | null; keyword: string | null },
+	channel: { kind: ChannelKind; url: string; secret: string | null; keyword: string | null; previousSecret?: string | null },
 	message: Message,
 	meta: { id: string; moment: string; now: Date }
 ): Request {
@@ -117,9 +118,12 @@ export function buildRequest(
 		case 'webhook': {
 			const body = JSON.stringify({ type: `podium.${meta.moment}`, timestamp: meta.now.toISOString(), data: message });
 			const timestamp = String(Math.floor(meta.now.getTime() / 1000));
+			// During a rotation's grace the previous secret signs too: Standard Webhooks receivers accept a
+			// header of space-separated signatures when any one of them verifies.
+			const secrets = channel.secret ? [channel.secret, ...(channel.previousSecret ? [channel.previousSecret] : [])] : [];
 			return {
 				url: channel.url,
-				headers: { ...json, 'webhook-id': meta.id, 'webhook-timestamp': timestamp, ...(channel.secret ? { 'webhook-signature': standardSignature(channel.secret, meta.id, timestamp, body) } : {}) },
+				headers: { ...json, 'webhook-id': meta.id, 'webhook-timestamp': timestamp, ...(secrets.length ? { 'webhook-signature': secrets.map((s) => standardSignature(s, meta.id, timestamp, body)).join(' ') } : {}) },
 				body
 			};
 		}

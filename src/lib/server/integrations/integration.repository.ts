@@ -123,6 +123,8 @@ const channelColumns = [
 	'name',
 	'url_enc',
 	'secret_enc',
+	'previous_secret_enc',
+	'previous_secret_until',
 	'keyword',
 	'moments',
 	'big_deal_minor',
@@ -181,7 +183,7 @@ export function updateChannel(
 	db: Executor,
 	organizationId: string,
 	id: string,
-	set: Partial<{ name: string; urlEnc: string; secretEnc: string | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean }>
+	set: Partial<{ name: string; urlEnc: string; secretEnc: string | null; previousSecretEnc: string | null; previousSecretUntil: Date | null; keyword: string | null; moments: string[]; bigDealMinor: number | null; digest: 'daily' | 'weekly' | null; digestAt: string | null; allowPrivate: boolean }>
 ) {
 	return db
 		.updateTable('notification_channels')
@@ -189,6 +191,8 @@ export function updateChannel(
 			...(set.name === undefined ? {} : { name: set.name }),
 			...(set.urlEnc === undefined ? {} : { url_enc: set.urlEnc }),
 			...(set.secretEnc === undefined ? {} : { secret_enc: set.secretEnc }),
+			...(set.previousSecretEnc === undefined ? {} : { previous_secret_enc: set.previousSecretEnc }),
+			...(set.previousSecretUntil === undefined ? {} : { previous_secret_until: set.previousSecretUntil }),
 			...(set.keyword === undefined ? {} : { keyword: set.keyword }),
 			...(set.moments === undefined ? {} : { moments: JSON.stringify(set.moments) }),
 			...(set.bigDealMinor === undefined ? {} : { big_deal_minor: set.bigDealMinor }),
@@ -200,6 +204,15 @@ export function updateChannel(
 		.where('id', '=', id)
 		.returning(channelColumns)
 		.executeTakeFirst();
+}
+
+/** A rotated-out signing secret whose grace ended by `now` is forgotten (it signs nothing any more). */
+export function forgetPreviousSecrets(db: Executor, now: Date) {
+	return db
+		.updateTable('notification_channels')
+		.set({ previous_secret_enc: null, previous_secret_until: null })
+		.where('previous_secret_until', '<=', now)
+		.execute();
 }
 
 export async function deleteChannel(db: Executor, organizationId: string, id: string) {
@@ -228,6 +241,63 @@ export async function resumeChannel(db: Executor, organizationId: string, id: st
 		.where('id', '=', id)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows) === 1;
+}
+
+/** The organization's channels that want `moment` (with their big-deal threshold), read with the caller's executor. */
+export function channelsWanting(db: Executor, organizationId: string, moment: string) {
+	return db
+		.selectFrom('notification_channels')
+		.select(['id', 'big_deal_minor'])
+		.where('organization_id', '=', organizationId)
+		.where(sql<boolean>`moments @> ${JSON.stringify([moment])}::jsonb`)
+		.execute();
+}
+
+/**
+ * Whether the organization has a channel whose big-deal threshold is at or below `amountMinor`: ingest
+ * asks this (outside any transaction) before it opens a transaction for a batch's big deals.
+ */
+export async function hasBigDealChannel(db: Executor, organizationId: string, amountMinor: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('notification_channels')
+		.select('id')
+		.where('organization_id', '=', organizationId)
+		.where(sql<boolean>`moments @> '["big_deal"]'::jsonb`)
+		.where('big_deal_minor', '<=', amountMinor)
+		.limit(1)
+		.executeTakeFirst();
+	return !!row;
+}
+
+export interface NewOutboxRow {
+	organizationId: string;
+	channelId: string;
+	dedupeKey: string;
+	moment: string;
+	message: Record<string, unknown>;
+	at: Date;
+}
+
+/** Queues messages in one statement, each once per (channel, dedupe key): returns how many were new. */
+export async function enqueueMessages(db: Executor, rows: NewOutboxRow[]): Promise<number> {
+	if (rows.length === 0) return 0;
+	const inserted = await db
+		.insertInto('notification_outbox')
+		.values(
+			rows.map((row) => ({
+				organization_id: row.organizationId,
+				channel_id: row.channelId,
+				dedupe_key: row.dedupeKey,
+				moment: row.moment,
+				message: JSON.stringify(row.message),
+				next_attempt_at: row.at,
+				created_at: row.at
+			}))
+		)
+		.onConflict((oc) => oc.columns(['channel_id', 'dedupe_key']).doNothing())
+		.returning('id')
+		.execute();
+	return inserted.length;
 }
 
 /** Queues a message once per (channel, dedupe key): true when it is new. */

@@ -1,11 +1,21 @@
 // Outbound notifications through the durable outbox. A moment (a contest started, a big deal…) becomes
-// one outbox row per channel that wants it, keyed by (channel, dedupe key): the handler that hears a
-// domain event writes all of its rows in one transaction, so hearing the event twice, or again after a
-// restart, queues nothing more. The sender claims due rows under a lease, posts them, and marks them
-// sent; a sender that dies after its claim leaves the row to the next claim once the lease is over, and
-// a sender renews a row's lease (if still its own) just before posting it, so a slow batch never posts twice.
-// Between a post and its mark a crash can repeat that one post: generic webhooks carry a stable
-// webhook-id for the receiver to drop it; chat robots offer no idempotency key.
+// one outbox row per channel that wants it, keyed by (channel, dedupe key), so queueing it again queues
+// nothing more (outbox.ts).
+// What is transactional: big deals (the ingest transaction that writes the events), a contest going
+// live and ending (the transaction that moves its status), badge awards (the awards' transaction) and
+// kudos spotlights: the row commits with its cause or not at all.
+// What is not: goal reached and a new contest leader are decided from the live store after the events
+// were applied, by the process that applied them. Their row is committed, under a stable dedupe key,
+// before the live store's once-mark is set, so a crash between the two queues it again (nothing new) at
+// the goal's or contest's next event. A process killed between the events' commit and that check
+// leaves it to that next event (unless the reconciler's periodic pass applies and announces the events
+// again), and without one the notification is not sent. Digests and test messages are queued by their
+// own jobs and actions.
+// The sender claims due rows under a lease, posts them, and marks them sent; a sender that dies after
+// its claim leaves the row to the next claim once the lease is over, and a sender renews a row's lease
+// (if still its own) just before posting it, so a slow batch never posts twice. Between a post and its
+// mark a crash can repeat that one post: generic webhooks carry a stable webhook-id for the receiver to
+// drop it; chat robots offer no idempotency key.
 import { z } from 'zod';
 import type { Runtime } from '../platform/runtime';
 import type { Actor } from '../org/actor';
@@ -16,9 +26,7 @@ import { recordAudit } from '../org/audit.repository';
 import { systemClock, type Clock } from '../platform/clock';
 import { isLocale, translate, type Locale, type MessageKey } from '$lib/i18n';
 import { formatMoney } from '../../shared/money';
-import { localize } from '../../shared/localized';
 import { log } from '../platform/log';
-import type { DomainEventBus } from '../platform/events';
 import type { Scheduler } from '../platform/scheduler';
 import { newWebhookSecret, openSecret, sealSecret } from './secrets';
 import { TOLERANCE_MS } from './signatures';
@@ -30,6 +38,7 @@ import { periodOf } from '../../shared/time-windows';
 import {
 	claimMessages,
 	deferMessage,
+	forgetPreviousSecrets,
 	forgetWebhookIds,
 	pruneDeliveries,
 	renewClaim,
@@ -50,6 +59,9 @@ import {
 	sentSince,
 	setChannelHealth
 } from './integration.repository';
+import { MOMENTS, queueMoment, type Moment, type MomentMessage } from './outbox';
+
+export { MOMENTS, type Moment, type MomentMessage };
 
 declare module '$lib/server/platform/scheduler' {
 	interface JobPayloads {
@@ -60,8 +72,6 @@ declare module '$lib/server/platform/scheduler' {
 	}
 }
 
-export const MOMENTS = ['contest_started', 'contest_leader', 'contest_final', 'big_deal', 'badge', 'kudos', 'goal_reached'] as const;
-export type Moment = (typeof MOMENTS)[number] | 'test';
 /** Consecutive failed sends after which a channel is paused (and shown unhealthy). */
 export const PAUSE_AFTER_FAILURES = 5;
 export const MAX_ATTEMPTS = 8;
@@ -70,6 +80,8 @@ export const LEASE_MS = 30_000;
 export const REQUEST_TIMEOUT_MS = 10_000;
 export const BACKOFF_MS = 2_000;
 export const MAX_BACKOFF_MS = 30 * 60_000;
+/** After a rotation, a signed webhook's messages carry the previous secret's signature too for this long. */
+export const ROTATION_GRACE_MS = 24 * 60 * 60_000;
 
 type Deps = Pick<Runtime, 'db' | 'config'>;
 type DigestDeps = Pick<Runtime, 'db' | 'config' | 'live'>;
@@ -177,19 +189,34 @@ export async function editChannel(deps: Deps, actor: Actor, id: unknown, input: 
 
 /**
  * A new signing secret for a signed webhook channel (Podium makes it), shown once and stored encrypted.
- * Messages sent from now on carry only the new signature. DingTalk and Feishu make their own secrets:
+ * For ROTATION_GRACE_MS after it, messages carry two signatures (the new secret's and the previous
+ * one's, space-separated as Standard Webhooks allows), so a receiver still on the previous secret keeps
+ * accepting them while it is updated; then only the new one. Rotating again within the grace keeps only
+ * the secret current at that rotation as the previous one. DingTalk and Feishu make their own secrets:
  * type the new one into the channel's edit form instead.
  */
-export async function rotateChannelSecret(deps: Deps, actor: Actor, id: unknown): Promise<{ signingSecret: string }> {
+export async function rotateChannelSecret(deps: Deps, actor: Actor, id: unknown, clock: Clock = systemClock): Promise<{ signingSecret: string; previousUntil: string | null }> {
 	requireAdmin(actor);
 	const channelId = checkId(id, 'channelId');
 	const channel = await findChannel(deps.db, actor.organizationId, channelId);
 	if (!channel) throw notFound();
 	if (channel.kind !== 'webhook') throw new AppError(400, 'integrations.errors.rotateKind', undefined, 'channelId');
 	const secret = newWebhookSecret();
-	await updateChannelRow(deps.db, actor.organizationId, channelId, { secretEnc: sealSecret(deps.config.secretKey, secret) });
-	await recordAudit(deps.db, { organizationId: actor.organizationId, actorId: actor.userId, action: 'integration.channel_secret_rotated', targetType: 'notification_channel', targetId: channelId });
-	return { signingSecret: secret };
+	const previousUntil = channel.secret_enc ? new Date(clock.now().getTime() + ROTATION_GRACE_MS) : null;
+	await updateChannelRow(deps.db, actor.organizationId, channelId, {
+		secretEnc: sealSecret(deps.config.secretKey, secret),
+		previousSecretEnc: channel.secret_enc,
+		previousSecretUntil: previousUntil
+	});
+	await recordAudit(deps.db, {
+		organizationId: actor.organizationId,
+		actorId: actor.userId,
+		action: 'integration.channel_secret_rotated',
+		targetType: 'notification_channel',
+		targetId: channelId,
+		...(previousUntil ? { data: { previousUntil: previousUntil.toISOString() } } : {})
+	});
+	return { signingSecret: secret, previousUntil: previousUntil?.toISOString() ?? null };
 }
 
 export async function removeChannel(deps: Deps, actor: Actor, id: unknown) {
@@ -216,8 +243,9 @@ export async function sendTest(deps: Deps, actor: Actor, id: unknown, clock: Clo
 	await enqueueMessage(deps.db, { organizationId: actor.organizationId, channelId, dedupeKey: `test:${now.getTime()}:${Math.random().toString(36).slice(2)}`, moment: 'test', message: { key: 'test', params: {} }, at: now });
 }
 
-export async function channelsForAdmin(deps: Deps, actor: Actor) {
+export async function channelsForAdmin(deps: Deps, actor: Actor, clock: Clock = systemClock) {
 	requireAdmin(actor);
+	const now = clock.now().getTime();
 	const [channels, messages] = await Promise.all([listChannels(deps.db, actor.organizationId), listMessages(deps.db, actor.organizationId, 50)]);
 	return {
 		channels: channels.map((c) => ({
@@ -230,6 +258,8 @@ export async function channelsForAdmin(deps: Deps, actor: Actor) {
 			digestAt: c.digest_at,
 			bigDeal: c.big_deal_minor === null ? null : String(Math.floor(Number(c.big_deal_minor) / 100)),
 			hasSecret: c.secret_enc !== null,
+			/** Until when the previous signing secret signs too (a rotation's grace), while it does. */
+			previousSecretUntil: c.previous_secret_until && c.previous_secret_until.getTime() > now ? c.previous_secret_until.toISOString() : null,
 			allowPrivate: c.allow_private,
 			paused: c.paused,
 			failures: c.failures,
@@ -249,28 +279,13 @@ const hostOf = (url: string) => {
 	}
 };
 
-/** What a moment says, stored in the outbox as a catalog key and parameters, rendered in the organization's language when sent. */
-export interface MomentMessage {
-	key: 'test' | 'digest_daily' | 'digest_weekly' | 'contest_started' | 'contest_leader' | 'contest_final' | 'big_deal' | 'badge' | 'kudos' | 'goal_reached';
-	params: Record<string, string>;
-	/** big_deal: the amount in minor units, compared with each channel's threshold. */
-	amountMinor?: number;
-}
-
-/** Queues a moment for every channel of the organization that wants it, in one transaction: once per dedupe key and channel. */
+/**
+ * Queues a moment for every channel of the organization that wants it, on its own (outside any cause's
+ * transaction): once per dedupe key and channel, in one statement. A cause that commits in a
+ * transaction queues with outbox.ts inside that transaction instead.
+ */
 export async function announce(deps: Deps, organizationId: string, moment: Exclude<Moment, 'test'>, dedupeKey: string, message: MomentMessage, clock: Clock = systemClock): Promise<number> {
-	const channels = (await listChannels(deps.db, organizationId)).filter(
-		(c) => c.moments.includes(moment) && (moment !== 'big_deal' || (c.big_deal_minor !== null && (message.amountMinor ?? 0) >= Number(c.big_deal_minor)))
-	);
-	if (!channels.length) return 0;
-	const now = clock.now();
-	let queued = 0;
-	await deps.db.transaction().execute(async (trx) => {
-		for (const c of channels) {
-			if (await enqueueMessage(trx, { organizationId, channelId: c.id, dedupeKey, moment, message: { ...message }, at: now })) queued++;
-		}
-	});
-	return queued;
+	return queueMoment(deps.db, organizationId, moment, dedupeKey, message, clock.now());
 }
 
 async function render(deps: Deps, organizationId: string, stored: Record<string, unknown>): Promise<Message> {
@@ -327,12 +342,14 @@ export async function sendDue(deps: Deps, options: SenderOptions = {}): Promise<
 		}
 		const url = openSecret(deps.config.secretKey, channel.url_enc);
 		const secret = channel.secret_enc ? openSecret(deps.config.secretKey, channel.secret_enc) : null;
+		// A rotation's previous secret signs too until its grace ends (signed webhooks only).
+		const previousSecret = channel.previous_secret_enc && channel.previous_secret_until && channel.previous_secret_until.getTime() > at.getTime() ? openSecret(deps.config.secretKey, channel.previous_secret_enc) : null;
 		let verdict;
 		try {
 			const destination = await checkDestination(url, channel.allow_private);
 			if (!destination.ok) throw new Error(`refused destination (${destination.reason})`);
 			const message = await render(deps, row.organization_id, row.message);
-			const request = buildRequest({ kind: channel.kind as ChannelKind, url, secret, keyword: channel.keyword }, message, { id: `msg_${row.id}`, moment: row.moment, now: at });
+			const request = buildRequest({ kind: channel.kind as ChannelKind, url, secret, previousSecret, keyword: channel.keyword }, message, { id: `msg_${row.id}`, moment: row.moment, now: at });
 			const response = await doFetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 			verdict = judgeAnswer(channel.kind as ChannelKind, response.status, response.headers, await response.text(), at);
 		} catch (error) {
@@ -391,44 +408,26 @@ const OUTBOX_KEY = 'system:integrations.outbox';
 const DIGEST_KEY = 'system:integrations.digest';
 export const OUTBOX_EVERY_MS = 2_000;
 
-/** The sender as a recurring scheduler job (once across processes), and the listeners that turn domain events into moments. */
-export async function installNotifications(deps: DigestDeps & { events: DomainEventBus; scheduler: Scheduler }): Promise<() => void> {
+/**
+ * The sender and the digests as recurring scheduler jobs (each once across processes). Moments are
+ * queued by their causes (outbox.ts), not by listeners here: a listener runs after the cause's commit,
+ * and a process killed in between lost the notification.
+ */
+export async function installNotifications(deps: DigestDeps & { scheduler: Scheduler }): Promise<() => void> {
 	deps.scheduler.register('integrations.outbox', async () => {
 		await sendDue(deps);
 	});
 	deps.scheduler.register('integrations.digest', async () => {
 		await queueDigests(deps, deps.scheduler.clock);
 		// Housekeeping, once a minute: webhook ids past the timestamp tolerance can no longer be replayed
-		// (the timestamp check refuses them first), and the delivery log keeps 30 days.
+		// (the timestamp check refuses them first), the delivery log keeps 30 days, and a rotated-out
+		// signing secret is forgotten once its grace is over.
 		const now = deps.scheduler.clock.now().getTime();
 		await forgetWebhookIds(deps.db, new Date(now - 3 * TOLERANCE_MS));
 		await pruneDeliveries(deps.db, new Date(now - 30 * 24 * 60 * 60_000));
+		await forgetPreviousSecrets(deps.db, new Date(now));
 	});
 	await deps.scheduler.every('integrations.outbox', {}, { key: OUTBOX_KEY, everyMs: OUTBOX_EVERY_MS });
 	await deps.scheduler.every('integrations.digest', {}, { key: DIGEST_KEY, everyMs: 60_000 });
-	const quietly = (p: Promise<unknown>) => p.catch((error) => log.warn('integrations: queueing a notification failed', error));
-	const offs = [
-		deps.events.on('contest.moment', ({ organizationId, hidden, moment }) => {
-			if (hidden) return;
-			if (moment.type === 'started') quietly(announce(deps, organizationId, 'contest_started', `contest:${moment.contestId}:started`, { key: 'contest_started', params: { name: moment.contestName } }));
-			else if (moment.type === 'new_leader' && moment.participant)
-				quietly(announce(deps, organizationId, 'contest_leader', `contest:${moment.contestId}:leader:${moment.participant.id}:${moment.at}`, { key: 'contest_leader', params: { name: moment.contestName, who: moment.participant.name } }));
-			else if (moment.type === 'ended')
-				quietly(announce(deps, organizationId, 'contest_final', `contest:${moment.contestId}:ended`, { key: 'contest_final', params: { name: moment.contestName, who: moment.podium?.[0]?.name ?? '—' } }));
-		}),
-		deps.events.on('recognition.moment', ({ organizationId, moment }) => {
-			if (moment.type === 'badge_awarded' && moment.badge)
-				quietly(announce(deps, organizationId, 'badge', `recognition:${moment.id}`, { key: 'badge', params: { who: moment.user.name, name: localize(moment.badge.name, 'en') } }));
-			else if (moment.type === 'kudos_spotlight' && moment.kudos)
-				quietly(announce(deps, organizationId, 'kudos', `recognition:${moment.id}`, { key: 'kudos', params: { text: `${moment.kudos.from.name} → ${moment.user.name}: ${moment.kudos.message}` } }));
-			else if (moment.type === 'goal_reached') quietly(announce(deps, organizationId, 'goal_reached', `recognition:${moment.id}`, { key: 'goal_reached', params: { who: moment.user.name } }));
-		}),
-		deps.events.on('scores.changed', ({ organizationId, events }) => {
-			for (const e of events) {
-				if (e.metricKey !== 'revenue' || e.voidsEventId || e.value <= 0) continue;
-				quietly(announce(deps, organizationId, 'big_deal', `deal:${e.id}`, { key: 'big_deal', params: { who: e.userId }, amountMinor: e.value }));
-			}
-		})
-	];
-	return () => offs.forEach((off) => off());
+	return () => {};
 }

@@ -76,6 +76,11 @@ export class MemoryLiveStore implements LiveStore {
 		return before;
 	}
 
+	async peek(key: string) {
+		const entry = this.marks.get(key);
+		return entry && entry.expiresAt > this.now() ? entry.value : null;
+	}
+
 	async count(key: string) {
 		return this.live(key)?.count ?? 0;
 	}

@@ -443,6 +443,11 @@ export class RedisLiveStore implements LiveStore {
 		return typeof before === 'string' ? before : null;
 	}
 
+	async peek(key: string) {
+		const value = await this.within(this.client.get(this.prefix + key));
+		return typeof value === 'string' ? value : null;
+	}
+
 	async count(key: string) {
 		const value = await this.within(this.client.get(this.prefix + key));
 		return value ? Number(value) : 0;

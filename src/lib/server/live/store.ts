@@ -80,6 +80,8 @@ export interface LiveStore {
 	 * expired), atomically: of processes that swap in the same value, exactly one sees another before.
 	 */
 	swap(key: string, value: string, ttlMs: number): Promise<string | null>;
+	/** What a mark set by swap holds now (null when absent or expired), without changing it. */
+	peek(key: string): Promise<string | null>;
 
 	/**
 	 * Applies each event atomically with its mark. 'deferred' while the org is being rebuilt. A board an

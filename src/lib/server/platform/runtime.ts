@@ -78,7 +78,7 @@ async function createRuntime(config: Config): Promise<Runtime> {
 		const stopGoals = await installGoals({ db: handle.db, live: liveStore, events, scheduler });
 		const stopTraining = await installTraining({ db: handle.db, live: liveStore, events, scheduler });
 		const stopReviews = await installReviews({ db: handle.db, live: liveStore, events, scheduler });
-		const stopNotifications = await installNotifications({ db: handle.db, config, live: liveStore, events, scheduler });
+		const stopNotifications = await installNotifications({ db: handle.db, config, live: liveStore, scheduler });
 		const stopFlags = await installFlags({ db: handle.db, scheduler });
 		scheduler.start();
 		// A new time zone or week start moves every window: rebuild that organization's boards.

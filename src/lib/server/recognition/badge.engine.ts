@@ -2,7 +2,8 @@
 // signals arrive, reading totals from Postgres (the truth) for each rule's window.
 // Invariant: an award is one row per (badge, tier, member, period) inserted with "on conflict do
 // nothing"; only the evaluation whose insert happened announces the moment, so concurrent events and
-// several processes award (and celebrate) each badge once per period.
+// several processes award (and celebrate) each badge once per period. The chat notification of an
+// award is queued in the transaction that inserts it.
 import type { Db } from '../db';
 import type { LiveStore } from '../live/store';
 import type { DomainEventBus, DomainEvents } from '../platform/events';
@@ -10,6 +11,7 @@ import type { Clock } from '../platform/clock';
 import { log } from '../platform/log';
 import { localize } from '../../shared/localized';
 import { coinRulesOf, creditBadgeCoins } from './coin.service';
+import { badgeAwarded, queueMoments } from '../integrations/outbox';
 import { cacheNow, processMap } from '../platform/process-cache';
 import { coalescer } from '../platform/coalesce';
 import { orgClock } from '../scoring/live.service';
@@ -197,9 +199,9 @@ export function bestTiers<R extends { badge_id: string; user_id: string; tier: s
 
 /**
  * Inserts the awards that are new and, unless silent, announces each (badge, member)'s highest new
- * tier as a 'badge_awarded' moment, after the insert committed. The coins a moment earns are credited in
- * the awards' own transaction, so a process that stops between the two never leaves an award unpaid.
- * Returns the awards inserted.
+ * tier as a 'badge_awarded' moment, after the insert committed. The coins a moment earns and its chat
+ * notification are written in the awards' own transaction, so a process that stops between the two
+ * never leaves an award unpaid or unannounced in the chat. Returns the awards inserted.
  */
 export async function grant(deps: EngineDeps, organizationId: string, candidates: (AwardValues & { badge: ActiveBadge })[], options: { silent?: boolean } = {}) {
 	const unique = new Map<string, AwardValues & { badge: ActiveBadge }>();
@@ -210,7 +212,7 @@ export async function grant(deps: EngineDeps, organizationId: string, candidates
 	if (options.silent) return insertAwards(deps.db, rows);
 	const badges = new Map(values.map((v) => [v.badge_id, v.badge]));
 	const rules = await coinRulesOf(deps.db, organizationId);
-	const { inserted, best } = await deps.db.transaction().execute(async (trx) => {
+	const { inserted, best, names } = await deps.db.transaction().execute(async (trx) => {
 		const inserted = await insertAwards(trx, rows);
 		const best = bestTiers(inserted);
 		await creditBadgeCoins(
@@ -219,10 +221,12 @@ export async function grant(deps: EngineDeps, organizationId: string, candidates
 			rules.perBadge,
 			best.map((row) => ({ userId: row.user_id, momentId: `badge:${row.id}`, note: localize(badges.get(row.badge_id)!.name, 'en') }))
 		);
-		return { inserted, best };
+		if (inserted.length === 0) return { inserted, best, names: new Map<string, string>() };
+		const names = new Map((await membersOf(trx, organizationId, [...new Set(inserted.map((r) => r.user_id))])).map((m) => [m.user_id, m.name]));
+		await queueMoments(trx, organizationId, best.map((row) => badgeAwarded(`badge:${row.id}`, names.get(row.user_id) ?? '', badges.get(row.badge_id)!.name)), deps.clock.now());
+		return { inserted, best, names };
 	});
 	if (inserted.length === 0) return inserted;
-	const names = new Map((await membersOf(deps.db, organizationId, [...new Set(inserted.map((r) => r.user_id))])).map((m) => [m.user_id, m.name]));
 	for (const row of best) {
 		const badge = badges.get(row.badge_id)!;
 		const moment: RecognitionMoment = {

@@ -33,6 +33,7 @@ import { currentStreak } from '../../shared/streaks';
 import { levelOfMember } from './level.service';
 import { coinRulesOf, creditBadgeCoins } from './coin.service';
 import { kudosReceivedByValue } from './kudos.repository';
+import { badgeAwarded, queueMoments } from '../integrations/outbox';
 
 export function toDefinition(row: Awaited<ReturnType<typeof badgesOfOrg>>[number]): BadgeDefinition {
 	return {
@@ -202,6 +203,7 @@ export async function awardManually(deps: EngineDeps, actor: Actor, input: unkno
 		if (rows.length) {
 			await recordAudit(trx, { organizationId: actor.organizationId, actorId: actor.userId, action: 'badge.award', targetType: 'user', targetId: userId, data: { badgeId: badge.id, reason } });
 			await creditBadgeCoins(trx, actor.organizationId, rules.perBadge, [{ userId, momentId: `badge:${rows[0].id}`, note: localize(badge.name, 'en') }]);
+			await queueMoments(trx, actor.organizationId, [badgeAwarded(`badge:${rows[0].id}`, member.name, badge.name)], now);
 		}
 		return rows;
 	});

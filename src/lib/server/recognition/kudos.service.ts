@@ -59,6 +59,7 @@ import { findValueRow, listValueRows } from './values.repository';
 import { coinRulesOf, creditKudosCoins } from './coin.service';
 import { DEFAULT_ALLOWANCES } from '../../shared/kudos';
 import { randomUUID } from 'node:crypto';
+import { kudosSpotlight, queueMoments } from '../integrations/outbox';
 
 export interface KudosDeps {
 	db: Db;
@@ -398,18 +399,22 @@ export async function spotlight(deps: KudosDeps, actor: Actor, input: unknown): 
 	const { kudosId } = parseInput(kudosRefSchema, input);
 	const { row } = await moderated(deps.db, actor, kudosId);
 	const on = !row.spotlight_at;
+	// Read before the transaction: on the embedded database a query outside it would wait for it to end.
+	const view = on ? (await viewsOf(deps.db, actor.organizationId, [{ ...row, spotlight_at: new Date() }], { userId: null, access: null, roster: null }))[0] : null;
+	// Each spotlight is a moment of its own, and its chat notification commits with it.
+	const momentId = `kudos_spotlight:${kudosId}:${randomUUID()}`;
 	await deps.db.transaction().execute(async (trx) => {
 		if (!(await setSpotlight(trx, actor.organizationId, kudosId, on))) throw new AppError(404, 'validation.notFound', undefined, 'kudosId');
 		await recordAudit(trx, { organizationId: actor.organizationId, actorId: actor.userId, action: on ? 'kudos.spotlighted' : 'kudos.unspotlighted', targetType: 'kudos', targetId: kudosId });
+		if (view) await queueMoments(trx, actor.organizationId, [kudosSpotlight(momentId, { from: view.from.name, to: (view.to[0] ?? view.from).name, message: view.message })], new Date());
 	});
 	deps.events.emit('kudos.spotlight', { organizationId: actor.organizationId, id: kudosId, spotlight: on });
-	if (on) {
-		const [view] = await viewsOf(deps.db, actor.organizationId, [{ ...row, spotlight_at: new Date() }], { userId: null, access: null, roster: null });
+	if (view) {
 		const user = view.to[0] ?? view.from;
 		deps.events.emit('recognition.moment', {
 			organizationId: actor.organizationId,
 			moment: {
-				id: `kudos_spotlight:${view.id}:${randomUUID()}`,
+				id: momentId,
 				type: 'kudos_spotlight',
 				organizationId: actor.organizationId,
 				user,

@@ -1,7 +1,8 @@
 // Ingest: every path (quick log, leader logging, the API, CSV import) comes through ingestEvents.
 // An idempotency key is unique per organization: a known key with the same content is a duplicate and
 // changes nothing; with different content it is a conflict. Events are committed to Postgres first and
-// applied to the live store after; the reconciler covers a crash in between.
+// applied to the live store after; the reconciler covers a crash in between. A big deal's outbox rows
+// (integrations/outbox.ts) commit in the same transaction as its event, never after it.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { wellFormed } from '../../shared/schemas';
@@ -20,6 +21,7 @@ import { safeParseWithInput } from '../platform/validation';
 import { applyToLive, orgClock } from './live.service';
 import { orgMetrics, resolveMembers } from './lookups';
 import { overTotalBound, TOTAL_BOUND } from './total-bound';
+import { bigDeal, bigDealsWanted, BIG_DEAL_METRIC, isBigDealCandidate, queueMoments } from '../integrations/outbox';
 
 export const MAX_BATCH = 1000;
 export const MAX_VALUE = 1_000_000_000_000;
@@ -156,10 +158,15 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 		}
 	});
 
-	const [metrics, users, clock] = await Promise.all([
+	// Big deals are queued in the transaction that commits them. Whether a channel could want one of this
+	// batch's is asked beside the lookups, and only for a batch with a revenue value: a batch without one
+	// costs no query, and one that no channel wants opens no transaction for it.
+	const largestDeal = parsed.reduce((max, p) => (p.item.metric === BIG_DEAL_METRIC && p.item.value > max ? p.item.value : max), 0);
+	const [metrics, users, clock, dealsWanted] = await Promise.all([
 		orgMetrics(deps.db, ctx.organizationId),
 		resolveMembers(deps.db, ctx.organizationId, parsed.map((p) => p.item.user)),
-		orgClock(deps.db, ctx.organizationId)
+		orgClock(deps.db, ctx.organizationId),
+		bigDealsWanted(deps.db, ctx.organizationId, largestDeal)
 	]);
 
 	const candidates: Candidate[] = [];
@@ -274,7 +281,8 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 	const accepted: ScoredEvent[] = [];
 	if (candidates.length) {
 		const capped = candidates.filter((c) => c.metric.daily_cap !== null);
-		// Without a capped metric in the batch, the INSERT alone is atomic: no transaction, no locks.
+		const deals = dealsWanted && candidates.some((c) => isBigDealCandidate({ metricKey: c.metric.key, value: c.row.value }));
+		// Without a capped metric or a big deal in the batch, the INSERT alone is atomic: no transaction, no locks.
 		const write = async (trx: Db) => {
 			if (capped.length) await applyDailyCaps(trx, ctx.organizationId, capped, clock);
 			const inserted = await insertEvents(trx, candidates.map((c) => c.row));
@@ -308,8 +316,10 @@ export async function ingestEvents(deps: IngestDeps, ctx: IngestContext, items: 
 							: { id: c.key, status: 'conflict', error: 'id was already used for different content' };
 				}
 			}
+			// Only events inserted now: a duplicate's big deal was queued with it the first time.
+			if (deals) await queueMoments(trx, ctx.organizationId, accepted.filter(isBigDealCandidate).map(bigDeal), now);
 		};
-		if (capped.length) await deps.db.transaction().execute(write);
+		if (capped.length || deals) await deps.db.transaction().execute(write);
 		else await write(deps.db);
 	}
 
