@@ -7,9 +7,6 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter({ out: "build" }),
-		// The tests' in-process apps each write their own copy (tests/helpers/app.ts): SvelteKit rewrites
-		// its generated types on every start, and two test workers rewriting one copy race each other.
-		outDir: process.env.PODIUM_KIT_OUT_DIR || '.svelte-kit',
 		// mode 'auto': every server-rendered page gets a fresh nonce on SvelteKit's own inline script (and
 		// hashes on prerendered pages, of which there are none). In dev SvelteKit adds what Vite's injected
 		// styles need. hooks.server.ts adds the socket's ws(s) origin to connect-src and the other headers.

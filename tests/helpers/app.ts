@@ -28,13 +28,8 @@ export const APP_START_TIMEOUT = 180_000;
  * skips mode 'test'. One app per test file: each one holds its own runtime (PGlite or a pg pool).
  */
 export async function startApp(): Promise<App> {
-	// Per test worker: SvelteKit's generated files (rewritten at every start) and Vite's dependency
-	// cache, so that apps starting at once in two workers never rewrite each other's files.
-	const worker = process.env.VITEST_POOL_ID ?? '0';
-	process.env.PODIUM_KIT_OUT_DIR = `.svelte-kit/test-worker-${worker}`;
 	const server = await createServer({
 		configFile: `${ROOT}vite.config.ts`,
-		cacheDir: `${ROOT}node_modules/.vite-test-${worker}`,
 		mode: 'development',
 		logLevel: 'error',
 		clearScreen: false,
