@@ -301,22 +301,8 @@ export async function enqueueMessages(db: Executor, rows: NewOutboxRow[]): Promi
 }
 
 /** Queues a message once per (channel, dedupe key): true when it is new. */
-export async function enqueueMessage(db: Executor, row: { organizationId: string; channelId: string; dedupeKey: string; moment: string; message: Record<string, unknown>; at: Date }) {
-	const inserted = await db
-		.insertInto('notification_outbox')
-		.values({
-			organization_id: row.organizationId,
-			channel_id: row.channelId,
-			dedupe_key: row.dedupeKey,
-			moment: row.moment,
-			message: JSON.stringify(row.message),
-			next_attempt_at: row.at,
-			created_at: row.at
-		})
-		.onConflict((oc) => oc.columns(['channel_id', 'dedupe_key']).doNothing())
-		.returning('id')
-		.executeTakeFirst();
-	return !!inserted;
+export async function enqueueMessage(db: Executor, row: NewOutboxRow): Promise<boolean> {
+	return (await enqueueMessages(db, [row])) === 1;
 }
 
 export type OutboxRow = { id: number; organization_id: string; channel_id: string; dedupe_key: string; moment: string; message: Record<string, unknown>; attempts: number };
